@@ -1,0 +1,221 @@
+"""The hub's HTTP API: health, specialist sign-in and sign-out, and kiosk pairing.
+
+Rules that matter:
+
+- Bodies are JSON only (``Content-Type: application/json``), at most :data:`MAX_BODY` bytes,
+  and a request with an ``Origin`` that is not allowed is refused before anything else.
+- Every error is a JSON body ``{"error": code, "message": plain text}`` (plus ``retry_after``
+  when waiting helps). Messages never echo what was sent.
+- Passwords are checked with scrypt off the event loop. Wrong passwords count towards a
+  per-account lockout that grows, and towards a per-address limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import secrets
+from typing import Any
+
+from aiohttp import web
+
+from kiosk import protocol
+from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
+from kiosk.hub.codes import new_token, pair_kiosk, token_hash
+from kiosk.hub.passwords import burn_time, verify_password
+from kiosk.hub.signalling import SIGNALLING
+from kiosk.hub.state import HUB, Hub
+from kiosk.hub.storage import CodeError, StorageError
+
+log = logging.getLogger("kiosk.hub.api")
+
+MAX_BODY = 16 * 1024
+CSRF_HEADER = "X-CSRF-Token"
+
+_PAIR_MESSAGES = {
+    "bad_code": "That pairing code was not found.",
+    "code_used": "That pairing code has already been used.",
+    "code_expired": "That pairing code has expired; ask for a new one.",
+}
+
+
+def json_error(status: int, code: str, message: str, *,
+               retry_after: float | None = None) -> web.Response:
+    """An error response with a JSON body."""
+    body: dict[str, Any] = {"error": code, "message": message}
+    headers = {}
+    if retry_after is not None:
+        body["retry_after"] = math.ceil(retry_after)
+        headers["Retry-After"] = str(math.ceil(retry_after))
+    return web.json_response(body, status=status, headers=headers)
+
+
+class _BadRequest(Exception):
+    def __init__(self, response: web.Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+async def _json_body(request: web.Request, hub: Hub) -> dict[str, Any]:
+    if not origin_allowed(request, hub):
+        raise _BadRequest(json_error(403, "forbidden", "This origin is not allowed."))
+    if request.content_type != "application/json":
+        raise _BadRequest(json_error(415, "bad_request", "Send the body as application/json."))
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise _BadRequest(json_error(413, "too_large", "The request body is too large."))
+    data = bytearray()
+    while chunk := await request.content.read(MAX_BODY + 1 - len(data)):
+        data += chunk
+        if len(data) > MAX_BODY:
+            raise _BadRequest(json_error(413, "too_large", "The request body is too large."))
+    try:
+        body = json.loads(data)
+    except ValueError:
+        raise _BadRequest(json_error(400, "bad_request", "The body is not valid JSON.")) from None
+    if not isinstance(body, dict):
+        raise _BadRequest(json_error(400, "bad_request", "The body must be a JSON object."))
+    return body
+
+
+def _string(body: dict[str, Any], name: str, *, limit: int, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise _BadRequest(json_error(400, "bad_request",
+                                     f"'{name}' must be a string of 1 to {limit} characters."))
+    return value
+
+
+async def healthz(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    return web.json_response({"status": "ok", "protocol": protocol.PROTOCOL_VERSION,
+                              "version": hub.version})
+
+
+async def login(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    address = request.remote or "unknown"
+    limiter = hub.limiters.login_address
+    wait = limiter.retry_after(address)
+    if wait is not None:
+        log.warning("login refused: address rate-limited")
+        return json_error(429, "rate_limited", "Too many attempts. Please wait.",
+                          retry_after=wait)
+    try:
+        body = await _json_body(request, hub)
+        username = _string(body, "username", limit=64)
+        password = _string(body, "password", limit=1024)
+    except _BadRequest as bad:
+        return bad.response
+    assert username is not None
+    assert password is not None
+    spec = hub.storage.specialist_by_username(username)
+    if spec is None:
+        await asyncio.to_thread(burn_time, password)
+        limiter.failure(address)
+        log.warning("login failed: unknown username")
+        return json_error(401, "auth_failed", "The username or password is wrong.")
+    now = hub.clock.now()
+    if spec.locked_until is not None and spec.locked_until > now:
+        log.warning("login refused: specialist %d is locked", spec.id)
+        return json_error(423, "locked", "This account is locked after too many wrong "
+                          "passwords. Please wait.", retry_after=spec.locked_until - now)
+    ok = await asyncio.to_thread(verify_password, password, spec.password_hash)
+    spec = hub.storage.get_specialist(spec.id) or spec  # the counter may have moved meanwhile
+    now = hub.clock.now()
+    if not ok:
+        limiter.failure(address)
+        failed = spec.failed_logins + 1
+        limits = hub.config.rate_limits
+        locked_until = None
+        if failed >= limits.lockout_after:
+            lock = min(limits.lockout_max,
+                       limits.lockout_base * 2 ** min(failed - limits.lockout_after, 30))
+            locked_until = now + lock
+        hub.storage.set_login_state(spec.id, failed, locked_until)
+        log.warning("login failed: wrong password for specialist %d (%d in a row)", spec.id,
+                    failed)
+        if locked_until is not None:
+            return json_error(423, "locked", "This account is locked after too many wrong "
+                              "passwords. Please wait.", retry_after=locked_until - now)
+        return json_error(401, "auth_failed", "The username or password is wrong.")
+    hub.storage.set_login_state(spec.id, 0, None)
+    token, csrf = new_token(), secrets.token_urlsafe(32)
+    hub.storage.create_session(token_hash(token), spec.id, csrf, now, now + hub.config.session_ttl)
+    log.info("specialist %d signed in", spec.id)
+    response = web.json_response({"csrf_token": csrf, "specialist": spec.public()})
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
+                        secure=hub.config.tls, path="/", max_age=int(hub.config.session_ttl))
+    return response
+
+
+async def logout(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    if not origin_allowed(request, hub):
+        return json_error(403, "forbidden", "This origin is not allowed.")
+    found = session_from(request, hub)
+    if found is None:
+        return json_error(401, "auth_failed", "You are not signed in.")
+    hashed, session, spec = found
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
+        log.warning("logout refused: missing or wrong CSRF token (specialist %d)", spec.id)
+        return json_error(403, "csrf", f"The {CSRF_HEADER} header is missing or wrong.")
+    hub.storage.delete_session(hashed)
+    request.app[SIGNALLING].signed_out(hashed)
+    log.info("specialist %d signed out", spec.id)
+    response = web.json_response({"status": "signed_out"})
+    response.del_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+async def me(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    found = session_from(request, hub)
+    if found is None:
+        return json_error(401, "auth_failed", "You are not signed in.")
+    _, session, spec = found
+    return web.json_response({"specialist": spec.public(), "csrf_token": session.csrf_token})
+
+
+async def pair(request: web.Request) -> web.Response:
+    hub = request.app[HUB]
+    address = request.remote or "unknown"
+    limiter = hub.limiters.pair_address
+    wait = limiter.retry_after(address)
+    if wait is not None:
+        log.warning("pairing refused: address rate-limited")
+        return json_error(429, "rate_limited", "Too many attempts. Please wait.",
+                          retry_after=wait)
+    try:
+        body = await _json_body(request, hub)
+        code = _string(body, "pairing_code", limit=32)
+        name = _string(body, "name", limit=120, required=False)
+    except _BadRequest as bad:
+        return bad.response
+    assert code is not None
+    try:
+        kiosk, token = pair_kiosk(hub.storage, hub.secrets, pairing_code=code,
+                                  now=hub.clock.now(), name=name)
+    except CodeError as exc:
+        limiter.failure(address)
+        log.warning("pairing failed: %s", exc.code)
+        return json_error(400, exc.code, _PAIR_MESSAGES[exc.code])
+    except StorageError as exc:
+        return json_error(400, "bad_request", str(exc))
+    clinic = hub.storage.get_clinic(kiosk.clinic_id)
+    log.info("kiosk %d paired (clinic %d)", kiosk.id, kiosk.clinic_id)
+    return web.json_response({
+        "kiosk_id": kiosk.id, "token": token, "room": kiosk.room,
+        "clinic": {"id": kiosk.clinic_id, "name": clinic.name if clinic else ""}})
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/api/login", login)
+    app.router.add_post("/api/logout", logout)
+    app.router.add_get("/api/me", me)
+    app.router.add_post("/api/kiosk/pair", pair)

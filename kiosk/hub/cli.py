@@ -1,0 +1,341 @@
+"""``clinic-hub``: admin commands staff and IT can script, and ``serve``.
+
+Rules that matter:
+
+- Every command takes ``--db PATH`` (default ``$CLINIC_HUB_DB`` or ``./clinic-hub.sqlite3``) and
+  ``--json`` (exactly one JSON object on stdout) or prints plain lines for people.
+- Bad input gives one clear line on stderr and exit status 2, never a traceback.
+- Passwords are never flags: they come from a prompt (twice) or from stdin
+  (``--password-stdin``). Appointment and pairing codes are printed once, when issued, and
+  never listed again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kiosk.hub.clock import SystemClock
+from kiosk.hub.codes import DEFAULT_VALID_HOURS, issue_appointment, issue_pairing_code
+from kiosk.hub.config import ConfigError
+from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version, migrate
+from kiosk.hub.models import Appointment
+from kiosk.hub.passwords import check_new_password, hash_password
+from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
+from kiosk.hub.storage import Storage, StorageError
+
+PROG = "clinic-hub"
+DB_ENV = "CLINIC_HUB_DB"
+DEFAULT_DB = "clinic-hub.sqlite3"
+
+
+class UsageError(Exception):
+    """Bad input: shown as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def default_db() -> Path:
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"database file (default: ${DB_ENV} or ./{DEFAULT_DB})")
+    parser.add_argument("--secrets-dir", type=Path, default=None,
+                        help="secret store folder (default: <db path>.secrets/)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours") from None
+    if not 0 < value <= 24 * 366:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most a year")
+    return value
+
+
+def parse_time(text: str) -> float:
+    """An ISO 8601 time (local time if no offset) as unix seconds."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError("--time must be an ISO 8601 date and time, "
+                         "e.g. 2025-03-14T09:30") from None
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when.timestamp()
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError("--date must be YYYY-MM-DD") from None
+
+
+def _local_iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="minutes")
+
+
+# --- output ---
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], lines: Sequence[str]) -> None:
+    if args.json:
+        print(json.dumps(data))
+    else:
+        for line in lines:
+            print(line)
+
+
+# --- commands ---
+
+def _open(args: argparse.Namespace) -> Storage:
+    return Storage.open(args.db or default_db())
+
+
+def _secrets(args: argparse.Namespace) -> DirSecretStore:
+    db: Path = args.db or default_db()
+    folder = args.secrets_dir or db.with_name(db.name + ".secrets")
+    return DirSecretStore(folder)
+
+
+def cmd_clinic_create(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        clinic = storage.create_clinic(args.name, SystemClock().now())
+    finally:
+        storage.close()
+    _emit(args, {"id": clinic.id, "name": clinic.name},
+          [f"Created clinic {clinic.id}: {clinic.name}"])
+
+
+def cmd_waiting_area_create(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        area = storage.create_waiting_area(args.clinic, args.name, SystemClock().now())
+    finally:
+        storage.close()
+    _emit(args, {"id": area.id, "clinic_id": area.clinic_id, "name": area.name},
+          [f"Created waiting area {area.id}: {area.name} (clinic {area.clinic_id})"])
+
+
+def read_new_password(args: argparse.Namespace) -> str:
+    """A new password from stdin (``--password-stdin``) or a prompt typed twice."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise UsageError("the two passwords differ")
+    try:
+        check_new_password(password)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return password
+
+
+def cmd_specialist_create(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        if storage.get_clinic(args.clinic) is None:
+            raise StorageError(f"there is no clinic with id {args.clinic}")
+        if storage.specialist_by_username(args.username) is not None:
+            raise StorageError(f"the username {args.username!r} is already taken")
+        password = read_new_password(args)
+        spec = storage.create_specialist(args.clinic, args.username, args.name,
+                                         hash_password(password), SystemClock().now())
+    finally:
+        storage.close()
+    _emit(args, {"id": spec.id, "clinic_id": spec.clinic_id, "username": spec.username,
+                 "name": spec.display_name},
+          [f"Created specialist {spec.id}: {spec.display_name} ({spec.username}), "
+           f"clinic {spec.clinic_id}"])
+
+
+def cmd_appointment_create(args: argparse.Namespace) -> None:
+    now = SystemClock().now()
+    starts_at = parse_time(args.time) if args.time else now
+    storage = _open(args)
+    try:
+        issued = issue_appointment(storage, _secrets(args), waiting_area_id=args.waiting_area,
+                                   starts_at=starts_at, now=now, specialist_id=args.specialist,
+                                   patient_name=args.patient_name, valid_hours=args.valid_hours)
+    finally:
+        storage.close()
+    a = issued.appointment
+    _emit(args, {**_appointment_json(a, now), "code": issued.code,
+                 "code_expires_at": _local_iso(a.code_expires_at)},
+          [f"Appointment {a.id} at {_local_iso(a.starts_at)} in {a.waiting_area_name}",
+           f"Code: {issued.code}  (single use, valid until {_local_iso(a.code_expires_at)})"])
+
+
+def cmd_kiosk_pair(args: argparse.Namespace) -> None:
+    now = SystemClock().now()
+    storage = _open(args)
+    try:
+        code = issue_pairing_code(storage, _secrets(args), clinic_id=args.clinic, room=args.room,
+                                  now=now)
+    finally:
+        storage.close()
+    expires = now + 15 * 60
+    _emit(args, {"pairing_code": code, "clinic_id": args.clinic, "room": args.room,
+                 "expires_at": _local_iso(expires)},
+          [f"Pairing code for {args.room}: {code}",
+           f"Enter it on the kiosk within 15 minutes (until {_local_iso(expires)}); "
+           "it works once."])
+
+
+def _status(a: Appointment, now: float) -> str:
+    if a.code_used_at is not None:
+        return "checked_in"
+    return "expired" if a.code_expires_at <= now else "booked"
+
+
+def _appointment_json(a: Appointment, now: float) -> dict[str, Any]:
+    return {
+        "id": a.id, "time": _local_iso(a.starts_at),
+        "waiting_area": {"id": a.waiting_area_id, "name": a.waiting_area_name},
+        "clinic": {"id": a.clinic_id, "name": a.clinic_name},
+        "specialist": ({"id": a.specialist_id, "name": a.specialist_name}
+                       if a.specialist_id is not None else None),
+        "patient_name": a.patient_name, "status": _status(a, now),
+    }
+
+
+def cmd_appointments(args: argparse.Namespace) -> None:
+    now = SystemClock().now()
+    day = parse_date(args.date) if args.date else datetime.now().astimezone().date()
+    start = datetime.combine(day, time()).astimezone()
+    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
+    storage = _open(args)
+    try:
+        found = storage.appointments_between(start.timestamp(), end.timestamp())
+    finally:
+        storage.close()
+    lines = [f"Appointments on {day.isoformat()}: {len(found)}"]
+    for a in found:
+        who = a.specialist_name or "any specialist"
+        name = f", {a.patient_name}" if a.patient_name else ""
+        lines.append(f"  {_local_iso(a.starts_at)[11:16]}  #{a.id}  {a.clinic_name} / "
+                     f"{a.waiting_area_name}  with {who}{name}  [{_status(a, now)}]")
+    _emit(args, {"date": day.isoformat(),
+                 "appointments": [_appointment_json(a, now) for a in found]}, lines)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    storage = Storage.open(args.db or default_db(), upgrade=False)
+    try:
+        before = current_version(storage.connection)
+        applied = migrate(storage.connection)
+    finally:
+        storage.close()
+    _emit(args, {"from_version": before, "to_version": LATEST_VERSION, "applied": applied},
+          [f"Schema at version {LATEST_VERSION}" +
+           (f" (applied {', '.join(map(str, applied))})" if applied else " (no change)")])
+
+
+# --- parser ---
+
+def build_parser() -> argparse.ArgumentParser:
+    from kiosk.hub import servecmd  # the serve side pulls in aiohttp; admin commands need not
+
+    parser = _Parser(prog=PROG, description="Clinic Kiosk hub: serve and administer.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def leaf(parent: Any, name: str, func: Callable[[argparse.Namespace], Any],
+             help_: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help_, description=help_)
+        _common(p)
+        p.set_defaults(func=func)
+        return p
+
+    clinic = sub.add_parser("clinic", help="clinics").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(clinic, "create", cmd_clinic_create, "create a clinic")
+    p.add_argument("name")
+
+    area = sub.add_parser("waiting-area", help="waiting areas").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(area, "create", cmd_waiting_area_create, "create a waiting area")
+    p.add_argument("--clinic", type=_positive_int, required=True)
+    p.add_argument("name")
+
+    spec = sub.add_parser("specialist", help="specialist accounts").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(spec, "create", cmd_specialist_create, "create a specialist account")
+    p.add_argument("--clinic", type=_positive_int, required=True)
+    p.add_argument("--username", required=True)
+    p.add_argument("--name", required=True, help='display name, e.g. "Dr A Jones"')
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin")
+
+    appt = sub.add_parser("appointment", help="appointments").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(appt, "create", cmd_appointment_create, "create an appointment; prints its code")
+    p.add_argument("--waiting-area", type=_positive_int, required=True)
+    p.add_argument("--specialist", type=_positive_int)
+    p.add_argument("--time", help="ISO 8601 start time (default: now; local time if no offset)")
+    p.add_argument("--patient-name", help="optional; never required")
+    p.add_argument("--valid-hours", type=_hours, default=DEFAULT_VALID_HOURS,
+                   help="how long after the start the code works "
+                        f"(default {DEFAULT_VALID_HOURS:g})")
+
+    kiosk = sub.add_parser("kiosk", help="kiosks").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(kiosk, "pair", cmd_kiosk_pair, "print a one-time pairing code for a kiosk")
+    p.add_argument("--clinic", type=_positive_int, required=True)
+    p.add_argument("--room", required=True)
+
+    p = leaf(sub, "appointments", cmd_appointments, "list a day's appointments (never codes)")
+    p.add_argument("--date", help="YYYY-MM-DD (default: today)")
+
+    leaf(sub, "migrate", cmd_migrate, "bring the database schema up to date")
+
+    servecmd.add_commands(sub, leaf)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``clinic-hub``; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        result = args.func(args)
+    except (UsageError, StorageError, ConfigError, MigrationError, ValueError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except SecretStoreError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"{PROG}: error: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    return int(result or 0)
+

@@ -1,0 +1,72 @@
+"""The hub's state, kept on the aiohttp app under :data:`HUB` (no module globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from kiosk.hub import turn
+from kiosk.hub.clock import Clock
+from kiosk.hub.config import HubConfig
+from kiosk.hub.presence import Presence
+from kiosk.hub.ratelimit import FailureLimiter
+from kiosk.hub.secretstore import HubSecrets
+from kiosk.hub.storage import Storage
+
+
+@dataclass
+class Limiters:
+    """The hub's failure counters."""
+
+    code_client: FailureLimiter
+    code_address: FailureLimiter
+    login_address: FailureLimiter
+    pair_address: FailureLimiter
+
+    @classmethod
+    def from_config(cls, config: HubConfig, clock: Clock) -> Limiters:
+        r = config.rate_limits
+        return cls(
+            code_client=FailureLimiter(clock, limit=r.code_failures_per_client,
+                                       window=r.code_window),
+            code_address=FailureLimiter(clock, limit=r.code_failures_per_address,
+                                        window=r.code_window),
+            login_address=FailureLimiter(clock, limit=r.login_failures_per_address,
+                                         window=r.login_window),
+            pair_address=FailureLimiter(clock, limit=r.pair_failures_per_address,
+                                        window=r.pair_window),
+        )
+
+    def code_retry_after(self, client: Hashable, address: str) -> float | None:
+        """Seconds a client must wait before trying an appointment code, or None."""
+        waits = [w for w in (self.code_client.retry_after(client),
+                             self.code_address.retry_after(address)) if w is not None]
+        return max(waits) if waits else None
+
+    def code_failure(self, client: Hashable, address: str) -> None:
+        self.code_client.failure(client)
+        self.code_address.failure(address)
+
+
+@dataclass
+class Hub:
+    """Everything a request handler needs: config, storage, secrets, clock and presence."""
+
+    config: HubConfig
+    storage: Storage
+    secrets: HubSecrets
+    clock: Clock
+    version: str
+    limiters: Limiters
+    presence: Presence = field(default_factory=Presence)
+
+    def ice_servers(self, user: str) -> tuple[list[dict[str, Any]], float | None]:
+        """Fresh ICE servers (with short-lived TURN credentials) for one client."""
+        return turn.ice_servers(self.config.ice_urls, self.secrets.turn_secret,
+                                now=self.clock.now(), ttl=self.config.turn_ttl, user=user)
+
+
+HUB: web.AppKey[Hub] = web.AppKey("hub", Hub)

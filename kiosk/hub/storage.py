@@ -1,0 +1,374 @@
+"""The hub's SQLite storage.
+
+Rules that matter:
+
+- One SQLite file, WAL journal, foreign keys on, schema brought up to date by
+  :mod:`kiosk.hub.migrations` when opened.
+- Storage holds hashes, never secrets: kiosk tokens and session tokens as SHA-256, appointment
+  and pairing codes as HMAC-SHA256 with the pepper from the secret store (see
+  :mod:`kiosk.hub.codes`). Callers hash; this module never sees a clear code or token.
+- Storage never reads the clock: callers pass ``now`` (unix seconds), so tests control time.
+- Calls are quick and local; the hub calls them on its event loop. A lock makes the one
+  connection safe to share with another thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kiosk.hub.migrations import migrate
+from kiosk.hub.models import (
+    Appointment,
+    CallRecord,
+    Clinic,
+    Kiosk,
+    Session,
+    Specialist,
+    WaitingArea,
+)
+
+#: Appointment codes whose expiry is further back than this are retired from the active index.
+_RETIRE_AFTER = 7 * 86_400.0
+
+
+class StorageError(Exception):
+    """A request the data does not allow; the message is fit to show a person."""
+
+
+class NotFound(StorageError):
+    """A referenced row does not exist."""
+
+
+class Conflict(StorageError):
+    """A unique name or code is already taken."""
+
+
+class CodeError(StorageError):
+    """A one-time code was not accepted. ``code`` is ``bad_code``, ``code_used`` or
+    ``code_expired``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+_APPOINTMENT_SELECT = """
+    SELECT a.id, a.starts_at, w.id, w.name, c.id, c.name, s.id, s.display_name,
+           a.patient_name, a.code_expires_at, a.code_used_at
+    FROM appointments a
+    JOIN waiting_areas w ON w.id = a.waiting_area_id
+    JOIN clinics c ON c.id = w.clinic_id
+    LEFT JOIN specialists s ON s.id = a.specialist_id
+"""
+
+_SPECIALIST_SELECT = ("SELECT id, clinic_id, username, display_name, password_hash, "
+                      "failed_logins, locked_until FROM specialists")
+
+
+def _appointment(row: Any) -> Appointment:
+    return Appointment(*row)
+
+
+class Storage:
+    """The hub's database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, upgrade: bool = True) -> Storage:
+        """Open (creating if need be) the database at ``path`` and migrate it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        if upgrade:
+            migrate(conn)
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection, for migrations and tests."""
+        return self._conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _one(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchone()
+
+    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    # --- clinics and waiting areas ---
+
+    def create_clinic(self, name: str, now: float) -> Clinic:
+        name = _clean_name(name, "clinic name")
+        try:
+            with self._tx() as db:
+                cur = db.execute("INSERT INTO clinics (name, created_at) VALUES (?, ?)",
+                                 (name, now))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"a clinic called {name!r} already exists") from None
+        return Clinic(_rowid(cur), name)
+
+    def get_clinic(self, clinic_id: int) -> Clinic | None:
+        row = self._one("SELECT id, name FROM clinics WHERE id = ?", (clinic_id,))
+        return Clinic(*row) if row else None
+
+    def clinic_by_name(self, name: str) -> Clinic | None:
+        row = self._one("SELECT id, name FROM clinics WHERE name = ?", (name,))
+        return Clinic(*row) if row else None
+
+    def clinics(self) -> list[Clinic]:
+        return [Clinic(*r) for r in self._all("SELECT id, name FROM clinics ORDER BY id")]
+
+    def _need_clinic(self, clinic_id: int) -> Clinic:
+        clinic = self.get_clinic(clinic_id)
+        if clinic is None:
+            raise NotFound(f"there is no clinic with id {clinic_id}")
+        return clinic
+
+    def create_waiting_area(self, clinic_id: int, name: str, now: float) -> WaitingArea:
+        name = _clean_name(name, "waiting area name")
+        self._need_clinic(clinic_id)
+        try:
+            with self._tx() as db:
+                cur = db.execute("INSERT INTO waiting_areas (clinic_id, name, created_at) "
+                                 "VALUES (?, ?, ?)", (clinic_id, name, now))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"clinic {clinic_id} already has a waiting area {name!r}") from None
+        return WaitingArea(_rowid(cur), clinic_id, name)
+
+    def get_waiting_area(self, area_id: int) -> WaitingArea | None:
+        row = self._one("SELECT id, clinic_id, name FROM waiting_areas WHERE id = ?", (area_id,))
+        return WaitingArea(*row) if row else None
+
+    def waiting_areas(self, clinic_id: int) -> list[WaitingArea]:
+        rows = self._all("SELECT id, clinic_id, name FROM waiting_areas WHERE clinic_id = ? "
+                         "ORDER BY id", (clinic_id,))
+        return [WaitingArea(*r) for r in rows]
+
+    # --- specialists and sessions ---
+
+    def create_specialist(self, clinic_id: int, username: str, display_name: str,
+                          password_hash: str, now: float) -> Specialist:
+        username = _clean_name(username, "username", limit=64)
+        if not all(ch.isalnum() or ch in "._-@" for ch in username):
+            raise StorageError("a username may hold only letters, digits and . _ - @")
+        display_name = _clean_name(display_name, "display name")
+        self._need_clinic(clinic_id)
+        try:
+            with self._tx() as db:
+                cur = db.execute(
+                    "INSERT INTO specialists (clinic_id, username, display_name, password_hash, "
+                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                    (clinic_id, username, display_name, password_hash, now))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"the username {username!r} is already taken") from None
+        return Specialist(_rowid(cur), clinic_id, username, display_name, password_hash, 0, None)
+
+    def get_specialist(self, specialist_id: int) -> Specialist | None:
+        row = self._one(_SPECIALIST_SELECT + " WHERE id = ?", (specialist_id,))
+        return Specialist(*row) if row else None
+
+    def specialist_by_username(self, username: str) -> Specialist | None:
+        row = self._one(_SPECIALIST_SELECT + " WHERE username = ?", (username,))
+        return Specialist(*row) if row else None
+
+    def set_password_hash(self, specialist_id: int, password_hash: str) -> None:
+        """Replace a password; this unlocks the account and ends its sessions."""
+        with self._tx() as db:
+            db.execute("UPDATE specialists SET password_hash = ?, failed_logins = 0, "
+                       "locked_until = NULL WHERE id = ?", (password_hash, specialist_id))
+            db.execute("DELETE FROM sessions WHERE specialist_id = ?", (specialist_id,))
+
+    def set_login_state(self, specialist_id: int, failed_logins: int,
+                        locked_until: float | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE specialists SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                       (failed_logins, locked_until, specialist_id))
+
+    def create_session(self, token_hash: str, specialist_id: int, csrf_token: str, now: float,
+                       expires_at: float) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
+            db.execute("INSERT INTO sessions (token_hash, specialist_id, csrf_token, created_at, "
+                       "expires_at) VALUES (?, ?, ?, ?, ?)",
+                       (token_hash, specialist_id, csrf_token, now, expires_at))
+
+    def get_session(self, token_hash: str, now: float) -> Session | None:
+        row = self._one("SELECT specialist_id, csrf_token, expires_at FROM sessions "
+                        "WHERE token_hash = ? AND expires_at > ?", (token_hash, now))
+        return Session(*row) if row else None
+
+    def delete_session(self, token_hash: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    # --- kiosks and pairing ---
+
+    def create_pairing_code(self, clinic_id: int, room: str, code_hash: str, now: float,
+                            expires_at: float) -> None:
+        room = _clean_name(room, "room name")
+        self._need_clinic(clinic_id)
+        try:
+            with self._tx() as db:
+                db.execute("INSERT INTO pairing_codes (clinic_id, room, code_hash, created_at, "
+                           "expires_at) VALUES (?, ?, ?, ?, ?)",
+                           (clinic_id, room, code_hash, now, expires_at))
+        except sqlite3.IntegrityError:
+            raise Conflict("pairing code collision") from None
+
+    def redeem_pairing_code(self, code_hash: str, token_hash: str, name: str | None,
+                            now: float) -> Kiosk:
+        """Use a pairing code once: create the kiosk, store its token hash."""
+        name = _clean_name(name, "kiosk name") if name and name.strip() else None
+        with self._tx() as db:
+            row = db.execute("SELECT id, clinic_id, room, expires_at FROM pairing_codes "
+                             "WHERE code_hash = ? AND used_at IS NULL", (code_hash,)).fetchone()
+            if row is None:
+                used = db.execute("SELECT 1 FROM pairing_codes WHERE code_hash = ?",
+                                  (code_hash,)).fetchone()
+                raise CodeError("code_used" if used else "bad_code")
+            code_id, clinic_id, room, expires_at = row
+            if expires_at <= now:
+                raise CodeError("code_expired")
+            cur = db.execute("INSERT INTO kiosks (clinic_id, room, name, token_hash, paired_at, "
+                             "last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+                             (clinic_id, room, name, token_hash, now, now))
+            kiosk_id = _rowid(cur)
+            db.execute("UPDATE pairing_codes SET used_at = ?, kiosk_id = ? WHERE id = ?",
+                       (now, kiosk_id, code_id))
+        return Kiosk(kiosk_id, clinic_id, room, name, now)
+
+    def kiosk_by_token(self, token_hash: str) -> Kiosk | None:
+        row = self._one("SELECT id, clinic_id, room, name, last_seen FROM kiosks "
+                        "WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,))
+        return Kiosk(*row) if row else None
+
+    def touch_kiosk(self, kiosk_id: int, now: float) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE kiosks SET last_seen = ? WHERE id = ?", (now, kiosk_id))
+
+    # --- appointments ---
+
+    def create_appointment(self, waiting_area_id: int, specialist_id: int | None,
+                           starts_at: float, patient_name: str | None, code_hash: str,
+                           code_expires_at: float, now: float) -> Appointment:
+        area = self.get_waiting_area(waiting_area_id)
+        if area is None:
+            raise NotFound(f"there is no waiting area with id {waiting_area_id}")
+        if specialist_id is not None:
+            spec = self.get_specialist(specialist_id)
+            if spec is None:
+                raise NotFound(f"there is no specialist with id {specialist_id}")
+            if spec.clinic_id != area.clinic_id:
+                raise StorageError(f"specialist {specialist_id} does not work at the clinic of "
+                                   f"waiting area {waiting_area_id}")
+        if patient_name is not None:
+            patient_name = _clean_name(patient_name, "patient name") if patient_name.strip() \
+                else None
+        try:
+            with self._tx() as db:
+                db.execute("UPDATE appointments SET code_hash = NULL "
+                           "WHERE code_used_at IS NULL AND code_expires_at < ?",
+                           (now - _RETIRE_AFTER,))
+                cur = db.execute(
+                    "INSERT INTO appointments (waiting_area_id, specialist_id, starts_at, "
+                    "patient_name, code_hash, code_expires_at, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (waiting_area_id, specialist_id, starts_at, patient_name, code_hash,
+                     code_expires_at, now))
+        except sqlite3.IntegrityError:
+            raise Conflict("appointment code collision") from None
+        appointment = self.get_appointment(_rowid(cur))
+        assert appointment is not None
+        return appointment
+
+    def get_appointment(self, appointment_id: int) -> Appointment | None:
+        row = self._one(_APPOINTMENT_SELECT + " WHERE a.id = ?", (appointment_id,))
+        return _appointment(row) if row else None
+
+    def redeem_appointment_code(self, code_hash: str, now: float) -> Appointment:
+        """Use an appointment code once. Raises :class:`CodeError`."""
+        with self._tx() as db:
+            row = db.execute("SELECT id, code_expires_at FROM appointments "
+                             "WHERE code_hash = ? AND code_used_at IS NULL",
+                             (code_hash,)).fetchone()
+            if row is None:
+                used = db.execute("SELECT 1 FROM appointments WHERE code_hash = ?",
+                                  (code_hash,)).fetchone()
+                raise CodeError("code_used" if used else "bad_code")
+            appointment_id, expires_at = row
+            if expires_at <= now:
+                raise CodeError("code_expired")
+            db.execute("UPDATE appointments SET code_used_at = ? WHERE id = ?",
+                       (now, appointment_id))
+            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ?",
+                               (appointment_id,)).fetchone()
+        return _appointment(found)
+
+    def appointments_between(self, start: float, end: float) -> list[Appointment]:
+        """Appointments starting in ``[start, end)``, earliest first."""
+        rows = self._all(_APPOINTMENT_SELECT + " WHERE a.starts_at >= ? AND a.starts_at < ? "
+                         "ORDER BY a.starts_at, a.id", (start, end))
+        return [_appointment(r) for r in rows]
+
+    # --- calls ---
+
+    def record_call(self, call: CallRecord) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO calls (visit_id, appointment_id, clinic_id, kiosk_id, specialist_id, "
+                "checked_in_at, started_at, ended_at, end_reason, reconnects, quality) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (call.visit_id, call.appointment_id, call.clinic_id, call.kiosk_id,
+                 call.specialist_id, call.checked_in_at, call.started_at, call.ended_at,
+                 call.end_reason, call.reconnects, call.quality))
+
+    def calls(self) -> list[CallRecord]:
+        rows = self._all("SELECT visit_id, appointment_id, clinic_id, kiosk_id, specialist_id, "
+                         "checked_in_at, started_at, ended_at, end_reason, reconnects, quality "
+                         "FROM calls ORDER BY id")
+        return [CallRecord(*r) for r in rows]
+
+
+def _rowid(cur: sqlite3.Cursor) -> int:
+    rowid = cur.lastrowid
+    assert rowid is not None
+    return rowid
+
+
+def _clean_name(value: str, what: str, *, limit: int = 120) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise StorageError(f"the {what} must not be empty")
+    if len(value) > limit:
+        raise StorageError(f"the {what} must be at most {limit} characters")
+    if not value.isprintable():
+        raise StorageError(f"the {what} must not hold control characters")
+    return value

@@ -1,0 +1,214 @@
+"""``GET /ws``: one WebSocket per client, speaking :mod:`kiosk.protocol`.
+
+Rules that matter:
+
+- Every incoming frame goes through :func:`kiosk.protocol.decode`; the sender's role is checked
+  against :data:`kiosk.protocol.SENDERS` before any handler sees the message.
+- A bad message gets an ``error`` back and a WARNING log line (redacted: never a code, token or
+  SDP), and the connection stays open. Only an unsupported version, failed authentication or a
+  missing ``hello`` within the time limit close it. A bad message never affects other clients.
+- The first message must be ``hello``. Kiosks prove themselves with their device token;
+  specialists with the ``clinic_session`` cookie sent with the upgrade (its ``Origin`` checked);
+  patients with nothing until they check in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from kiosk import protocol
+from kiosk.hub.auth import origin_allowed, session_from
+from kiosk.hub.codes import token_hash
+from kiosk.hub.connection import (
+    CLOSE_AUTH_FAILED,
+    CLOSE_HELLO_TIMEOUT,
+    CLOSE_UNSUPPORTED_VERSION,
+    Connection,
+)
+from kiosk.hub.signalling import SIGNALLING, Refusal, Signalling
+from kiosk.hub.state import HUB, Hub
+
+log = logging.getLogger("kiosk.hub.ws")
+
+#: Frames above this are refused by aiohttp itself (the connection is closed with 1009).
+MAX_FRAME_BYTES = 1024 * 1024
+_ROLES = ("kiosk", "patient", "specialist")
+
+
+def _ref_of(text: str | bytes) -> str | None:
+    """The ``ref`` of a message that failed validation, if it can be read safely."""
+    if len(text) > protocol.MAX_MESSAGE_BYTES:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    ref = raw.get("ref") if isinstance(raw, dict) else None
+    return ref if isinstance(ref, str) and len(ref) <= 64 else None
+
+
+class SocketSession:
+    """One client's conversation with the hub, from upgrade to close."""
+
+    def __init__(self, hub: Hub, signalling: Signalling, request: web.Request,
+                 conn: Connection) -> None:
+        self.hub = hub
+        self.signalling = signalling
+        self.request = request
+        self.conn = conn
+
+    def refuse(self, code: str, message: str, *, ref: str | None = None,
+               retry_after: float | None = None, fatal: bool = False,
+               mtype: str | None = None) -> None:
+        """Send an ``error`` and log it (no message content)."""
+        log.warning("%s: %s %s: %s", self.conn.label, mtype or "message", code, message)
+        self.conn.send(protocol.error(code, message[:500], ref=ref, retry_after=retry_after,
+                                      fatal=fatal or None))
+
+    def hello_timed_out(self) -> None:
+        if self.conn.role is None and not self.conn.closed:
+            self.refuse("hello_required", "no hello within the time limit", fatal=True)
+            self.conn.close_after_sending(CLOSE_HELLO_TIMEOUT, "no hello")
+
+    def receive_text(self, text: str) -> None:
+        if self.conn.closed:  # closing after a fatal error: nothing more is acted on
+            return
+        try:
+            msg = protocol.decode(text)
+        except protocol.ProtocolError as exc:
+            self.refuse(exc.code, exc.reason, ref=_ref_of(text), fatal=exc.fatal)
+            if exc.fatal:
+                self.conn.close_after_sending(CLOSE_UNSUPPORTED_VERSION, exc.reason)
+            return
+        mtype = msg["type"]
+        ref = msg.get("ref")
+        try:
+            self.dispatch(mtype, msg)
+        except Refusal as r:
+            self.refuse(r.code, r.message, ref=ref, retry_after=r.retry_after, fatal=r.fatal,
+                        mtype=mtype)
+            if r.fatal:
+                self.conn.close_after_sending(CLOSE_AUTH_FAILED, r.message)
+        except Exception:
+            log.exception("%s: %s failed", self.conn.label, mtype)
+            self.refuse("internal", "The hub could not handle that message.", ref=ref,
+                        mtype=mtype)
+
+    def dispatch(self, mtype: str, msg: dict[str, Any]) -> None:
+        conn = self.conn
+        if conn.role is None:
+            if mtype != "hello":
+                raise Refusal("hello_required", "send hello first")
+            self.hello(msg)
+            return
+        if mtype == "hello":
+            raise Refusal("not_allowed", "hello was already received")
+        if conn.role not in protocol.SENDERS.get(mtype, frozenset()):
+            raise Refusal("not_allowed", f"a {conn.role} may not send {mtype}")
+        if mtype == "ping":
+            conn.send(protocol.make("pong", sent_at=msg.get("sent_at"), ref=msg.get("ref")))
+        elif mtype == "pong":
+            pass
+        elif mtype == "ice_request":
+            servers, expires = self.hub.ice_servers(self.ice_user())
+            conn.send(protocol.make("ice_servers", ice_servers=servers, ice_expires_at=expires,
+                                    ref=msg.get("ref")))
+        else:
+            self.signalling.handlers[mtype](conn, msg)
+
+    def ice_user(self) -> str:
+        conn = self.conn
+        if conn.kiosk is not None:
+            return f"kiosk{conn.kiosk.id}"
+        if conn.specialist is not None:
+            return f"specialist{conn.specialist.id}"
+        return f"patient-{conn.id}"
+
+    def hello(self, msg: dict[str, Any]) -> None:
+        role = msg["role"]
+        conn, hub = self.conn, self.hub
+        if role not in _ROLES:
+            raise Refusal("bad_message", "role must be kiosk, patient or specialist")
+        welcome_extra: dict[str, Any] = {}
+        if role == "kiosk":
+            token = msg.get("token")
+            kiosk = hub.storage.kiosk_by_token(token_hash(token)) if token else None
+            if kiosk is None:
+                raise Refusal("auth_failed", "this kiosk is not paired with the hub", fatal=True)
+            hub.storage.touch_kiosk(kiosk.id, hub.clock.now())
+            conn.kiosk = kiosk
+            clinic = hub.storage.get_clinic(kiosk.clinic_id)
+            welcome_extra["kiosk"] = {
+                "id": kiosk.id, "room": kiosk.room, "name": kiosk.name,
+                "clinic": {"id": kiosk.clinic_id, "name": clinic.name if clinic else ""}}
+        elif role == "specialist":
+            if not origin_allowed(self.request, hub):
+                raise Refusal("auth_failed", "this page's origin is not allowed", fatal=True)
+            found = session_from(self.request, hub)
+            if found is None:
+                raise Refusal("auth_failed", "sign in first", fatal=True)
+            conn.session_hash, _, conn.specialist = found
+            clinic = hub.storage.get_clinic(conn.specialist.clinic_id)
+            welcome_extra["specialist"] = {
+                **conn.specialist.public(),
+                "clinic": {"id": conn.specialist.clinic_id, "name": clinic.name if clinic else ""}}
+        resume = msg.get("resume")
+        if resume is not None and role == "specialist":
+            raise Refusal("bad_message", "only a patient side resumes a visit")
+        conn.role = role
+        resumed = self.signalling.resume(conn, resume) if resume is not None else None
+        servers, expires = hub.ice_servers(self.ice_user())
+        conn.send(protocol.make(
+            "welcome", role=role, hub=hub.config.hub_name[:128], ice_servers=servers,
+            ice_expires_at=expires, resumed=resumed.checked_in() if resumed else None,
+            ref=msg.get("ref"), **welcome_extra))
+        log.info("%s said hello (%s)", conn.label, str(msg.get("client", "-"))[:60])
+        if role == "specialist":
+            clinic_name = welcome_extra["specialist"]["clinic"]["name"]
+            self.signalling.specialist_connected(conn, clinic_name)
+        elif resume is not None and resumed is None:
+            self.refuse("not_found", "That visit has ended. Please check in again.",
+                        ref=msg.get("ref"), mtype="hello")
+        elif resumed is not None and resumed.specialist is not None:
+            conn.send(protocol.make("joined", visit_id=resumed.id, specialist={
+                "id": resumed.specialist.id, "name": resumed.specialist.display_name}))
+
+
+async def websocket_handler(request: web.Request) -> web.StreamResponse:
+    """Upgrade to a WebSocket and run one client's session."""
+    hub = request.app[HUB]
+    signalling = request.app[SIGNALLING]
+    ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=hub.config.heartbeat)
+    await ws.prepare(request)
+    conn = Connection(ws, address=request.remote or "unknown",
+                      queue_max=hub.config.send_queue_max, transport=request.transport)
+    conn.start()
+    signalling.connections.add(conn)
+    session = SocketSession(hub, signalling, request, conn)
+    timer = asyncio.get_running_loop().call_later(hub.config.hello_timeout,
+                                                  session.hello_timed_out)
+    try:
+        async for frame in ws:
+            if frame.type == WSMsgType.TEXT:
+                session.receive_text(frame.data)
+                if conn.role is not None:
+                    timer.cancel()
+            elif frame.type == WSMsgType.BINARY:
+                session.refuse("bad_message", "binary frames are not accepted; send JSON text")
+            elif frame.type == WSMsgType.ERROR:
+                log.info("%s: socket error: %s", conn.label, type(ws.exception()).__name__)
+                break
+    finally:
+        timer.cancel()
+        signalling.connections.discard(conn)
+        try:
+            signalling.disconnected(conn)
+        except Exception:
+            log.exception("%s: cleaning up after the socket failed", conn.label)
+        await conn.finish()
+    return ws

@@ -1,0 +1,300 @@
+"""Bad input over a real socket: each gets the right error, and other clients are still served."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp
+import pytest
+
+from kiosk import protocol
+from kiosk.hub.clock import ManualClock
+from kiosk.hub.config import RateLimits
+
+pytestmark = pytest.mark.integration
+
+
+async def still_served(hub: Any) -> None:
+    """Another client gets a full answer: the hub is unharmed."""
+    other = await hub.patient()
+    await other.send("ping", sent_at=1)
+    assert (await other.expect("pong"))["sent_at"] == 1
+    await other.close()
+
+
+async def test_malformed_json_non_object_and_wrong_types(hub: Any) -> None:
+    peer = await hub.patient()
+    await peer.send_raw("{not json")
+    assert "JSON" in (await peer.error("bad_message"))["message"]
+    await peer.send_raw("[1, 2, 3]")
+    await peer.error("bad_message")
+    await peer.send_raw('"hello"')
+    await peer.error("bad_message")
+    await peer.send_json({"v": 1, "type": "ping", "sent_at": "soon", "ref": "r1"})
+    err = await peer.error("bad_message")
+    assert err["ref"] == "r1"
+    await peer.send_json({"v": 1, "type": "check_in", "code": 123456})
+    await peer.error("bad_message")
+    await peer.send_json({"v": 1, "type": "ping", "surprise": 1})
+    await peer.error("bad_message")
+    await peer.send_json({"type": "ping"})
+    await peer.error("bad_message")
+    await peer.send("ping")  # the connection is still usable
+    await peer.expect("pong")
+    await still_served(hub)
+
+
+async def test_oversized_message_is_refused_and_socket_stays(hub: Any) -> None:
+    peer = await hub.patient()
+    big = json.dumps({"v": 1, "type": "ping", "pad": "x" * (protocol.MAX_MESSAGE_BYTES + 10)})
+    await peer.send_raw(big)
+    await peer.error("too_large")
+    await peer.send("ping")
+    await peer.expect("pong")
+    await still_served(hub)
+
+
+async def test_frame_over_one_mib_is_cut_off_by_the_websocket_layer(hub: Any) -> None:
+    peer = await hub.patient()
+    await peer.send_raw("x" * (1024 * 1024 + 1))
+    assert await peer.closed() == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+    await still_served(hub)
+
+
+async def test_binary_frames_get_an_error(hub: Any) -> None:
+    peer = await hub.patient()
+    await peer.ws.send_bytes(b'{"v":1,"type":"ping"}')
+    await peer.error("bad_message")
+    await peer.send("ping")
+    await peer.expect("pong")
+
+
+async def test_unknown_type(hub: Any) -> None:
+    peer = await hub.patient()
+    await peer.send_json({"v": 1, "type": "teleport"})
+    err = await peer.error("unknown_type")
+    assert "teleport" in err["message"]
+    await still_served(hub)
+
+
+@pytest.mark.parametrize("version", [0, 2])
+async def test_unsupported_version_is_fatal_with_a_reason(hub: Any, version: int) -> None:
+    peer = await hub.connect()
+    await peer.send_json({"v": version, "type": "hello", "role": "patient"})
+    err = await peer.error("unsupported_version")
+    assert err["fatal"] is True
+    assert "speaks 1" in err["message"]
+    assert await peer.closed() == 4000
+    assert "speaks 1" in peer.close_reason
+    await still_served(hub)
+
+
+async def test_message_before_hello(hub: Any) -> None:
+    peer = await hub.connect()
+    await peer.send("check_in", code=hub.appointment_code)
+    await peer.error("hello_required")
+    await peer.send("hello", role="patient")
+    await peer.expect("welcome")
+    await peer.send("hello", role="patient")
+    await peer.error("not_allowed")
+
+
+async def test_no_hello_in_time_closes_the_socket(hub_factory: Any) -> None:
+    hub = await hub_factory(hello_timeout=0.2)
+    peer = await hub.connect()
+    err = await peer.error("hello_required")
+    assert err["fatal"] is True
+    assert await peer.closed() == 4002
+
+
+async def test_wrong_role_and_senders(hub: Any) -> None:
+    peer = await hub.connect()
+    await peer.send("hello", role="admin")
+    await peer.error("bad_message")
+    await peer.hello("patient")
+    await peer.send("join", visit_id="v")
+    await peer.error("not_allowed")
+    await peer.send_json({"v": 1, "type": "welcome", "role": "kiosk", "hub": "x",
+                          "ice_servers": []})
+    await peer.error("not_allowed")
+    await peer.send("offer", sdp="x", attempt=1)
+    await peer.error("not_allowed")  # not checked in
+    await still_served(hub)
+
+
+async def test_wrong_kiosk_token_is_fatal(hub: Any) -> None:
+    peer = await hub.connect()
+    await peer.send("hello", role="kiosk", token="not-a-real-token")
+    err = await peer.error("auth_failed")
+    assert err["fatal"] is True
+    assert "not-a-real-token" not in json.dumps(err)
+    assert await peer.closed() == 4001
+    bare = await hub.connect()
+    await bare.send("hello", role="kiosk")
+    await bare.error("auth_failed")
+    await still_served(hub)
+
+
+async def test_specialist_without_session_or_with_foreign_origin(hub: Any) -> None:
+    peer = await hub.connect()
+    await peer.send("hello", role="specialist")
+    await peer.error("auth_failed")
+    assert await peer.closed() == 4001
+
+    session = hub.client_session()
+    await hub.login(session)
+    evil = await hub.connect(session=session, headers={"Origin": "https://evil.example"})
+    await evil.send("hello", role="specialist")
+    await evil.error("auth_failed")
+    good = await hub.connect(session=session, headers={"Origin": hub.url})
+    await good.hello("specialist")
+    assert good.welcome["specialist"]["name"] == hub.seed.specialist_name
+    await still_served(hub)
+
+
+async def test_used_code_wrong_code_and_expired_code(hub_factory: Any) -> None:
+    clock = ManualClock()
+    hub = await hub_factory(clock=clock)
+    first = await hub.patient()
+    await first.send("check_in", code=hub.appointment_code)
+    await first.expect("checked_in")
+
+    replay = await hub.patient()
+    await replay.send("check_in", code=hub.appointment_code, ref="again")
+    err = await replay.error("code_used")
+    assert err["ref"] == "again"
+    assert hub.appointment_code not in json.dumps(err)
+    await replay.send("check_in", code="000000" if hub.appointment_code != "000000" else "111111")
+    await replay.error("bad_code")
+    await replay.send("check_in", code="12ab")
+    await replay.error("bad_code")
+
+    expiring = hub.new_appointment_code(valid_hours=1)
+    clock.advance(3601)
+    late = await hub.patient()
+    await late.send("check_in", code=expiring)
+    await late.error("code_expired")
+    await still_served(hub)
+
+
+async def test_brute_force_is_rate_limited_per_kiosk(hub_factory: Any) -> None:
+    clock = ManualClock()
+    hub = await hub_factory(clock=clock, rate_limits=RateLimits(
+        code_failures_per_client=5, code_failures_per_address=100, code_window=600))
+    good = hub.new_appointment_code()
+    token = hub.new_kiosk_token()
+    kiosk = await hub.kiosk(token)
+    wrong = "999999" if good != "999999" else "999998"
+    for _ in range(5):
+        await kiosk.send("check_in", code=wrong)
+        await kiosk.error("bad_code")
+    await kiosk.send("check_in", code=wrong)
+    err = await kiosk.error("rate_limited")
+    assert 0 < err["retry_after"] <= 600
+    await kiosk.send("check_in", code=good)  # right or wrong, still limited
+    await kiosk.error("rate_limited")
+    # The same kiosk on a new connection is still limited (keyed by kiosk, not socket).
+    again = await hub.kiosk(token)
+    await again.send("check_in", code=good)
+    await again.error("rate_limited")
+    # Another client on the same address is not (the address limit is higher here).
+    other = await hub.patient()
+    await other.send("check_in", code=good)
+    await other.expect("checked_in")
+    # When the window has passed, the kiosk may try again.
+    clock.advance(601)
+    await kiosk.send("check_in", code=hub.new_appointment_code())
+    await kiosk.expect("checked_in")
+
+
+async def test_brute_force_is_rate_limited_per_address(hub_factory: Any) -> None:
+    clock = ManualClock()
+    hub = await hub_factory(clock=clock, rate_limits=RateLimits(
+        code_failures_per_client=100, code_failures_per_address=4, code_window=600))
+    good = hub.new_appointment_code()
+    wrong = "999999" if good != "999999" else "999998"
+    for _ in range(4):  # a fresh connection each time: only the address ties them together
+        peer = await hub.patient()
+        await peer.send("check_in", code=wrong)
+        await peer.error("bad_code")
+        await peer.close()
+    peer = await hub.patient()
+    await peer.send("check_in", code=good)
+    err = await peer.error("rate_limited")
+    assert err["retry_after"] > 0
+    # Other messages still work for everyone.
+    await still_served(hub)
+
+
+async def test_join_other_clinic_is_forbidden_and_second_specialist_is_busy(hub: Any) -> None:
+    first = await hub.specialist()
+    patient = await hub.patient()
+    await patient.send("check_in", code=hub.appointment_code)
+    visit_id = (await patient.expect("checked_in"))["visit_id"]
+
+    other_clinic, _ = hub.new_clinic("Other Clinic")
+    hub.new_specialist(other_clinic, "other.doc", "another password 1")
+    stranger = await hub.specialist("other.doc", "another password 1")
+    assert stranger.skipped[-1]["patients"] == []  # never sees another clinic's patients
+    await stranger.send("join", visit_id=visit_id)
+    await stranger.error("forbidden")
+    await stranger.send("message", visit_id=visit_id, text="hi")
+    await stranger.error("forbidden")
+
+    await first.send("join", visit_id=visit_id)
+    await first.expect("joined")
+    hub.new_specialist(hub.seed.clinic_id, "second.doc", "another password 2")
+    second = await hub.specialist("second.doc", "another password 2")
+    await second.send("join", visit_id=visit_id)
+    await second.error("busy")
+    await second.send("answer", visit_id=visit_id, sdp="x", attempt=1)
+    await second.error("busy")
+    await second.send("hangup", visit_id=visit_id)
+    await second.error("busy")
+    await second.send("join", visit_id="no-such-visit")
+    await second.error("not_found")
+    await second.send("answer", sdp="x", attempt=1)
+    await second.error("bad_message")
+
+    # The first specialist's call is unaffected.
+    await patient.send("offer", sdp="v=0", attempt=1)
+    assert (await first.expect("offer"))["visit_id"] == visit_id
+
+
+async def test_slow_client_is_dropped_without_blocking_others(
+        hub_factory: Any, caplog: pytest.LogCaptureFixture) -> None:
+    hub = await hub_factory(send_queue_max=4)
+    specialist = await hub.specialist()
+    patient = await hub.patient()
+    await patient.send("check_in", code=hub.appointment_code)
+    visit_id = (await patient.expect("checked_in"))["visit_id"]
+    await specialist.send("join", visit_id=visit_id)
+    await patient.expect("joined")
+    # The patient stops reading; the specialist floods it with large answers (~24 MB, more
+    # than the socket buffers hold), so the patient's bounded queue overflows.
+    sdp = "a" * 60_000
+    for _ in range(400):
+        await specialist.send("answer", visit_id=visit_id, sdp=sdp, attempt=1)
+    while True:  # the hub tells the specialist the patient dropped, and keeps serving them
+        listing = await specialist.expect("waiting_list", within=10)
+        if listing["patients"] and listing["patients"][0]["status"] == "disconnected":
+            break
+    assert "outgoing queue overflowed" in caplog.text
+    await specialist.send("ping")
+    await specialist.expect("pong")
+    await still_served(hub)
+
+
+async def test_nothing_is_acted_on_after_a_fatal_error(hub: Any) -> None:
+    peer = await hub.connect()
+    await peer.send("hello", role="kiosk", token="wrong")
+    await peer.send("hello", role="patient")  # sent before the close arrives
+    await peer.send("check_in", code=hub.appointment_code)
+    await peer.error("auth_failed")
+    await peer.closed()
+    assert not [m for m in peer.skipped if m["type"] in ("welcome", "checked_in")]
+    # The code was not used up by the closing socket.
+    patient = await hub.patient()
+    await patient.send("check_in", code=hub.appointment_code)
+    await patient.expect("checked_in")
