@@ -1,0 +1,476 @@
+"""The patient journey: one state machine that owns every transition on the kiosk.
+
+Rules that matter:
+
+- This module is pure: no I/O, no clock, no Qt, no asyncio. Time comes in as ``now`` (seconds,
+  monotonic) on every call, so tests drive it without waiting.
+- Screens MUST NOT change the journey's state themselves. They send *intents* (the patient
+  touched something) and the engine reports *events* (the hub accepted the code, the call
+  connected); each method returns the :class:`Effect` objects the application must carry out
+  (check in with the hub, start devices, end the call, save an answer, wipe the visit...).
+- A privacy reset (idle time-out, thanks screen done, staff reset) ends the call, stops devices,
+  and forgets everything about the visit: the next patient starts from a fresh :class:`Visit`.
+- Idle time-outs apply to every patient screen except a live call and the waiting room (a
+  checked-in patient may wait quietly for a long time; being reset there would lose their place).
+  A warning shows at least :data:`MIN_WARNING_S` seconds before the reset (WCAG 2.2.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+
+class Step(StrEnum):
+    """Where the patient is. One screen per step."""
+
+    ATTRACT = "attract"
+    CHECK_IN = "check_in"
+    DEVICE_CHECKS = "device_checks"
+    WAITING = "waiting"
+    CONSULTATION = "consultation"
+    FEEDBACK = "feedback"
+    THANKS = "thanks"
+    ADMIN = "admin"
+
+
+class CallPhase(StrEnum):
+    """The consultation's connection, as the patient should understand it."""
+
+    NONE = "none"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+
+
+MIN_WARNING_S: Final = 20.0
+MAX_CODE_ATTEMPTS: Final = 5
+CODE_LENGTH: Final = 6
+DEVICE_CHECKS: Final = ("camera", "microphone", "speaker", "network")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Idle time-outs per step in seconds (None: never). Staff can change them in settings."""
+
+    check_in: float | None = 120.0
+    device_checks: float | None = 180.0
+    feedback: float | None = 120.0
+    thanks: float | None = 12.0  # thanks returns to the start by itself, with no warning
+    warning: float = 30.0
+
+    def for_step(self, step: Step) -> float | None:
+        return {
+            Step.CHECK_IN: self.check_in,
+            Step.DEVICE_CHECKS: self.device_checks,
+            Step.FEEDBACK: self.feedback,
+            Step.THANKS: self.thanks,
+        }.get(step)
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """What the patient is told about their appointment (no identifiers are needed)."""
+
+    specialist_name: str
+    time: str  # local time as shown, e.g. "10:30"
+    waiting_area: str = ""
+    clinic: str = ""
+
+
+# ----- effects: what the application must do after a transition -----------------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something the application must carry out. Subclasses name the action."""
+
+
+@dataclass(frozen=True)
+class CheckIn(Effect):
+    code: str = field(repr=False)  # a secret: never in reprs or logs
+
+
+@dataclass(frozen=True)
+class CheckInPrepared(Effect):
+    """Check in the appointment staff prepared this kiosk for."""
+
+
+@dataclass(frozen=True)
+class StartDevices(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class StopDevices(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class StartNetworkCheck(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class SendCheckSummary(Effect):
+    summary: dict[str, str]
+
+
+@dataclass(frozen=True)
+class EnterWaitingRoom(Effect):
+    """Tell the hub the patient is ready and pre-gather the call."""
+
+
+@dataclass(frozen=True)
+class SetMicrophoneMuted(Effect):
+    muted: bool
+
+
+@dataclass(frozen=True)
+class SetCameraOff(Effect):
+    off: bool
+
+
+@dataclass(frozen=True)
+class EndCall(Effect):
+    reason: str
+
+
+@dataclass(frozen=True)
+class LeaveWaitingRoom(Effect):
+    reason: str
+
+
+@dataclass(frozen=True)
+class RequestHelp(Effect):
+    where: Step
+
+
+@dataclass(frozen=True)
+class SaveAnswer(Effect):
+    question_id: str
+    value: object
+
+
+@dataclass(frozen=True)
+class PrivacyReset(Effect):
+    """End any call, stop devices, wipe every field, frame and message of this visit."""
+
+    reason: str
+
+
+# ----- the visit: everything that must be forgotten on reset ---------------------------------
+
+
+@dataclass
+class Visit:
+    """Everything the kiosk knows about the current patient. Replaced whole on privacy reset."""
+
+    code_attempts: int = 0
+    code_error: str = ""  # a key for the screen's kind message: "wrong", "used", ...
+    code_retry_after: float = 0.0
+    checking_in: bool = False
+    appointment: Appointment | None = None
+    checks: dict[str, str] = field(default_factory=dict)  # name -> pass / warn / fail / skipped
+    waiting_since: float | None = None
+    messages: list[str] = field(default_factory=list)
+    call_phase: CallPhase = CallPhase.NONE
+    call_started: bool = False
+    call_end_reason: str = ""
+    confirming_end: bool = False
+    muted: bool = False
+    camera_off: bool = False
+    help_requested: bool = False
+    help_acknowledged: bool = False
+    answers: dict[str, object] = field(default_factory=dict)
+
+
+class Journey:
+    """The patient journey state machine (see the module docstring for the rules)."""
+
+    def __init__(self, timeouts: Timeouts | None = None, *, now: float = 0.0) -> None:
+        self.timeouts = timeouts or Timeouts()
+        if self.timeouts.warning < MIN_WARNING_S:
+            raise ValueError(f"the idle warning must last at least {MIN_WARNING_S:.0f} s")
+        self.step = Step.ATTRACT
+        self.visit = Visit()
+        self.prepared: Appointment | None = None  # set by staff for the next patient
+        self._last_activity = now
+        self._step_before_admin = Step.ATTRACT
+
+    # ----- queries ------------------------------------------------------------------------
+
+    def idle_deadline(self) -> float | None:
+        """When the privacy reset happens if nobody touches the screen (None: never)."""
+        limit = self.timeouts.for_step(self.step)
+        if limit is None:
+            return None
+        extra = 0.0 if self.step is Step.THANKS else self.timeouts.warning
+        return self._last_activity + limit + extra
+
+    def idle_warning_at(self) -> float | None:
+        """When the 'Are you still there?' warning appears (None: no warning on this step)."""
+        limit = self.timeouts.for_step(self.step)
+        if limit is None or self.step is Step.THANKS:
+            return None
+        return self._last_activity + limit
+
+    def warning_visible(self, now: float) -> bool:
+        at = self.idle_warning_at()
+        return at is not None and now >= at
+
+    def seconds_left(self, now: float) -> float | None:
+        deadline = self.idle_deadline()
+        return None if deadline is None else max(0.0, deadline - now)
+
+    def code_locked(self) -> bool:
+        return self.visit.code_attempts >= MAX_CODE_ATTEMPTS
+
+    # ----- time and activity ----------------------------------------------------------------
+
+    def activity(self, now: float) -> None:
+        """The patient touched the screen or pressed a key: the idle timer starts again."""
+        self._last_activity = now
+
+    def tick(self, now: float) -> list[Effect]:
+        deadline = self.idle_deadline()
+        if deadline is not None and now >= deadline:
+            reason = "finished" if self.step is Step.THANKS else "idle"
+            return self._reset(reason, now)
+        return []
+
+    def _enter(self, step: Step, now: float) -> None:
+        self.step = step
+        self._last_activity = now
+
+    def _reset(self, reason: str, now: float) -> list[Effect]:
+        self.visit = Visit()
+        self._enter(Step.ATTRACT, now)
+        return [PrivacyReset(reason)]
+
+    # ----- patient intents ------------------------------------------------------------------
+
+    def start(self, now: float) -> list[Effect]:
+        """'Touch to start' on the welcome screen."""
+        if self.step is not Step.ATTRACT:
+            return []
+        self._enter(Step.CHECK_IN, now)
+        return []
+
+    def submit_code(self, code: str, now: float) -> list[Effect]:
+        self.activity(now)
+        v = self.visit
+        if self.step is not Step.CHECK_IN or v.checking_in:
+            return []
+        if self.code_locked():
+            v.code_error = "locked"
+            return []
+        if len(code) != CODE_LENGTH or not code.isdigit():
+            v.code_error = "incomplete"
+            return []
+        v.checking_in = True
+        v.code_error = ""
+        return [CheckIn(code)]
+
+    def confirm_prepared(self, yes: bool, now: float) -> list[Effect]:
+        """'Are you here to see <specialist> at 10:30?' answered."""
+        self.activity(now)
+        if self.step is not Step.CHECK_IN or self.prepared is None or self.visit.checking_in:
+            return []
+        if not yes:
+            self.prepared = None  # fall back to the code pad; staff are not needed for this
+            return []
+        self.visit.checking_in = True
+        return [CheckInPrepared()]
+
+    def check_result(self, name: str, status: str, now: float) -> list[Effect]:
+        """A device or network check finished (status pass / warn / fail / skipped)."""
+        self.activity(now)
+        if self.step is not Step.DEVICE_CHECKS or name not in DEVICE_CHECKS:
+            return []
+        if status not in ("pass", "warn", "fail", "skipped"):
+            raise ValueError(f"unknown check status {status!r}")
+        self.visit.checks[name] = status
+        return []
+
+    def finish_checks(self, now: float) -> list[Effect]:
+        """The patient is done with the checks (all passed, or they chose to continue)."""
+        self.activity(now)
+        if self.step is not Step.DEVICE_CHECKS:
+            return []
+        summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
+        self.visit.waiting_since = now
+        self._enter(Step.WAITING, now)
+        return [SendCheckSummary(summary), EnterWaitingRoom()]
+
+    def toggle_mute(self, now: float) -> list[Effect]:
+        self.activity(now)
+        if self.step is not Step.CONSULTATION:
+            return []
+        self.visit.muted = not self.visit.muted
+        return [SetMicrophoneMuted(self.visit.muted)]
+
+    def toggle_camera(self, now: float) -> list[Effect]:
+        self.activity(now)
+        if self.step is not Step.CONSULTATION:
+            return []
+        self.visit.camera_off = not self.visit.camera_off
+        return [SetCameraOff(self.visit.camera_off)]
+
+    def ask_end_call(self, now: float) -> list[Effect]:
+        """The red button: ask 'Are you sure?' first, so a stray touch never ends a call."""
+        self.activity(now)
+        if self.step is Step.CONSULTATION:
+            self.visit.confirming_end = True
+        return []
+
+    def cancel_end_call(self, now: float) -> list[Effect]:
+        self.activity(now)
+        self.visit.confirming_end = False
+        return []
+
+    def confirm_end_call(self, now: float) -> list[Effect]:
+        self.activity(now)
+        if self.step is not Step.CONSULTATION or not self.visit.confirming_end:
+            return []
+        self.visit.confirming_end = False
+        self.visit.call_end_reason = "patient_ended"
+        self._enter(Step.FEEDBACK, now)
+        return [EndCall("patient_ended"), StopDevices()]
+
+    def cancel_visit(self, now: float) -> list[Effect]:
+        """'Start again' / 'I'm not here for an appointment' before the call."""
+        if self.step in (Step.CONSULTATION, Step.ADMIN):
+            return []
+        effects: list[Effect] = []
+        if self.step is Step.WAITING:
+            effects.append(LeaveWaitingRoom("patient_cancelled"))
+        return effects + self._reset("cancelled", now)
+
+    def answer(self, question_id: str, value: object, now: float) -> list[Effect]:
+        """A survey answer: saved at once, so nothing is lost if the kiosk stops."""
+        self.activity(now)
+        if self.step is not Step.FEEDBACK:
+            return []
+        self.visit.answers[question_id] = value
+        return [SaveAnswer(question_id, value)]
+
+    def finish_feedback(self, now: float) -> list[Effect]:
+        self.activity(now)
+        if self.step is not Step.FEEDBACK:
+            return []
+        self._enter(Step.THANKS, now)
+        return []
+
+    def finish_thanks(self, now: float) -> list[Effect]:
+        if self.step is not Step.THANKS:
+            return []
+        return self._reset("finished", now)
+
+    def request_help(self, now: float) -> list[Effect]:
+        """'I need help', on every patient screen."""
+        self.activity(now)
+        if self.step is Step.ADMIN:
+            return []
+        self.visit.help_requested = True
+        self.visit.help_acknowledged = False
+        return [RequestHelp(self.step)]
+
+    def dismiss_help(self, now: float) -> list[Effect]:
+        self.activity(now)
+        self.visit.help_requested = False
+        return []
+
+    # ----- engine events ----------------------------------------------------------------------
+
+    def check_in_succeeded(self, appointment: Appointment, now: float) -> list[Effect]:
+        if self.step is not Step.CHECK_IN:
+            return []
+        self.visit.checking_in = False
+        self.visit.appointment = appointment
+        self.prepared = None
+        self._enter(Step.DEVICE_CHECKS, now)
+        return [StartDevices(), StartNetworkCheck()]
+
+    def check_in_failed(self, error: str, now: float, retry_after: float = 0.0) -> list[Effect]:
+        """The hub refused the code. ``error``: wrong, used, expired, rate_limited, offline."""
+        if self.step is not Step.CHECK_IN:
+            return []
+        v = self.visit
+        v.checking_in = False
+        if error in ("wrong", "used", "expired"):
+            v.code_attempts += 1
+        v.code_error = "locked" if self.code_locked() else error
+        v.code_retry_after = retry_after
+        if error == "rate_limited" or self.code_locked():
+            v.code_error = "locked"
+            return self.request_help(now) if not v.help_requested else []
+        return []
+
+    def help_acknowledged(self, now: float) -> list[Effect]:
+        if self.visit.help_requested:
+            self.visit.help_acknowledged = True
+        return []
+
+    def message_received(self, text: str, now: float) -> list[Effect]:
+        if self.step in (Step.WAITING, Step.CONSULTATION, Step.DEVICE_CHECKS):
+            self.visit.messages.append(text)
+            del self.visit.messages[:-5]  # the last few are enough on screen
+        return []
+
+    def specialist_joined(self, now: float) -> list[Effect]:
+        effects: list[Effect] = []
+        if self.step is Step.DEVICE_CHECKS:
+            # The specialist is early: the patient goes straight into the call.
+            summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
+            effects += [SendCheckSummary(summary), EnterWaitingRoom()]
+        elif self.step is not Step.WAITING:
+            return []
+        self.visit.call_phase = CallPhase.CONNECTING
+        self.visit.call_started = True
+        self._enter(Step.CONSULTATION, now)
+        return effects
+
+    def call_phase_changed(self, phase: CallPhase, now: float) -> list[Effect]:
+        if self.step is Step.CONSULTATION:
+            self.visit.call_phase = phase
+        return []
+
+    def call_ended(self, reason: str, now: float) -> list[Effect]:
+        """The call ended without the patient pressing End (specialist, network, hub)."""
+        if self.step is Step.CONSULTATION:
+            self.visit.call_end_reason = reason
+            self.visit.call_phase = CallPhase.NONE
+            self.visit.confirming_end = False
+            self._enter(Step.FEEDBACK, now)
+            return [StopDevices()]
+        if self.step is Step.WAITING:
+            # Ended before it began (e.g. the clinic cancelled): reset with a kind word.
+            return [StopDevices(), *self._reset(f"ended:{reason}", now)]
+        return []
+
+    # ----- staff ------------------------------------------------------------------------------
+
+    def prepare(self, appointment: Appointment | None) -> list[Effect]:
+        """Staff prepared (or, with None, un-prepared) the kiosk for the next appointment."""
+        self.prepared = appointment
+        return []
+
+    def enter_admin(self, now: float) -> list[Effect]:
+        """Staff unlocked admin mode (the PIN is checked elsewhere). Never during a call."""
+        if self.step in (Step.CONSULTATION, Step.ADMIN):
+            return []
+        self._step_before_admin = self.step
+        effects: list[Effect] = []
+        if self.step is Step.WAITING:
+            effects.append(LeaveWaitingRoom("staff"))
+        effects += self._reset("staff", now)
+        self.step = Step.ADMIN
+        return effects
+
+    def leave_admin(self, now: float) -> list[Effect]:
+        if self.step is not Step.ADMIN:
+            return []
+        self._enter(Step.ATTRACT, now)
+        return []

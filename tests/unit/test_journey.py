@@ -1,0 +1,319 @@
+"""The patient journey state machine: every transition, time-out and reset, without a clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.journey import (
+    MAX_CODE_ATTEMPTS,
+    MIN_WARNING_S,
+    Appointment,
+    CallPhase,
+    CheckIn,
+    CheckInPrepared,
+    EndCall,
+    EnterWaitingRoom,
+    Journey,
+    LeaveWaitingRoom,
+    PrivacyReset,
+    RequestHelp,
+    SaveAnswer,
+    SendCheckSummary,
+    SetCameraOff,
+    SetMicrophoneMuted,
+    StartDevices,
+    StartNetworkCheck,
+    Step,
+    StopDevices,
+    Timeouts,
+)
+
+def step_of(j: Journey) -> Step:
+    """The journey's step, read through a call so mypy does not narrow it across intents."""
+    return j.step
+
+
+APPT = Appointment(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
+
+
+def to_step(step: Step) -> Journey:
+    j = Journey()
+    j.start(1)
+    if step is Step.CHECK_IN:
+        return j
+    assert j.submit_code("123456", 2) == [CheckIn("123456")]
+    j.check_in_succeeded(APPT, 3)
+    if step is Step.DEVICE_CHECKS:
+        return j
+    for name in ("camera", "microphone", "speaker"):
+        j.check_result(name, "pass", 4)
+    j.finish_checks(5)
+    if step is Step.WAITING:
+        return j
+    j.specialist_joined(6)
+    if step is Step.CONSULTATION:
+        return j
+    j.ask_end_call(7)
+    j.confirm_end_call(8)
+    if step is Step.FEEDBACK:
+        return j
+    j.finish_feedback(9)
+    assert step is Step.THANKS
+    return j
+
+
+def test_whole_journey_in_order() -> None:
+    j = Journey()
+    assert step_of(j) is Step.ATTRACT
+    assert j.start(0) == []
+    assert step_of(j) is Step.CHECK_IN
+    assert j.submit_code("123456", 1) == [CheckIn("123456")]
+    assert j.visit.checking_in
+    assert j.check_in_succeeded(APPT, 2) == [StartDevices(), StartNetworkCheck()]
+    assert step_of(j) is Step.DEVICE_CHECKS
+    assert j.visit.appointment == APPT
+    j.check_result("camera", "pass", 3)
+    j.check_result("microphone", "pass", 3)
+    j.check_result("speaker", "fail", 3)
+    effects = j.finish_checks(4)
+    assert effects == [
+        SendCheckSummary({"camera": "pass", "microphone": "pass", "speaker": "fail",
+                          "network": "skipped"}),
+        EnterWaitingRoom(),
+    ]
+    assert step_of(j) is Step.WAITING
+    assert j.visit.waiting_since == 4
+    assert j.specialist_joined(5) == []
+    assert step_of(j) is Step.CONSULTATION
+    assert j.visit.call_phase is CallPhase.CONNECTING
+    j.call_phase_changed(CallPhase.CONNECTED, 6)
+    assert j.visit.call_phase is CallPhase("connected")
+    assert j.call_ended("specialist_ended", 7) == [StopDevices()]
+    assert step_of(j) is Step.FEEDBACK
+    assert j.answer("overall", 5, 8) == [SaveAnswer("overall", 5)]
+    assert j.finish_feedback(9) == []
+    assert step_of(j) is Step.THANKS
+    assert j.finish_thanks(10) == [PrivacyReset("finished")]
+    assert step_of(j) is Step.ATTRACT
+    assert j.visit.appointment is None
+
+
+def test_code_secret_not_in_repr() -> None:
+    assert "123456" not in repr(CheckIn("123456"))
+
+
+@pytest.mark.parametrize("code", ["12345", "1234567", "12a456", ""])
+def test_incomplete_code_is_not_sent(code: str) -> None:
+    j = to_step(Step.CHECK_IN)
+    assert j.submit_code(code, 2) == []
+    assert j.visit.code_error == "incomplete"
+    assert j.visit.code_attempts == 0
+
+
+def test_no_second_check_in_while_one_is_pending() -> None:
+    j = to_step(Step.CHECK_IN)
+    assert j.submit_code("123456", 2)
+    assert j.submit_code("123456", 2) == []
+
+
+def test_wrong_code_then_right_code() -> None:
+    j = to_step(Step.CHECK_IN)
+    j.submit_code("111111", 2)
+    assert j.check_in_failed("wrong", 3) == []
+    assert j.visit.code_error == "wrong"
+    assert j.visit.code_attempts == 1
+    assert step_of(j) is Step.CHECK_IN
+    assert j.submit_code("123456", 4) == [CheckIn("123456")]
+    j.check_in_succeeded(APPT, 5)
+    assert step_of(j) is Step.DEVICE_CHECKS
+
+
+def test_attempts_are_limited_and_help_is_called() -> None:
+    j = to_step(Step.CHECK_IN)
+    effects = []
+    for i in range(MAX_CODE_ATTEMPTS):
+        assert j.submit_code("111111", 2 + i)
+        effects = j.check_in_failed("wrong", 2 + i)
+    assert j.code_locked()
+    assert j.visit.code_error == "locked"
+    assert effects == [RequestHelp(Step.CHECK_IN)]
+    assert j.submit_code("123456", 20) == []
+
+
+def test_hub_rate_limit_locks_at_once() -> None:
+    j = to_step(Step.CHECK_IN)
+    j.submit_code("111111", 2)
+    assert j.check_in_failed("rate_limited", 3, retry_after=600) == [RequestHelp(Step.CHECK_IN)]
+    assert j.visit.code_error == "locked"
+    assert j.visit.code_retry_after == 600
+
+
+def test_offline_does_not_count_as_an_attempt() -> None:
+    j = to_step(Step.CHECK_IN)
+    j.submit_code("123456", 2)
+    j.check_in_failed("offline", 3)
+    assert j.visit.code_attempts == 0
+    assert j.visit.code_error == "offline"
+
+
+def test_prepared_appointment_yes_and_no() -> None:
+    j = Journey()
+    j.prepare(APPT)
+    j.start(0)
+    assert j.confirm_prepared(True, 1) == [CheckInPrepared()]
+    j.check_in_succeeded(APPT, 2)
+    assert step_of(j) is Step.DEVICE_CHECKS
+    assert j.prepared is None  # used once
+
+    j2 = Journey()
+    j2.prepare(APPT)
+    j2.start(0)
+    assert j2.confirm_prepared(False, 1) == []
+    assert j2.prepared is None
+    assert step_of(j2) is Step.CHECK_IN
+
+
+def test_checks_reject_unknown_status() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    with pytest.raises(ValueError, match="unknown check status"):
+        j.check_result("camera", "maybe", 4)
+
+
+def test_specialist_joining_during_checks_goes_to_call() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    j.check_result("camera", "pass", 4)
+    effects = j.specialist_joined(5)
+    assert step_of(j) is Step.CONSULTATION
+    assert isinstance(effects[0], SendCheckSummary)
+    assert effects[1] == EnterWaitingRoom()
+
+
+def test_mute_camera_and_end_needs_confirmation() -> None:
+    j = to_step(Step.CONSULTATION)
+    assert j.toggle_mute(7) == [SetMicrophoneMuted(True)]
+    assert j.toggle_mute(7) == [SetMicrophoneMuted(False)]
+    assert j.toggle_camera(7) == [SetCameraOff(True)]
+    assert j.confirm_end_call(8) == []  # not asked first: a stray touch does nothing
+    assert step_of(j) is Step.CONSULTATION
+    j.ask_end_call(8)
+    assert j.visit.confirming_end
+    j.cancel_end_call(9)
+    assert step_of(j) is Step.CONSULTATION
+    j.ask_end_call(10)
+    assert j.confirm_end_call(11) == [EndCall("patient_ended"), StopDevices()]
+    assert step_of(j) is Step.FEEDBACK
+
+
+def test_reconnecting_phase_is_shown_during_call_only() -> None:
+    j = to_step(Step.CONSULTATION)
+    j.call_phase_changed(CallPhase.RECONNECTING, 7)
+    assert j.visit.call_phase is CallPhase.RECONNECTING
+    w = to_step(Step.WAITING)
+    w.call_phase_changed(CallPhase.RECONNECTING, 7)
+    assert w.visit.call_phase is CallPhase.NONE
+
+
+def test_messages_are_kept_short() -> None:
+    j = to_step(Step.WAITING)
+    for i in range(8):
+        j.message_received(f"m{i}", 6)
+    assert j.visit.messages == ["m3", "m4", "m5", "m6", "m7"]
+
+
+def test_help_everywhere_but_admin() -> None:
+    for step in (Step.CHECK_IN, Step.DEVICE_CHECKS, Step.WAITING, Step.CONSULTATION,
+                 Step.FEEDBACK, Step.THANKS):
+        j = to_step(step)
+        assert j.request_help(20) == [RequestHelp(step)]
+        assert j.visit.help_requested
+        j.help_acknowledged(21)
+        assert j.visit.help_acknowledged
+        j.dismiss_help(22)
+        assert not j.visit.help_requested
+
+
+def test_warning_then_privacy_reset_on_idle() -> None:
+    t = Timeouts(check_in=60, warning=25)
+    j = Journey(t)
+    j.start(100)
+    assert j.idle_warning_at() == 160
+    assert not j.warning_visible(159)
+    assert j.warning_visible(160)
+    assert j.seconds_left(160) == 25
+    assert j.tick(184) == []
+    j.activity(184)  # the patient touched "I'm still here"
+    assert not j.warning_visible(200)
+    assert j.tick(184 + 60 + 25) == [PrivacyReset("idle")]
+    assert step_of(j) is Step.ATTRACT
+
+
+def test_warning_must_give_twenty_seconds() -> None:
+    with pytest.raises(ValueError, match="at least"):
+        Journey(Timeouts(warning=MIN_WARNING_S - 1))
+
+
+@pytest.mark.parametrize("step", [Step.ATTRACT, Step.WAITING, Step.CONSULTATION])
+def test_no_idle_reset_in_call_waiting_or_welcome(step: Step) -> None:
+    j = Journey() if step is Step.ATTRACT else to_step(step)
+    assert j.idle_deadline() is None
+    assert j.tick(10**9) == []
+    assert step_of(j) is step
+
+
+def test_thanks_returns_by_itself_without_warning() -> None:
+    j = to_step(Step.THANKS)
+    assert j.idle_warning_at() is None
+    assert j.tick(9 + 12) == [PrivacyReset("finished")]
+
+
+def test_privacy_reset_forgets_the_visit() -> None:
+    j = to_step(Step.CONSULTATION)
+    j.message_received("I'm running late", 7)
+    j.request_help(7)
+    j.call_ended("network_failed", 8)
+    j.answer("overall", 4, 9)
+    j.finish_feedback(9)
+    j.tick(10**6)
+    assert step_of(j) is Step.ATTRACT
+    v = j.visit
+    assert v.appointment is None
+    assert v.messages == []
+    assert v.answers == {}
+    assert v.checks == {}
+    assert not v.help_requested
+    assert v.code_attempts == 0
+
+
+def test_cancel_while_waiting_leaves_the_waiting_room() -> None:
+    j = to_step(Step.WAITING)
+    assert j.cancel_visit(7) == [LeaveWaitingRoom("patient_cancelled"),
+                                 PrivacyReset("cancelled")]
+    j = to_step(Step.CONSULTATION)
+    assert j.cancel_visit(7) == []
+
+
+def test_call_ended_while_waiting_resets() -> None:
+    j = to_step(Step.WAITING)
+    effects = j.call_ended("cancelled", 7)
+    assert effects == [StopDevices(), PrivacyReset("ended:cancelled")]
+
+
+def test_admin_never_during_call_and_resets_visit() -> None:
+    j = to_step(Step.CONSULTATION)
+    assert j.enter_admin(7) == []
+    w = to_step(Step.WAITING)
+    effects = w.enter_admin(7)
+    assert effects == [LeaveWaitingRoom("staff"), PrivacyReset("staff")]
+    assert step_of(w) is Step.ADMIN
+    assert w.request_help(8) == []
+    w.leave_admin(9)
+    assert step_of(w) is Step.ATTRACT
+
+
+def test_events_out_of_step_are_ignored() -> None:
+    j = Journey()
+    assert j.check_in_succeeded(APPT, 1) == []
+    assert j.specialist_joined(1) == []
+    assert j.answer("q", 1, 1) == []
+    assert j.finish_checks(1) == []
+    assert step_of(j) is Step.ATTRACT
