@@ -21,7 +21,8 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
-SCRIPTS = [ROOT / "dev", ROOT / ".ci" / "run", *sorted((ROOT / "scripts").iterdir())]
+SCRIPTS = [ROOT / "dev", ROOT / ".ci" / "run",
+           *sorted(p for p in (ROOT / "scripts").iterdir() if not p.suffix)]  # bash: no suffix
 DESIGN_PACKAGES = [  # DESIGN.md §10: PySide6 with QtMultimedia under Xvfb/offscreen
     "libglib2.0-0", "libgl1", "libegl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
     "libpulse0", "libxrandr2", "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4",

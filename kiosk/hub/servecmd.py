@@ -24,10 +24,10 @@ from typing import Any, cast
 
 from kiosk.hub.config import HubConfig, load_config
 from kiosk.hub.demo import seed_demo
-from kiosk.logs import setup_logging
 from kiosk.hub.secretstore import DirSecretStore
 from kiosk.hub.server import is_loopback, start_hub
 from kiosk.hub.storage import Storage
+from kiosk.logs import setup_logging
 
 log = logging.getLogger("kiosk.hub.serve")
 
@@ -79,6 +79,10 @@ def add_commands(sub: Any, leaf: Callable[..., argparse.ArgumentParser]) -> None
     p.add_argument("--password-stdin", action="store_true",
                    help=f"read the password from stdin (else ${PASSWORD_ENV})")
     p.add_argument("--end-after", type=_seconds, help="hang up after this many seconds")
+    p.add_argument("--width", type=int, default=640, help="test pattern width (default 640)")
+    p.add_argument("--height", type=int, default=480, help="test pattern height (default 480)")
+    p.add_argument("--join-delay", type=_seconds, default=0.0,
+                   help="wait this long before joining a waiting patient")
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
@@ -195,7 +199,8 @@ def cmd_demo_specialist(args: argparse.Namespace) -> int:
     setup_logging(args.log_level, stderr_json=False)
     try:
         asyncio.run(_run_demo_specialist(run, args.hub, args.username, password,
-                                         end_after=args.end_after))
+                                         end_after=args.end_after, width=args.width,
+                                         height=args.height, join_delay=args.join_delay))
     except Exception as exc:  # e.g. the hub is unreachable or refuses the sign-in
         print(f"clinic-hub: error: the demo specialist stopped: {exc}", file=sys.stderr)
         return 1
@@ -203,9 +208,11 @@ def cmd_demo_specialist(args: argparse.Namespace) -> int:
 
 
 async def _run_demo_specialist(run: DemoSpecialist, hub_url: str, username: str, password: str,
-                               *, end_after: float | None) -> None:
+                               *, end_after: float | None, width: int = 640,
+                               height: int = 480, join_delay: float = 0.0) -> None:
     """Run it until done, or until SIGINT/SIGTERM when it takes a ``stop`` event."""
-    kwargs: dict[str, Any] = {"end_after": end_after}
+    kwargs: dict[str, Any] = {"end_after": end_after, "width": width, "height": height,
+                              "join_delay": join_delay}
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     if "stop" in inspect.signature(run).parameters:

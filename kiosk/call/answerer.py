@@ -1,0 +1,100 @@
+"""The answering side of a call (the specialist's end), for the demo specialist and tests.
+
+The patient side always offers (``docs/protocol.md``). For every ``offer`` with a new ``attempt``
+the answerer drops its old peer connection, builds a fresh one, waits for gathering to complete
+(aiortc does this inside ``setLocalDescription``) and sends the ``answer`` with the same
+``attempt``. Offers and candidates for older attempts are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kiosk import protocol
+from kiosk.call.peer import Peer
+from kiosk.call.signalling import Signalling
+from kiosk.media.local import FrameSink, LocalMedia
+
+log = logging.getLogger(__name__)
+
+
+class AnswerSession:
+    """Answers the patient's offers for one visit; ``answers`` counts the answers sent."""
+
+    def __init__(self, signalling: Signalling, media: LocalMedia, visit_id: str, *,
+                 ice_servers: Sequence[Mapping[str, Any]] = (),
+                 sink: FrameSink | None = None) -> None:
+        self.visit_id = visit_id
+        self.attempt = 0
+        self.answers = 0
+        self.stale_ignored = 0
+        self._signalling = signalling
+        self._media = media
+        self._sink = sink
+        self._ice_servers = list(ice_servers)
+        self._peer: Peer | None = None
+        self._closed = False
+
+    @property
+    def peer(self) -> Peer | None:
+        return self._peer
+
+    @property
+    def state(self) -> str:
+        """The current peer connection's state (``new`` before any offer, ``closed`` after)."""
+        if self._closed:
+            return "closed"
+        return self._peer.state if self._peer is not None else "new"
+
+    def set_ice_servers(self, servers: Sequence[Mapping[str, Any]]) -> None:
+        self._ice_servers = list(servers)
+
+    async def handle(self, msg: Mapping[str, Any]) -> bool:
+        """Take an ``offer`` or ``candidate``; ``False`` for any other type."""
+        mtype = msg.get("type")
+        if mtype not in ("offer", "candidate"):
+            return False
+        attempt = msg.get("attempt")
+        if self._closed or not isinstance(attempt, int):
+            return True
+        if mtype == "candidate":
+            if self._peer is not None and attempt == self._peer.attempt:
+                await self._peer.add_candidate(msg)
+            else:
+                self.stale_ignored += 1
+            return True
+        if attempt <= self.attempt:
+            self.stale_ignored += 1
+            log.info("ignored an offer for old attempt %d (current %d)", attempt, self.attempt)
+            return True
+        await self._answer(attempt, str(msg["sdp"]))
+        return True
+
+    async def _answer(self, attempt: int, sdp: str) -> None:
+        self.attempt = attempt
+        await self._close_peer()
+        peer = Peer(attempt, self._ice_servers, self._media, self._sink)
+        self._peer = peer
+        try:
+            answer = await peer.create_answer(sdp)
+        except Exception as exc:  # aiortc raises several types for an unusable offer
+            log.warning("could not answer attempt %d: %s", attempt, type(exc).__name__)
+            return
+        if peer is self._peer and not self._closed:
+            await self._signalling.send(protocol.make(
+                "answer", visit_id=self.visit_id, sdp=answer, attempt=attempt))
+            self.answers += 1
+
+    async def _close_peer(self) -> None:
+        peer, self._peer = self._peer, None
+        if peer is not None:
+            try:
+                await peer.close()
+            except Exception:
+                log.exception("closing attempt %d failed", peer.attempt)
+
+    async def close(self) -> None:
+        self._closed = True
+        await self._close_peer()

@@ -1,0 +1,397 @@
+"""Signalling transports: how a call's messages reach the other side.
+
+:class:`Signalling` is the interface; :class:`HubSignalling` speaks the hub's WebSocket protocol
+(``docs/protocol.md``) and :class:`MemorySignalling` joins two peers in one process, for tests
+(like aiortc's own signalling variants). Rules that matter:
+
+- Everything received is validated with :func:`kiosk.protocol.decode`. A bad frame is logged (its
+  error code only, never its content) and skipped; it never ends the connection.
+- Everything sent goes through :func:`kiosk.protocol.encode`, so our own bugs fail loudly.
+- Nothing secret is logged: messages are logged only through :func:`kiosk.protocol.redacted`.
+- :class:`HubSignalling` survives a dropped socket: it reconnects with backoff and, once the
+  patient has checked in, says ``hello{resume:{visit_id,resume_token}}`` so the visit carries on.
+  ``receive()`` returns ``None`` only when the transport is closed for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import ssl
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import aiohttp
+
+from kiosk import protocol
+
+log = logging.getLogger(__name__)
+
+#: Codes of :class:`SignallingError` raised by this module in addition to the hub's error codes.
+UNREACHABLE: Final = "unreachable"
+LOGIN_FAILED: Final = "login_failed"
+
+
+class SignallingError(Exception):
+    """The hub refused us or could not be reached. ``code`` is a hub error code or
+    :data:`UNREACHABLE` / :data:`LOGIN_FAILED`; ``message`` is plain English and holds no secret.
+    """
+
+    def __init__(self, code: str, message: str, *, retry_after: float | None = None,
+                 fatal: bool = False) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+        self.fatal = fatal
+
+
+class Signalling(ABC):
+    """A transport for protocol messages to the hub (or straight to another peer in tests).
+
+    Iterate with ``async for msg in signalling`` or call :meth:`receive`.
+    """
+
+    @abstractmethod
+    async def connect(self) -> None:
+        """Open the transport; raise :class:`SignallingError` if that is refused or impossible."""
+
+    @abstractmethod
+    async def send(self, msg: Mapping[str, Any]) -> bool:
+        """Send one message; ``False`` if the transport is down right now (the message is lost)."""
+
+    @abstractmethod
+    async def receive(self) -> dict[str, Any] | None:
+        """The next valid message, or ``None`` once the transport is closed for good."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the transport; a pending :meth:`receive` returns ``None``."""
+
+    def __aiter__(self) -> Signalling:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        msg = await self.receive()
+        if msg is None:
+            raise StopAsyncIteration
+        return msg
+
+
+def _decode_or_skip(text: str | bytes, source: str) -> dict[str, Any] | None:
+    try:
+        return protocol.decode(text)
+    except protocol.ProtocolError as exc:
+        log.warning("skipped a bad message from %s: %s (%s)", source, exc.code, exc.reason)
+        return None
+
+
+class MemorySignalling(Signalling):
+    """One end of an in-process pair of signalling transports (see :meth:`pair`).
+
+    Messages are encoded and decoded exactly as on the wire, so validation is real. Closing either
+    end closes both, like a socket.
+    """
+
+    def __init__(self) -> None:
+        self._inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+        self._peer: MemorySignalling | None = None
+        self._closed = False
+        self.sent: list[dict[str, Any]] = []
+
+    @classmethod
+    def pair(cls) -> tuple[MemorySignalling, MemorySignalling]:
+        a, b = cls(), cls()
+        a._peer, b._peer = b, a
+        return a, b
+
+    async def connect(self) -> None:
+        if self._closed:
+            raise SignallingError(UNREACHABLE, "this transport is closed")
+
+    async def send(self, msg: Mapping[str, Any]) -> bool:
+        text = protocol.encode(msg)
+        if self._closed or self._peer is None or self._peer._closed:
+            return False
+        self.sent.append(dict(msg))
+        self._peer._inbox.put_nowait(text)
+        return True
+
+    def deliver_raw(self, text: str | bytes) -> None:
+        """Put a raw frame into this end's inbox, as if the other side had sent it."""
+        self._inbox.put_nowait(text)
+
+    async def receive(self) -> dict[str, Any] | None:
+        while True:
+            if self._closed and self._inbox.empty():
+                return None
+            text = await self._inbox.get()
+            if text is None:
+                self._inbox.put_nowait(None)  # stay closed for later callers
+                return None
+            msg = _decode_or_skip(text, "peer")
+            if msg is not None:
+                return msg
+
+    async def close(self) -> None:
+        for end in (self, self._peer):
+            if end is not None and not end._closed:
+                end._closed = True
+                end._inbox.put_nowait(None)
+
+
+class HubSignalling(Signalling):
+    """The hub's WebSocket (``<hub>/ws``) for one client.
+
+    ``role`` is ``kiosk`` (with ``token``), ``patient``, or ``specialist`` (with ``login``, a
+    ``(username, password)`` pair posted to ``/api/login``; the ``clinic_session`` cookie then
+    rides on the WebSocket upgrade). After :meth:`connect`, :attr:`welcome` holds the hub's
+    ``welcome``. A dropped socket is reopened with backoff for up to ``max_outage`` seconds; each
+    successful reopen delivers the new ``welcome`` through :meth:`receive`, and link listeners
+    (:meth:`add_link_listener`) hear ``False`` when the link drops and ``True`` when it is back.
+    ``ssl_context`` trusts a hub with a private CA (``https://`` hubs only).
+    """
+
+    def __init__(self, hub_url: str, role: str, *, token: str | None = None,
+                 login: tuple[str, str] | None = None, client: str = "clinic-kiosk",
+                 reconnect: bool = True, max_outage: float = 60.0,
+                 backoff: tuple[float, float] = (0.5, 8.0), timeout: float = 10.0,
+                 heartbeat: float = 20.0, ssl_context: ssl.SSLContext | None = None) -> None:
+        if role not in protocol.ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        self.hub_url = hub_url.rstrip("/")
+        self.role = role
+        self.welcome: dict[str, Any] | None = None
+        self.reconnects = 0
+        self._token = token
+        self._login = login
+        self._client = client
+        self._reconnect = reconnect
+        self._max_outage = max_outage
+        self._backoff = backoff
+        self._timeout = timeout
+        self._heartbeat = heartbeat
+        # None: verify the hub's certificate against the system's CAs (aiohttp's default).
+        self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
+        self._session: aiohttp.ClientSession | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._inbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+        self._resume: dict[str, str] | None = None
+        self._link_listeners: list[Callable[[bool], None]] = []
+
+    # --- public ---
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed
+
+    def add_link_listener(self, listener: Callable[[bool], None]) -> None:
+        self._link_listeners.append(listener)
+
+    async def connect(self) -> None:
+        if self._session is None:
+            # unsafe=True: keep cookies from hubs addressed by IP (127.0.0.1 in demo mode).
+            self._session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        try:
+            if self._login is not None:
+                await self._log_in()
+            await self._open()
+        except BaseException:
+            await self._close_transport()
+            raise
+        self._reader = asyncio.create_task(self._read_loop(), name="hub-signalling-reader")
+
+    async def send(self, msg: Mapping[str, Any]) -> bool:
+        text = protocol.encode(msg)
+        ws = self._ws
+        if ws is None or ws.closed:
+            log.info("hub link down: dropped outgoing %s", msg.get("type"))
+            return False
+        try:
+            await ws.send_str(text)
+        except (ConnectionError, aiohttp.ClientError) as exc:
+            log.info("could not send %s: %s", msg.get("type"), type(exc).__name__)
+            return False
+        log.debug("sent %s", protocol.redacted(msg))
+        return True
+
+    async def receive(self) -> dict[str, Any] | None:
+        msg = await self._inbox.get()
+        if msg is None:
+            self._inbox.put_nowait(None)
+        return msg
+
+    async def close(self) -> None:
+        self._closing = True
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+        await self._close_transport()
+        self._inbox.put_nowait(None)
+
+    async def drop_connection(self) -> None:
+        """Close the socket as if the network had dropped it (the client then reconnects)."""
+        if self._ws is not None:
+            await self._ws.close()
+
+    # --- internals ---
+
+    async def _close_transport(self) -> None:
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    async def _log_in(self) -> None:
+        assert self._session is not None
+        assert self._login is not None
+        username, password = self._login
+        try:
+            async with self._session.post(
+                f"{self.hub_url}/api/login", json={"username": username, "password": password},
+                timeout=aiohttp.ClientTimeout(total=self._timeout), ssl=self._ssl,
+            ) as resp:
+                if resp.status == 200:
+                    return
+                retry = resp.headers.get("Retry-After")
+                reason = {401: "wrong username or password", 423: "account locked",
+                          429: "too many attempts"}.get(resp.status, f"HTTP {resp.status}")
+                raise SignallingError(LOGIN_FAILED, f"sign-in refused: {reason}",
+                                      retry_after=float(retry) if retry and retry.isdigit()
+                                      else None, fatal=resp.status in (401, 423))
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise SignallingError(UNREACHABLE, f"cannot reach the hub at {self.hub_url} "
+                                  f"({type(exc).__name__})") from None
+
+    async def _open(self) -> None:
+        """Open the socket, say hello, and wait for ``welcome`` (or raise the hub's error)."""
+        assert self._session is not None
+        try:
+            ws = await self._session.ws_connect(
+                f"{self.hub_url}/ws", heartbeat=self._heartbeat, ssl=self._ssl,
+                timeout=aiohttp.ClientWSTimeout(ws_close=self._timeout),
+            )
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise SignallingError(UNREACHABLE, f"cannot reach the hub at {self.hub_url} "
+                                  f"({type(exc).__name__})") from None
+        try:
+            hello = protocol.make("hello", role=self.role, token=self._token,
+                                  client=self._client, resume=self._resume)
+            await ws.send_str(protocol.encode(hello))
+            async with asyncio.timeout(self._timeout):
+                while True:
+                    frame = await ws.receive()
+                    if frame.type != aiohttp.WSMsgType.TEXT:
+                        raise SignallingError(UNREACHABLE, "the hub closed the connection "
+                                              "before welcoming us")
+                    msg = _decode_or_skip(frame.data, "hub")
+                    if msg is None:
+                        continue
+                    if msg["type"] == "welcome":
+                        break
+                    if msg["type"] == "error":
+                        raise SignallingError(msg["code"], msg["message"],
+                                              retry_after=msg.get("retry_after"),
+                                              fatal=bool(msg.get("fatal")))
+                    log.warning("ignored %s before welcome", msg["type"])
+        except TimeoutError:
+            await ws.close()
+            raise SignallingError(UNREACHABLE, "the hub did not answer hello in time") from None
+        except BaseException:
+            await ws.close()
+            raise
+        self.welcome = msg
+        self._track(msg)
+        self._ws = ws
+
+    def _track(self, msg: Mapping[str, Any]) -> None:
+        """Remember what resuming the visit needs; forget it when the visit ends."""
+        mtype = msg["type"]
+        visit = msg.get("resumed") if mtype == "welcome" else msg
+        if mtype in ("checked_in", "welcome") and isinstance(visit, Mapping):
+            visit_id, token = visit.get("visit_id"), visit.get("resume_token")
+            if isinstance(visit_id, str) and isinstance(token, str):
+                self._resume = {"visit_id": visit_id, "resume_token": token}
+        elif mtype == "call_ended" or (mtype == "error" and msg.get("code") == "not_found"):
+            self._resume = None
+
+    def _set_link(self, up: bool) -> None:
+        for listener in list(self._link_listeners):
+            try:
+                listener(up)
+            except Exception:
+                log.exception("link listener failed")
+
+    async def _read_loop(self) -> None:
+        while True:
+            ws = self._ws
+            assert ws is not None
+            async for frame in ws:
+                if frame.type != aiohttp.WSMsgType.TEXT:
+                    if frame.type == aiohttp.WSMsgType.BINARY:
+                        log.warning("skipped a binary frame from the hub")
+                        continue
+                    break
+                msg = _decode_or_skip(frame.data, "hub")
+                if msg is None:
+                    continue
+                log.debug("received %s", protocol.redacted(msg))
+                self._track(msg)
+                self._inbox.put_nowait(msg)
+                if msg["type"] == "error" and msg.get("fatal"):
+                    log.warning("hub sent a fatal error: %s", msg.get("code"))
+            self._ws = None
+            await ws.close()
+            if self._closing:
+                return
+            log.warning("lost the hub connection (close code %s)", ws.close_code)
+            if not self._reconnect or not await self._reopen():
+                self._inbox.put_nowait(None)
+                return
+
+    async def _reopen(self) -> bool:
+        """Reconnect with backoff; ``True`` once a new ``welcome`` has been queued."""
+        self._set_link(False)
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self._max_outage
+        delay = self._backoff[0]
+        relogged = False
+        while loop.time() < give_up_at:
+            await asyncio.sleep(min(delay, max(0.0, give_up_at - loop.time()))
+                                * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, self._backoff[1])
+            try:
+                await self._open()
+            except SignallingError as exc:
+                if exc.code == "auth_failed" and self._login is not None and not relogged:
+                    relogged = True  # the hub may have forgotten our session: sign in again
+                    with contextlib.suppress(SignallingError):
+                        await self._log_in()
+                    continue
+                if exc.code == UNREACHABLE:
+                    log.info("hub still unreachable; retrying")
+                    continue
+                if exc.code == "not_found" and self._resume is not None:
+                    self._resume = None  # the visit is gone: report it, then carry on without
+                    self._inbox.put_nowait(protocol.error("not_found", exc.message))
+                    continue
+                log.warning("hub refused the reconnect: %s", exc.code)
+                self._inbox.put_nowait(protocol.error(exc.code, exc.message, fatal=True)
+                                       if exc.code in protocol.ERROR_CODES else None)
+                return False
+            self.reconnects += 1
+            assert self.welcome is not None
+            self._inbox.put_nowait(self.welcome)
+            self._set_link(True)
+            return True
+        log.warning("gave up reconnecting to the hub after %.0f s", self._max_outage)
+        return False

@@ -1,0 +1,246 @@
+"""The kiosk engine: what the kiosk app asks of the network and the media, with no Qt.
+
+:class:`KioskEngine` lives on the engine thread's event loop (DESIGN §2). The app's bridge calls
+its coroutines with ``run_coroutine_threadsafe`` and receives everything through one
+:class:`EngineListener`, whose methods are called on the engine loop and must return at once
+(the bridge turns them into queued Qt signals).
+
+Rules that matter:
+
+- One :class:`~kiosk.call.patient.PatientVisit` per patient. :meth:`KioskEngine.reset` (the
+  privacy reset) ends it, stops the local media and forgets every cached frame; nothing of the
+  visit survives it.
+- Local media are made by a factory the app passes in (Qt camera and microphone, or synthetic
+  sources in demo mode), wrapped in gates for "Mute" and "Camera off".
+- The appointment code is a secret: it is passed straight to the hub and never kept or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import av
+from aiortc import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
+
+from kiosk.call.patient import (
+    Appointment,
+    CheckedIn,
+    CheckInFailed,
+    CheckInResult,
+    PatientVisit,
+    VisitListener,
+)
+from kiosk.call.signalling import SignallingError
+from kiosk.media.gate import GatedAudioTrack, GatedVideoTrack, audio_level
+from kiosk.media.local import LocalMedia
+
+log = logging.getLogger(__name__)
+
+#: Makes the raw local tracks (video, audio); either may be None when there is no such device.
+MediaFactory = Callable[[], tuple[MediaStreamTrack | None, MediaStreamTrack | None]]
+
+
+class EngineListener(VisitListener):
+    """Everything the engine reports (in addition to :class:`VisitListener`'s events)."""
+
+    def on_self_frame(self, frame: av.VideoFrame) -> None:
+        """A local camera frame for the self-view (latest frame wins)."""
+
+    def on_remote_video(self, frame: av.VideoFrame) -> None:
+        """A decoded frame of the specialist's video (latest frame wins)."""
+
+    def on_remote_audio(self, frame: av.AudioFrame) -> None:
+        """A decoded 20 ms frame of the specialist's audio."""
+
+    def on_mic_level(self, level: float) -> None:
+        """The microphone's level, 0..1, about ten times a second."""
+
+    def on_check_in_result(self, result: CheckInResult) -> None:
+        """The answer to :meth:`KioskEngine.check_in`."""
+
+
+class _Sink:
+    """Delivers remote frames to the listener (the session's FrameSink)."""
+
+    def __init__(self, listener: EngineListener) -> None:
+        self._listener = listener
+
+    def on_remote_video(self, frame: av.VideoFrame) -> None:
+        self._listener.on_remote_video(frame)
+
+    def on_remote_audio(self, frame: av.AudioFrame) -> None:
+        self._listener.on_remote_audio(frame)
+
+
+class KioskEngine:
+    """The kiosk's network and media side for one patient at a time."""
+
+    def __init__(self, hub_url: str, media_factory: MediaFactory, listener: EngineListener, *,
+                 token: str | None = None, client: str = "clinic-kiosk") -> None:
+        self.hub_url = hub_url
+        self._factory = media_factory
+        self._listener = listener
+        self._token = token
+        self._client = client
+        self._visit: PatientVisit | None = None
+        self._media: LocalMedia | None = None
+        self._video_gate: GatedVideoTrack | None = None
+        self._audio_gate: GatedAudioTrack | None = None
+        self._previews: list[asyncio.Task[None]] = []
+        self._lock = asyncio.Lock()
+        self._last_level_at = 0.0
+
+    @property
+    def visit(self) -> PatientVisit | None:
+        return self._visit
+
+    @property
+    def has_video(self) -> bool:
+        return self._video_gate is not None
+
+    @property
+    def has_audio(self) -> bool:
+        return self._audio_gate is not None
+
+    # ----- the visit ----------------------------------------------------------------------
+
+    async def begin_visit(self) -> bool:
+        """Open the hub connection for a new patient. False (and ``on_hub_link(False)``) when
+        the hub cannot be reached; the kiosk still works for help and retries on check-in."""
+        async with self._lock:
+            if self._visit is not None and not self._visit.ended:
+                return True
+            media = self._ensure_media()
+            visit = PatientVisit.for_hub(self.hub_url, media, token=self._token,
+                                         client=self._client, listener=self._listener,
+                                         sink=_Sink(self._listener))
+            try:
+                await visit.connect()
+            except (SignallingError, OSError) as exc:
+                log.warning("hub unreachable: %s", type(exc).__name__)
+                await visit.close()
+                self._listener.on_hub_link(False)
+                return False
+            self._visit = visit
+            self._listener.on_hub_link(True)
+            return True
+
+    async def check_in(self, code: str) -> CheckInResult:
+        """Check in with an appointment code; the result also goes to the listener."""
+        result: CheckInResult
+        if not await self.begin_visit() or self._visit is None:
+            result = CheckInFailed("hub_lost", "The kiosk cannot reach the clinic service.")
+        else:
+            result = await self._visit.check_in(code)
+        if isinstance(result, CheckedIn):
+            log.info("checked in, visit %s", result.visit_id)
+        else:
+            log.info("check-in refused: %s", result.code)
+        self._listener.on_check_in_result(result)
+        return result
+
+    async def send_checks(self, summary: Mapping[str, Any]) -> None:
+        if self._visit is not None and self._visit.visit_id is not None:
+            await self._visit.send_checks(summary)
+
+    async def help(self) -> None:
+        if self._visit is None or self._visit.ended:
+            await self.begin_visit()
+        if self._visit is not None:
+            await self._visit.help()
+
+    async def hangup(self) -> None:
+        if self._visit is not None and not self._visit.ended:
+            await self._visit.hangup("patient_ended")
+
+    async def leave(self, reason: str) -> None:
+        if self._visit is not None and not self._visit.ended:
+            await self._visit.leave(reason)
+
+    # ----- media ------------------------------------------------------------------------
+
+    def _ensure_media(self) -> LocalMedia:
+        if self._media is None:
+            video, audio = self._factory()
+            self._video_gate = GatedVideoTrack(video) if video is not None else None
+            self._audio_gate = GatedAudioTrack(audio) if audio is not None else None
+            self._media = LocalMedia(video=self._video_gate, audio=self._audio_gate)
+        return self._media
+
+    async def start_devices(self) -> None:
+        """Start the self-view and the microphone level (the camera and mic start with them)."""
+        media = self._ensure_media()
+        if self._previews:
+            return
+        if media.video is not None:
+            self._previews.append(asyncio.create_task(
+                self._pump(media.subscribe(media.video), self._listener.on_self_frame),
+                name="self-view"))
+        if media.audio is not None:
+            self._previews.append(asyncio.create_task(
+                self._pump(media.subscribe(media.audio), self._level), name="mic-level"))
+
+    def _level(self, frame: av.AudioFrame) -> None:
+        now = time.monotonic()
+        if now - self._last_level_at >= 0.1:
+            self._last_level_at = now
+            self._listener.on_mic_level(audio_level(frame))
+
+    @staticmethod
+    async def _pump(track: MediaStreamTrack, deliver: Callable[[Any], None]) -> None:
+        try:
+            while True:
+                deliver(await track.recv())
+        except MediaStreamError:
+            return
+        finally:
+            track.stop()
+
+    async def _stop_previews(self) -> None:
+        tasks, self._previews = self._previews, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def set_muted(self, muted: bool) -> None:
+        if self._audio_gate is not None:
+            self._audio_gate.open = not muted
+
+    def set_camera_off(self, off: bool) -> None:
+        if self._video_gate is not None:
+            self._video_gate.open = not off
+
+    async def stop_devices(self) -> None:
+        """Camera and microphone off; the next visit makes fresh tracks."""
+        await self._stop_previews()
+        media, self._media = self._media, None
+        self._video_gate = self._audio_gate = None
+        if media is not None:
+            await media.aclose()
+
+    # ----- privacy reset and shutdown -------------------------------------------------------
+
+    async def reset(self, reason: str = "reset") -> None:
+        """End the visit (telling the hub), stop the media, forget everything."""
+        visit, self._visit = self._visit, None
+        if visit is not None:
+            if not visit.ended:
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(3):
+                        await visit.leave(reason)
+            await visit.close()
+        await self.stop_devices()
+
+    async def close(self) -> None:
+        await self.reset("kiosk_closing")
+
+
+__all__ = ["Appointment", "CheckInResult", "EngineListener", "KioskEngine", "MediaFactory"]

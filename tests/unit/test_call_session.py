@@ -1,0 +1,298 @@
+"""The call session between two real aiortc peers in one process, over the in-memory signalling
+pair: pre-gathering, media both ways, stale attempts, reconnects after a broken transport, giving
+up, and clean closing. Peers use this machine's non-loopback addresses (aioice leaves out
+127.0.0.1), which stay local."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+import av
+import pytest
+from aiortc import RTCPeerConnection
+
+from kiosk import protocol
+from kiosk.call.answerer import AnswerSession
+from kiosk.call.peer import rtc_configuration
+from kiosk.call.session import CallSession, CallState, SessionConfig
+from kiosk.call.signalling import MemorySignalling, Signalling
+from kiosk.media import marker
+from kiosk.media.local import LatestFrame, LocalMedia
+from kiosk.media.synthetic import synthetic_media
+
+TIMEOUT = 20.0
+
+
+class CountingSink(LatestFrame):
+    """A frame sink the test can wait on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = asyncio.Event()
+        self.markers: list[marker.Marker] = []
+
+    def on_remote_video(self, frame: av.VideoFrame) -> None:
+        super().on_remote_video(frame)
+        found = marker.decode(frame)
+        if found is not None:
+            self.markers.append(found)
+        self.changed.set()
+
+    def on_remote_audio(self, frame: av.AudioFrame) -> None:
+        super().on_remote_audio(frame)
+        self.changed.set()
+
+    async def wait_for(self, video: int, audio: int = 0) -> None:
+        async with asyncio.timeout(TIMEOUT):
+            while self.video_frames < video or self.audio_frames < audio:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+async def pump(signalling: Signalling, handle: Callable[[dict[str, Any]], Any],
+               drop: Callable[[Mapping[str, Any]], bool] = lambda _m: False) -> None:
+    async for msg in signalling:
+        if not drop(msg):
+            await handle(msg)
+
+
+class Call:
+    """A CallSession (patient) and an AnswerSession (specialist) joined by a memory pair."""
+
+    def __init__(self, config: SessionConfig | None = None,
+                 drop_offer: Callable[[Mapping[str, Any]], bool] = lambda _m: False) -> None:
+        self.patient_sig, self.specialist_sig = MemorySignalling.pair()
+        self.patient_media: LocalMedia = synthetic_media(320, 240)
+        self.specialist_media: LocalMedia = synthetic_media(320, 240)
+        self.patient_sink, self.specialist_sink = CountingSink(), CountingSink()
+        self.session = CallSession(self.patient_sig, self.patient_media,
+                                   sink=self.patient_sink, config=config)
+        self.answerer = AnswerSession(self.specialist_sig, self.specialist_media, "visit-1",
+                                      sink=self.specialist_sink)
+        self.states: list[CallState] = []
+        self.state_changed = asyncio.Event()
+        self.session.add_state_listener(self._on_state)
+        self.tasks = [
+            asyncio.create_task(pump(self.patient_sig, self.session.handle)),
+            asyncio.create_task(pump(self.specialist_sig, self.answerer.handle, drop_offer)),
+        ]
+
+    def _on_state(self, state: CallState) -> None:
+        self.states.append(state)
+        self.state_changed.set()
+
+    async def wait_state(self, state: CallState) -> None:
+        async with asyncio.timeout(TIMEOUT):
+            while self.session.state is not state:
+                self.state_changed.clear()
+                await self.state_changed.wait()
+
+    def sent(self, mtype: str) -> list[dict[str, Any]]:
+        return [m for m in self.patient_sig.sent if m["type"] == mtype]
+
+    async def close(self) -> None:
+        await self.session.close()
+        await self.answerer.close()
+        await self.patient_sig.close()
+        for task in self.tasks:
+            await task
+        await self.patient_media.aclose()
+        await self.specialist_media.aclose()
+
+
+@pytest.fixture
+async def make_call() -> AsyncIterator[Callable[..., Call]]:
+    calls: list[Call] = []
+
+    def make(**kwargs: Any) -> Call:
+        call = Call(**kwargs)
+        calls.append(call)
+        return call
+
+    yield make
+    for call in calls:
+        await call.close()
+    # Nothing may outlive the calls: no peer connection, reader or relay task left behind.
+    current = asyncio.current_task()
+    async with asyncio.timeout(5):
+        while leftovers := [t for t in asyncio.all_tasks() if t is not current]:
+            await asyncio.wait(leftovers, timeout=1)
+    assert not leftovers
+
+
+def break_transport(pc: RTCPeerConnection) -> None:
+    """Close the UDP sockets under a peer connection, as if its network had gone away."""
+    seen = set()
+    for transceiver in pc.getTransceivers():
+        ice = transceiver.receiver.transport.transport
+        if id(ice) in seen:
+            continue
+        seen.add(id(ice))
+        for proto in list(ice._connection._protocols):
+            proto.transport.close()
+
+
+async def test_pregather_then_connect_with_media_both_ways(make_call: Callable[..., Call]) -> None:
+    call = make_call()
+    await call.session.prepare()
+    assert call.session.state is CallState.READY
+    peer = call.session.peer
+    assert peer is not None
+    assert peer.pc.iceGatheringState == "complete"
+    assert "a=candidate:" in peer.pc.localDescription.sdp
+    assert " 127.0.0.1 " not in peer.pc.localDescription.sdp
+    assert call.patient_sig.sent == []  # nothing goes out before the specialist joins
+
+    loop = asyncio.get_running_loop()
+    joined_at = loop.time()
+    await call.session.start()
+    # The ready offer goes out at once, without gathering again.
+    assert [m["type"] for m in call.patient_sig.sent] == ["call_state", "offer"]
+    assert call.sent("offer")[0]["attempt"] == 1
+    assert call.session.peer is peer
+
+    await call.patient_sink.wait_for(video=1)
+    setup_ms = (loop.time() - joined_at) * 1000
+    await call.patient_sink.wait_for(video=30, audio=25)
+    await call.specialist_sink.wait_for(video=30, audio=25)
+    await call.wait_state(CallState.CONNECTED)
+    assert call.states == [CallState.GATHERING, CallState.READY, CallState.CONNECTING,
+                           CallState.CONNECTED]
+    assert [m["state"] for m in call.sent("call_state")][:1] == ["connecting"]
+    assert setup_ms < 5000
+    # The far end's markers arrive in order, captured moments ago on the same clock.
+    counters = [m.counter for m in call.patient_sink.markers]
+    assert counters == sorted(counters)
+    latency_ms = time.time() * 1000 - call.patient_sink.markers[-1].captured_ms
+    assert 0 <= latency_ms < 2000
+    assert call.session.reconnects == 0
+    assert call.session.video_frames_received >= 30
+
+    quality = await call.session.refresh_quality()
+    assert quality is not None
+    assert quality.verdict in ("good", "fair", "poor")
+
+
+async def test_start_without_pregathering(make_call: Callable[..., Call]) -> None:
+    call = make_call()
+    await call.session.start()
+    await call.specialist_sink.wait_for(video=5)
+    await call.patient_sink.wait_for(video=5)
+    assert call.states[:3] == [CallState.GATHERING, CallState.READY, CallState.CONNECTING]
+
+
+async def test_stale_attempts_are_ignored(make_call: Callable[..., Call]) -> None:
+    call = make_call()
+    await call.session.start()
+    await call.wait_state(CallState.CONNECTED)
+    answer = call.specialist_sig.sent[-1]
+    assert answer["type"] == "answer"
+    for attempt in (0, 2, 7):
+        await call.session.handle({**answer, "attempt": attempt})
+        await call.session.handle(protocol.make(
+            "candidate", attempt=attempt, candidate="candidate:1 1 udp 1 192.0.2.99 9 typ host",
+            sdp_mid="0"))
+    assert call.session.stale_ignored == 6
+    # The specialist side ignores an offer for an attempt it has already answered.
+    offer = call.sent("offer")[0]
+    await call.answerer.handle(offer)
+    assert call.answerer.stale_ignored == 1
+    assert call.answerer.answers == 1
+    before = call.patient_sink.video_frames
+    await call.patient_sink.wait_for(video=before + 10)
+    assert call.session.state is CallState.CONNECTED
+    assert call.session.attempt == 1
+
+
+@pytest.mark.parametrize("side", ["specialist", "patient"])
+async def test_peer_failure_mid_call_renegotiates(make_call: Callable[..., Call],
+                                                  side: str) -> None:
+    call = make_call()
+    await call.session.start()
+    await call.patient_sink.wait_for(video=15)
+    await call.specialist_sink.wait_for(video=15)
+    await call.wait_state(CallState.CONNECTED)
+
+    peer = call.answerer.peer if side == "specialist" else call.session.peer
+    assert peer is not None
+    break_transport(peer.pc)
+    await call.wait_state(CallState.RECONNECTING)
+    await call.wait_state(CallState.CONNECTED)
+    got_patient = call.patient_sink.video_frames
+    got_specialist = call.specialist_sink.video_frames
+    await call.patient_sink.wait_for(video=got_patient + 15)
+    await call.specialist_sink.wait_for(video=got_specialist + 15)
+
+    assert call.session.reconnects == 1
+    assert call.session.attempt == 2
+    assert call.answerer.attempt == 2
+    assert [m["attempt"] for m in call.sent("offer")] == [1, 2]
+    reconnecting = [m for m in call.sent("call_state") if m["state"] == "reconnecting"]
+    assert [m["attempt"] for m in reconnecting] == [2]
+    assert call.states[-2:] == [CallState.RECONNECTING, CallState.CONNECTED]
+
+
+async def test_restart_from_the_specialist_renegotiates(make_call: Callable[..., Call]) -> None:
+    call = make_call()
+    await call.session.start()
+    await call.wait_state(CallState.CONNECTED)
+    await call.specialist_sig.send(protocol.make("restart", reason="frozen"))
+    await call.wait_state(CallState.RECONNECTING)
+    await call.wait_state(CallState.CONNECTED)
+    await call.patient_sink.wait_for(video=call.patient_sink.video_frames + 5)
+    assert call.session.attempt == 2
+
+
+async def test_gives_up_after_bounded_attempts(make_call: Callable[..., Call]) -> None:
+    config = SessionConfig(connect_timeout=0.5, max_attempts=2, backoff=(0.0, 0.1))
+    call = make_call(config=config, drop_offer=lambda m: m["type"] == "offer")
+    await call.session.start()
+    async with asyncio.timeout(TIMEOUT):
+        reason = await call.session.wait_ended()
+    assert reason == "network_failed"
+    assert call.session.state is CallState.ENDED
+    assert [m["attempt"] for m in call.sent("offer")] == [1, 2, 3]
+    assert [m["state"] for m in call.sent("call_state")] == [
+        "connecting", "reconnecting", "reconnecting", "failed"]
+    assert call.session.reconnects == 1
+    assert call.session.peer is None
+
+
+async def test_close_in_every_state(make_call: Callable[..., Call]) -> None:
+    idle = make_call()
+    await idle.session.close("left")
+    assert idle.session.state is CallState.ENDED
+    assert idle.session.end_reason == "left"
+
+    gathering = make_call()
+    prepare = asyncio.create_task(gathering.session.prepare())
+    await asyncio.sleep(0)
+    await gathering.session.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await prepare
+    assert gathering.session.state is CallState.ENDED
+
+    connecting = make_call(drop_offer=lambda m: m["type"] == "offer")
+    await connecting.session.start()
+    await connecting.session.close()
+    await connecting.session.start()  # a late join does nothing once ended
+    assert connecting.session.state is CallState.ENDED
+
+
+def test_ice_configuration_never_falls_back_to_public_stun() -> None:
+    assert rtc_configuration([]).iceServers == []
+    servers = rtc_configuration([
+        {"urls": "stun:hub.example:3478"},
+        {"urls": ["turn:hub.example:3478?transport=udp", "turns:hub.example:443"],
+         "username": "1700000000:kiosk", "credential": "c2VjcmV0"},
+        {"urls": 42}, "junk", {"urls": []}, {"urls": ["turn:x", 3]},
+    ]).iceServers
+    assert servers is not None
+    assert [s.urls for s in servers] == [
+        ["stun:hub.example:3478"],
+        ["turn:hub.example:3478?transport=udp", "turns:hub.example:443"]]
+    assert (servers[1].username, servers[1].credential) == ("1700000000:kiosk", "c2VjcmV0")
