@@ -88,6 +88,11 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class BeginVisit(Effect):
+    """A patient started: connect to the hub (help and check-in need it)."""
+
+
+@dataclass(frozen=True)
 class CheckIn(Effect):
     code: str = field(repr=False)  # a secret: never in reprs or logs
 
@@ -256,7 +261,7 @@ class Journey:
         if self.step is not Step.ATTRACT:
             return []
         self._enter(Step.CHECK_IN, now)
-        return []
+        return [BeginVisit()]
 
     def submit_code(self, code: str, now: float) -> list[Effect]:
         self.activity(now)

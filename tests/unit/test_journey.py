@@ -8,6 +8,7 @@ from kiosk.journey import (
     MAX_CODE_ATTEMPTS,
     MIN_WARNING_S,
     Appointment,
+    BeginVisit,
     CallPhase,
     CheckIn,
     CheckInPrepared,
@@ -27,6 +28,7 @@ from kiosk.journey import (
     StopDevices,
     Timeouts,
 )
+
 
 def step_of(j: Journey) -> Step:
     """The journey's step, read through a call so mypy does not narrow it across intents."""
@@ -65,7 +67,7 @@ def to_step(step: Step) -> Journey:
 def test_whole_journey_in_order() -> None:
     j = Journey()
     assert step_of(j) is Step.ATTRACT
-    assert j.start(0) == []
+    assert j.start(0) == [BeginVisit()]
     assert step_of(j) is Step.CHECK_IN
     assert j.submit_code("123456", 1) == [CheckIn("123456")]
     assert j.visit.checking_in

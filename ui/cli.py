@@ -1,0 +1,24 @@
+"""``clinic-kiosk``: the kiosk's command line.
+
+Subcommands that need no screen (``test-call``) are dispatched before Qt is imported, so staff and
+IT can check a hub from a terminal on any machine. Everything else starts the kiosk app.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "test-call":
+        from kiosk.call.testcall import main as test_call_main
+
+        return test_call_main(args[1:])
+    from ui.app import main as app_main
+
+    return app_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
