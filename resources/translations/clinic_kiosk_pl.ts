@@ -1,0 +1,933 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pl_PL">
+<context>
+    <name>CheckInScreen</name>
+    <message>
+        <source>Checking your code…</source>
+        <translation>Sprawdzamy Twój kod…</translation>
+    </message>
+    <message>
+        <source>Please type all 6 numbers of your code.</source>
+        <translation>Wpisz wszystkie 6 cyfr kodu.</translation>
+    </message>
+    <message>
+        <source>That code didn&apos;t work. Please check the letter or text message and try again.</source>
+        <translation>Ten kod nie zadziałał. Sprawdź list lub SMS-a i spróbuj jeszcze raz.</translation>
+    </message>
+    <message>
+        <source>That code has already been used. Please ask a member of staff at reception.</source>
+        <translation>Ten kod został już użyty. Poproś o pomoc pracownika w recepcji.</translation>
+    </message>
+    <message>
+        <source>That code is no longer valid. Please ask a member of staff at reception.</source>
+        <translation>Ten kod jest już nieważny. Poproś o pomoc pracownika w recepcji.</translation>
+    </message>
+    <message>
+        <source>Please ask a member of staff at reception. They can check you in.</source>
+        <translation>Poproś o pomoc pracownika w recepcji. Pomoże Ci się zarejestrować.</translation>
+    </message>
+    <message>
+        <source>The kiosk can&apos;t reach the clinic just now. Please try again in a minute, or ask a member of staff.</source>
+        <translation>Kiosk nie może teraz połączyć się z przychodnią. Spróbuj ponownie za minutę albo poproś o pomoc pracownika.</translation>
+    </message>
+    <message>
+        <source>Are you here to see %1 at %2?</source>
+        <translation>Czy Twoja wizyta to: %1, godz. %2?</translation>
+    </message>
+    <message>
+        <source>Demonstration: the code %1 works today.</source>
+        <translation>Pokaz: dziś działa kod %1.</translation>
+    </message>
+    <message>
+        <source>Check in</source>
+        <translation>Zarejestruj się</translation>
+    </message>
+    <message>
+        <source>Type the 6-digit code from your appointment letter or text message.</source>
+        <translation>Wpisz 6-cyfrowy kod z listu lub SMS-a z informacją o wizycie.</translation>
+    </message>
+    <message>
+        <source>Checks you in with the code you typed.</source>
+        <translation>Rejestruje Cię na wizytę za pomocą wpisanego kodu.</translation>
+    </message>
+    <message>
+        <source>A member of staff has set up this kiosk for this appointment.</source>
+        <translation>Pracownik przygotował ten kiosk na tę wizytę.</translation>
+    </message>
+    <message>
+        <source>Yes, that&apos;s me</source>
+        <translation>Tak, to moja wizyta</translation>
+    </message>
+    <message>
+        <source>Checks you in.</source>
+        <translation>Rejestruje Cię na wizytę.</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Lets you type the code from your letter or text message instead.</source>
+        <translation>Pozwala zamiast tego wpisać kod z listu lub SMS-a.</translation>
+    </message>
+</context>
+<context>
+    <name>CodeBoxes</name>
+    <message>
+        <source>Your code</source>
+        <translation>Twój kod</translation>
+    </message>
+    <message>
+        <source>%1 of %2 numbers typed.</source>
+        <translation>Wpisane cyfry: %1 z %2.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsultationScreen</name>
+    <message>
+        <source>the specialist</source>
+        <translation>specjalista</translation>
+    </message>
+    <message>
+        <source>Connecting you to %1…</source>
+        <translation>Łączymy Cię z: %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for the video from %1…</source>
+        <translation>Czekamy na obraz – %1…</translation>
+    </message>
+    <message>
+        <source>Your camera is off</source>
+        <translation>Twoja kamera jest wyłączona</translation>
+    </message>
+    <message>
+        <source>Your camera</source>
+        <translation>Twoja kamera</translation>
+    </message>
+    <message>
+        <source>Connection: good</source>
+        <translation>Połączenie: dobre</translation>
+    </message>
+    <message>
+        <source>Connection: fair. The picture may be less clear.</source>
+        <translation>Połączenie: średnie. Obraz może być mniej wyraźny.</translation>
+    </message>
+    <message>
+        <source>Connection: poor. The picture or sound may break up.</source>
+        <translation>Połączenie: słabe. Obraz lub dźwięk mogą się przerywać.</translation>
+    </message>
+    <message>
+        <source>Connection: checking…</source>
+        <translation>Połączenie: sprawdzamy…</translation>
+    </message>
+    <message>
+        <source>You are muted: the specialist can&apos;t hear you.</source>
+        <translation>Mikrofon jest wyciszony: specjalista Cię nie słyszy.</translation>
+    </message>
+    <message>
+        <source>Your camera is off.</source>
+        <translation>Twoja kamera jest wyłączona.</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Włącz mikrofon</translation>
+    </message>
+    <message>
+        <source>Your microphone is off. Touch to let the specialist hear you.</source>
+        <translation>Mikrofon jest wyłączony. Dotknij, aby specjalista Cię słyszał.</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Wycisz</translation>
+    </message>
+    <message>
+        <source>Turns your microphone off so the specialist can&apos;t hear you.</source>
+        <translation>Wyłącza mikrofon, więc specjalista nie będzie Cię słyszał.</translation>
+    </message>
+    <message>
+        <source>Turn camera on</source>
+        <translation>Włącz kamerę</translation>
+    </message>
+    <message>
+        <source>Your camera is off. Touch to let the specialist see you.</source>
+        <translation>Kamera jest wyłączona. Dotknij, aby specjalista Cię widział.</translation>
+    </message>
+    <message>
+        <source>Turn camera off</source>
+        <translation>Wyłącz kamerę</translation>
+    </message>
+    <message>
+        <source>Stops the specialist seeing you.</source>
+        <translation>Specjalista przestanie Cię widzieć.</translation>
+    </message>
+    <message>
+        <source>Volume: %1%</source>
+        <translation>Głośność: %1%</translation>
+    </message>
+    <message>
+        <source>The specialist&apos;s video</source>
+        <translation>Obraz od specjalisty</translation>
+    </message>
+    <message>
+        <source>Your camera picture</source>
+        <translation>Obraz z Twojej kamery</translation>
+    </message>
+    <message>
+        <source>The connection dropped.</source>
+        <translation>Połączenie zostało przerwane.</translation>
+    </message>
+    <message>
+        <source>Reconnecting… You don&apos;t need to do anything.</source>
+        <translation>Łączymy ponownie… Nie musisz nic robić.</translation>
+    </message>
+    <message>
+        <source>Quieter</source>
+        <translation>Ciszej</translation>
+    </message>
+    <message>
+        <source>Turns the sound down.</source>
+        <translation>Ścisza dźwięk.</translation>
+    </message>
+    <message>
+        <source>Louder</source>
+        <translation>Głośniej</translation>
+    </message>
+    <message>
+        <source>Turns the sound up.</source>
+        <translation>Zwiększa głośność.</translation>
+    </message>
+    <message>
+        <source>I need help</source>
+        <translation>Potrzebuję pomocy</translation>
+    </message>
+    <message>
+        <source>Tells a member of staff that you need help. The call carries on.</source>
+        <translation>Powiadamia pracownika, że potrzebujesz pomocy. Rozmowa trwa dalej.</translation>
+    </message>
+    <message>
+        <source>End call</source>
+        <translation>Zakończ rozmowę</translation>
+    </message>
+    <message>
+        <source>Asks if you are sure, then ends the video call.</source>
+        <translation>Zapyta, czy na pewno, a potem zakończy rozmowę wideo.</translation>
+    </message>
+    <message>
+        <source>Do you want to end the call?</source>
+        <translation>Czy chcesz zakończyć rozmowę?</translation>
+    </message>
+    <message>
+        <source>If you end it, the specialist will not be able to talk to you.</source>
+        <translation>Jeśli ją zakończysz, specjalista nie będzie mógł z Tobą rozmawiać.</translation>
+    </message>
+    <message>
+        <source>Yes, end the call</source>
+        <translation>Tak, zakończ</translation>
+    </message>
+    <message>
+        <source>Ends the video call now.</source>
+        <translation>Kończy teraz rozmowę wideo.</translation>
+    </message>
+    <message>
+        <source>No, carry on</source>
+        <translation>Nie, kontynuuj</translation>
+    </message>
+    <message>
+        <source>Goes back to the call.</source>
+        <translation>Wraca do rozmowy.</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceChecksScreen</name>
+    <message>
+        <source>Volume: %1%</source>
+        <translation>Głośność: %1%</translation>
+    </message>
+    <message>
+        <source>We can hear you.</source>
+        <translation>Słyszymy Cię.</translation>
+    </message>
+    <message>
+        <source>Listening…</source>
+        <translation>Słuchamy…</translation>
+    </message>
+    <message>
+        <source>Check %1 of 3</source>
+        <translation>Sprawdzenie %1 z 3</translation>
+    </message>
+    <message>
+        <source>Checks finished</source>
+        <translation>Sprawdzanie zakończone</translation>
+    </message>
+    <message>
+        <source>You couldn&apos;t see yourself</source>
+        <translation>Nie widać Cię na ekranie</translation>
+    </message>
+    <message>
+        <source>Check that nothing is covering the camera, then try again. You can also carry on without video: the specialist will still hear you.</source>
+        <translation>Sprawdź, czy nic nie zasłania kamery, i spróbuj ponownie. Możesz też kontynuować bez obrazu: specjalista nadal będzie Cię słyszał.</translation>
+    </message>
+    <message>
+        <source>Try a different camera:</source>
+        <translation>Wypróbuj inną kamerę:</translation>
+    </message>
+    <message>
+        <source>Carry on without video</source>
+        <translation>Kontynuuj bez obrazu</translation>
+    </message>
+    <message>
+        <source>Goes on to the next check. The specialist will hear you but not see you.</source>
+        <translation>Przechodzi do następnego sprawdzenia. Specjalista będzie Cię słyszał, ale nie widział.</translation>
+    </message>
+    <message>
+        <source>The microphone couldn&apos;t hear you</source>
+        <translation>Mikrofon Cię nie usłyszał</translation>
+    </message>
+    <message>
+        <source>Try again and speak a little louder. If it still doesn&apos;t work, a member of staff can help: touch &quot;I need help&quot;.</source>
+        <translation>Spróbuj ponownie i mów trochę głośniej. Jeśli nadal nie działa, pomoże Ci pracownik: dotknij „Potrzebuję pomocy”.</translation>
+    </message>
+    <message>
+        <source>Try a different microphone:</source>
+        <translation>Wypróbuj inny mikrofon:</translation>
+    </message>
+    <message>
+        <source>Carry on anyway</source>
+        <translation>Kontynuuj mimo to</translation>
+    </message>
+    <message>
+        <source>Goes on to the next check without a working microphone.</source>
+        <translation>Przechodzi do następnego sprawdzenia bez działającego mikrofonu.</translation>
+    </message>
+    <message>
+        <source>You couldn&apos;t hear the sound</source>
+        <translation>Dźwięk nie był słyszalny</translation>
+    </message>
+    <message>
+        <source>The sound may be too quiet. Try again and we will play it louder. If you use a hearing aid, a member of staff can help.</source>
+        <translation>Dźwięk może być za cichy. Spróbuj ponownie, a odtworzymy go głośniej. Jeśli używasz aparatu słuchowego, pomoże Ci pracownik.</translation>
+    </message>
+    <message>
+        <source>Try different speakers:</source>
+        <translation>Wypróbuj inne głośniki:</translation>
+    </message>
+    <message>
+        <source>Goes on without working sound.</source>
+        <translation>Kontynuuje bez działającego dźwięku.</translation>
+    </message>
+    <message>
+        <source>Uses this device and tries the check again.</source>
+        <translation>Używa tego urządzenia i sprawdza jeszcze raz.</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>Dźwięk</translation>
+    </message>
+    <message>
+        <source>Internet connection</source>
+        <translation>Połączenie z internetem</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Działa</translation>
+    </message>
+    <message>
+        <source>Working, but not perfectly</source>
+        <translation>Działa, ale nie idealnie</translation>
+    </message>
+    <message>
+        <source>Not working</source>
+        <translation>Nie działa</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Nie sprawdzono</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Sprawdzamy…</translation>
+    </message>
+    <message>
+        <source>Some things are not working. You can still carry on, or touch &quot;I need help&quot; and a member of staff will come.</source>
+        <translation>Niektóre rzeczy nie działają. Możesz mimo to kontynuować albo dotknąć „Potrzebuję pomocy”, a przyjdzie pracownik.</translation>
+    </message>
+    <message>
+        <source>Everything is ready for your video call.</source>
+        <translation>Wszystko gotowe do rozmowy wideo.</translation>
+    </message>
+    <message>
+        <source>Your camera picture</source>
+        <translation>Obraz z Twojej kamery</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>Uruchamiamy kamerę…</translation>
+    </message>
+    <message>
+        <source>Can you see yourself?</source>
+        <translation>Czy widzisz siebie?</translation>
+    </message>
+    <message>
+        <source>Look at the picture. You should see yourself, like in a mirror.</source>
+        <translation>Spójrz na obraz. Powinno być na nim widać Ciebie, jak w lustrze.</translation>
+    </message>
+    <message>
+        <source>Yes, I can see myself</source>
+        <translation>Tak, widzę siebie</translation>
+    </message>
+    <message>
+        <source>The camera works. Goes on to the next check.</source>
+        <translation>Kamera działa. Przechodzi do następnego sprawdzenia.</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Shows what you can do to fix it.</source>
+        <translation>Pokazuje, co możesz zrobić, żeby to naprawić.</translation>
+    </message>
+    <message>
+        <source>Let&apos;s check the microphone</source>
+        <translation>Sprawdźmy mikrofon</translation>
+    </message>
+    <message>
+        <source>Please say &quot;Hello&quot; out loud. The blocks light up when the microphone hears you.</source>
+        <translation>Powiedz głośno „Dzień dobry”. Gdy mikrofon Cię słyszy, kwadraty się podświetlają.</translation>
+    </message>
+    <message>
+        <source>The blocks don&apos;t light up</source>
+        <translation>Kwadraty się nie podświetlają</translation>
+    </message>
+    <message>
+        <source>Tells us the microphone can&apos;t hear you and shows what you can do.</source>
+        <translation>Informuje, że mikrofon Cię nie słyszy, i pokazuje, co możesz zrobić.</translation>
+    </message>
+    <message>
+        <source>Let&apos;s check the sound</source>
+        <translation>Sprawdźmy dźwięk</translation>
+    </message>
+    <message>
+        <source>Touch &quot;Play a sound&quot; and listen. Did you hear the sound?</source>
+        <translation>Dotknij „Odtwórz dźwięk” i posłuchaj. Czy słyszysz dźwięk?</translation>
+    </message>
+    <message>
+        <source>Play a sound</source>
+        <translation>Odtwórz dźwięk</translation>
+    </message>
+    <message>
+        <source>Plays a short chime.</source>
+        <translation>Odtwarza krótki dzwonek.</translation>
+    </message>
+    <message>
+        <source>Yes, I heard it</source>
+        <translation>Tak, słyszę</translation>
+    </message>
+    <message>
+        <source>The sound works. Goes on to the next step.</source>
+        <translation>Dźwięk działa. Przechodzi do następnego kroku.</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <comment>answer to: did you hear the sound?</comment>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Play it again</source>
+        <translation>Odtwórz jeszcze raz</translation>
+    </message>
+    <message>
+        <source>Plays the chime again.</source>
+        <translation>Odtwarza dzwonek jeszcze raz.</translation>
+    </message>
+    <message>
+        <source>Quieter</source>
+        <translation>Ciszej</translation>
+    </message>
+    <message>
+        <source>Turns the sound down.</source>
+        <translation>Ścisza dźwięk.</translation>
+    </message>
+    <message>
+        <source>Louder</source>
+        <translation>Głośniej</translation>
+    </message>
+    <message>
+        <source>Turns the sound up.</source>
+        <translation>Zwiększa głośność.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Spróbuj ponownie</translation>
+    </message>
+    <message>
+        <source>Does this check again.</source>
+        <translation>Powtarza to sprawdzenie.</translation>
+    </message>
+    <message>
+        <source>Your checks are finished</source>
+        <translation>Sprawdzanie zakończone</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Dalej</translation>
+    </message>
+    <message>
+        <source>Goes to the waiting room for your appointment.</source>
+        <translation>Przechodzi do poczekalni przed wizytą.</translation>
+    </message>
+    <message>
+        <source>Do the checks again</source>
+        <translation>Sprawdź jeszcze raz</translation>
+    </message>
+    <message>
+        <source>Checks the camera, microphone and sound again.</source>
+        <translation>Ponownie sprawdza kamerę, mikrofon i dźwięk.</translation>
+    </message>
+</context>
+<context>
+    <name>FaceScale</name>
+    <message>
+        <source>Very bad</source>
+        <translation>Bardzo źle</translation>
+    </message>
+    <message>
+        <source>Bad</source>
+        <translation>Źle</translation>
+    </message>
+    <message>
+        <source>Okay</source>
+        <translation>Tak sobie</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>Dobrze</translation>
+    </message>
+    <message>
+        <source>Very good</source>
+        <translation>Bardzo dobrze</translation>
+    </message>
+    <message>
+        <source>Answer %1 out of 5.</source>
+        <translation>Odpowiedź %1 na 5.</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackScreen</name>
+    <message>
+        <source>Thank you for using the kiosk.</source>
+        <translation>Dziękujemy za skorzystanie z kiosku.</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Tak</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Choose this answer.</source>
+        <translation>Wybiera tę odpowiedź.</translation>
+    </message>
+    <message>
+        <source>Your answer</source>
+        <translation>Twoja odpowiedź</translation>
+    </message>
+    <message>
+        <source>Type your answer here.</source>
+        <translation>Tutaj wpisz odpowiedź.</translation>
+    </message>
+    <message>
+        <source>Question %1 of %2</source>
+        <translation>Pytanie %1 z %2</translation>
+    </message>
+    <message>
+        <source>The call has ended. Please tell us how it went: it helps us improve. You can skip any question.</source>
+        <translation>Rozmowa się zakończyła. Powiedz nam, jak poszło – to pomoże nam działać lepiej. Każde pytanie możesz pominąć.</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Zakończ</translation>
+    </message>
+    <message>
+        <source>Finishes and says goodbye.</source>
+        <translation>Kończy i żegna się.</translation>
+    </message>
+    <message>
+        <source>Saves your answer and finishes.</source>
+        <translation>Zapisuje odpowiedź i kończy.</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Dalej</translation>
+    </message>
+    <message>
+        <source>Saves your answer and shows the next question.</source>
+        <translation>Zapisuje odpowiedź i pokazuje następne pytanie.</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>Pomiń</translation>
+    </message>
+    <message>
+        <source>Goes on without answering this question.</source>
+        <translation>Przechodzi dalej bez odpowiedzi na to pytanie.</translation>
+    </message>
+    <message>
+        <source>Finish now</source>
+        <translation>Zakończ teraz</translation>
+    </message>
+    <message>
+        <source>Stops the questions. Answers you gave are kept.</source>
+        <translation>Kończy pytania. Udzielone odpowiedzi zostaną zapisane.</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <source>Start again</source>
+        <translation>Zacznij od nowa</translation>
+    </message>
+    <message>
+        <source>Clears everything you have typed and goes back to the first screen.</source>
+        <translation>Usuwa wszystko, co wpisano, i wraca do pierwszego ekranu.</translation>
+    </message>
+    <message>
+        <source>I need help</source>
+        <translation>Potrzebuję pomocy</translation>
+    </message>
+    <message>
+        <source>Tells a member of staff that you need help.</source>
+        <translation>Powiadamia pracownika, że potrzebujesz pomocy.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpOverlay</name>
+    <message>
+        <source>Help is on its way.</source>
+        <translation>Pomoc jest w drodze.</translation>
+    </message>
+    <message>
+        <source>A member of staff has been told. Please stay where you are.</source>
+        <translation>Pracownik został powiadomiony. Zostań, proszę, na miejscu.</translation>
+    </message>
+    <message>
+        <source>Asking for help…</source>
+        <translation>Wzywamy pomoc…</translation>
+    </message>
+    <message>
+        <source>We are letting a member of staff know. Please stay where you are.</source>
+        <translation>Powiadamiamy pracownika. Zostań, proszę, na miejscu.</translation>
+    </message>
+    <message>
+        <source>Close this message</source>
+        <translation>Zamknij tę wiadomość</translation>
+    </message>
+    <message>
+        <source>Hides this message. Staff have still been asked to help you.</source>
+        <translation>Ukrywa tę wiadomość. Pracownik i tak przyjdzie z pomocą.</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>Are you still there?</source>
+        <translation>Czy nadal tu jesteś?</translation>
+    </message>
+    <message numerus="yes">
+        <source>To keep your details private, the kiosk will start again in %n second(s).</source>
+        <translation>
+            <numerusform>Aby chronić Twoje dane, kiosk za %n sekundę zacznie od nowa.</numerusform>
+            <numerusform>Aby chronić Twoje dane, kiosk za %n sekundy zacznie od nowa.</numerusform>
+            <numerusform>Aby chronić Twoje dane, kiosk za %n sekund zacznie od nowa.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>I&apos;m still here</source>
+        <translation>Nadal tu jestem</translation>
+    </message>
+    <message>
+        <source>Carries on from where you were.</source>
+        <translation>Kontynuuje od miejsca, w którym przerwano.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskController</name>
+    <message>
+        <source>Your connection is good for video.</source>
+        <translation>Połączenie jest dobre do rozmowy wideo.</translation>
+    </message>
+    <message>
+        <source>Video may be poor; we will try.</source>
+        <translation>Obraz może być słabszej jakości, ale spróbujemy.</translation>
+    </message>
+    <message>
+        <source>We cannot connect. Please ask a member of staff.</source>
+        <translation>Nie możemy się połączyć. Poproś o pomoc kogoś z personelu.</translation>
+    </message>
+</context>
+<context>
+    <name>LevelMeter</name>
+    <message>
+        <source>Microphone level</source>
+        <translation>Poziom mikrofonu</translation>
+    </message>
+    <message>
+        <source>The blocks light up when the microphone hears you.</source>
+        <translation>Kwadraty podświetlają się, gdy mikrofon Cię słyszy.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Staff mode</source>
+        <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
+        <translation>Tryb dla personelu</translation>
+    </message>
+</context>
+<context>
+    <name>NumPad</name>
+    <message>
+        <source>Types the number %1.</source>
+        <translation>Wpisuje cyfrę %1.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Usuń</translation>
+    </message>
+    <message>
+        <source>Removes the last number you typed.</source>
+        <translation>Usuwa ostatnią wpisaną cyfrę.</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>Types %1</source>
+        <translation>Wpisuje %1</translation>
+    </message>
+    <message>
+        <source>Capitals</source>
+        <translation>Wielkie litery</translation>
+    </message>
+    <message>
+        <source>The next letter you type will be a capital letter.</source>
+        <translation>Następna wpisana litera będzie wielka.</translation>
+    </message>
+    <message>
+        <source>Accents</source>
+        <translation>Znaki polskie</translation>
+    </message>
+    <message>
+        <source>Shows letters with accents in the top row of letters.</source>
+        <translation>Pokazuje litery ze znakami diakrytycznymi w górnym rzędzie liter.</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Spacja</translation>
+    </message>
+    <message>
+        <source>Types a space between words.</source>
+        <translation>Wstawia odstęp między wyrazami.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Usuń</translation>
+    </message>
+    <message>
+        <source>Removes the last letter you typed.</source>
+        <translation>Usuwa ostatnią wpisaną literę.</translation>
+    </message>
+</context>
+<context>
+    <name>ThanksScreen</name>
+    <message numerus="yes">
+        <source>This screen will close by itself in %n second(s).</source>
+        <translation>
+            <numerusform>Ten ekran zamknie się sam za %n sekundę.</numerusform>
+            <numerusform>Ten ekran zamknie się sam za %n sekundy.</numerusform>
+            <numerusform>Ten ekran zamknie się sam za %n sekund.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation>Dziękujemy</translation>
+    </message>
+    <message>
+        <source>You can leave the kiosk now.</source>
+        <translation>Możesz już odejść od kiosku.</translation>
+    </message>
+    <message>
+        <source>Please remember to take your belongings with you.</source>
+        <translation>Pamiętaj, proszę, o zabraniu swoich rzeczy.</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Zakończ</translation>
+    </message>
+    <message>
+        <source>Goes back to the welcome screen for the next person.</source>
+        <translation>Wraca do ekranu powitalnego dla następnej osoby.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingScreen</name>
+    <message>
+        <source>You have waited less than a minute.</source>
+        <translation>Czekasz krócej niż minutę.</translation>
+    </message>
+    <message numerus="yes">
+        <source>You have waited %n minute(s).</source>
+        <translation>
+            <numerusform>Czekasz już %n minutę.</numerusform>
+            <numerusform>Czekasz już %n minuty.</numerusform>
+            <numerusform>Czekasz już %n minut.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 will join you soon.</source>
+        <translation>%1 wkrótce do Ciebie dołączy.</translation>
+    </message>
+    <message>
+        <source>The specialist will join you soon.</source>
+        <translation>Specjalista wkrótce do Ciebie dołączy.</translation>
+    </message>
+    <message>
+        <source>Message from %1:</source>
+        <translation>Wiadomość – %1:</translation>
+    </message>
+    <message>
+        <source>Message from the clinic:</source>
+        <translation>Wiadomość z przychodni:</translation>
+    </message>
+    <message>
+        <source>You are checked in</source>
+        <translation>Rejestracja zakończona</translation>
+    </message>
+    <message>
+        <source>Please stay near the screen. The call will start by itself.</source>
+        <translation>Zostań, proszę, przy ekranie. Rozmowa zacznie się sama.</translation>
+    </message>
+    <message>
+        <source>Reconnecting to the clinic… You don&apos;t need to do anything. You will not lose your place.</source>
+        <translation>Ponownie łączymy się z przychodnią… Nie musisz nic robić. Nie stracisz swojej kolejki.</translation>
+    </message>
+    <message>
+        <source>This is how you will look:</source>
+        <translation>Tak zobaczy Cię specjalista:</translation>
+    </message>
+    <message>
+        <source>Your camera picture</source>
+        <translation>Obraz z Twojej kamery</translation>
+    </message>
+    <message>
+        <source>Your camera picture will show here.</source>
+        <translation>Tutaj pojawi się obraz z Twojej kamery.</translation>
+    </message>
+    <message>
+        <source>Leave the waiting room</source>
+        <translation>Wyjdź z poczekalni</translation>
+    </message>
+    <message>
+        <source>Asks if you are sure, then cancels your check-in.</source>
+        <translation>Zapyta, czy na pewno, a potem anuluje rejestrację.</translation>
+    </message>
+    <message>
+        <source>Do you want to leave the waiting room?</source>
+        <translation>Czy chcesz wyjść z poczekalni?</translation>
+    </message>
+    <message>
+        <source>You will lose your place and need to check in again.</source>
+        <translation>Stracisz swoją kolejkę i trzeba będzie zarejestrować się ponownie.</translation>
+    </message>
+    <message>
+        <source>Yes, leave</source>
+        <translation>Tak, wyjdź</translation>
+    </message>
+    <message>
+        <source>Cancels your check-in and goes back to the start.</source>
+        <translation>Anuluje rejestrację i wraca do początku.</translation>
+    </message>
+    <message>
+        <source>No, stay</source>
+        <translation>Nie, zostaję</translation>
+    </message>
+    <message>
+        <source>Keeps your place in the waiting room.</source>
+        <translation>Zachowuje Twoje miejsce w poczekalni.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeScreen</name>
+    <message>
+        <source>Welcome to %1</source>
+        <translation>Witamy w placówce %1</translation>
+    </message>
+    <message>
+        <source>Check in here for your video appointment with a hospital specialist.</source>
+        <translation>Tutaj zarejestrujesz się na wizytę wideo ze specjalistą ze szpitala.</translation>
+    </message>
+    <message>
+        <source>Touch to start</source>
+        <translation>Dotknij, aby zacząć</translation>
+    </message>
+    <message>
+        <source>Starts checking you in for your appointment.</source>
+        <translation>Rozpoczyna rejestrację na wizytę.</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Język</translation>
+    </message>
+    <message>
+        <source>Make the screen easier to read</source>
+        <translation>Ułatw czytanie ekranu</translation>
+    </message>
+    <message>
+        <source>Shows the kiosk in this language: %1</source>
+        <translation>Wyświetla kiosk w tym języku: %1</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Włączone</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Wyłączone</translation>
+    </message>
+    <message>
+        <source>Larger text</source>
+        <translation>Większy tekst</translation>
+    </message>
+    <message>
+        <source>High contrast</source>
+        <translation>Wysoki kontrast</translation>
+    </message>
+    <message>
+        <source>Makes all the writing bigger. It is on now.</source>
+        <translation>Powiększa cały tekst. Teraz jest włączone.</translation>
+    </message>
+    <message>
+        <source>Makes all the writing bigger. It is off now.</source>
+        <translation>Powiększa cały tekst. Teraz jest wyłączone.</translation>
+    </message>
+    <message>
+        <source>Shows yellow and white on black. It is on now.</source>
+        <translation>Pokazuje żółty i biały tekst na czarnym tle. Teraz jest włączone.</translation>
+    </message>
+    <message>
+        <source>Shows yellow and white on black. It is off now.</source>
+        <translation>Pokazuje żółty i biały tekst na czarnym tle. Teraz jest wyłączone.</translation>
+    </message>
+</context>
+</TS>

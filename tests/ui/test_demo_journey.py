@@ -1,0 +1,141 @@
+"""The whole kiosk in demo mode, in-process: real embedded hub, real demo specialist, real call.
+
+Welcome -> code -> checks -> waiting -> call (remote frames rendered) -> feedback (answers in the
+SQLite file) -> thanks -> welcome, driven through the window's intents and real widgets, waiting
+on signals and conditions. And the privacy reset: after it, nothing of the visit is left.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QTextEdit
+from pytestqt.qtbot import QtBot
+
+from kiosk.journey import Step
+from ui.app import Kiosk, Options, build
+from ui.walkthrough import Walkthrough
+
+CALL_TIMEOUT_MS = 90_000
+
+
+class Clock:
+    """Real monotonic time plus an offset a test can move forward (idle time-outs)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def options(data_dir: Path) -> Options:
+    return Options(demo=True, windowed=True, data_dir=data_dir, hub=None, clinic_name="",
+                   walkthrough=True, screenshots=None, language="en", high_contrast=False,
+                   large_text=False, size=(1920, 1080), log_json=None,
+                   quit_after_walkthrough=False)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, tmp_path: Path, clock: Clock) -> Iterator[Kiosk]:
+    k = build(options(tmp_path / "data"), clock=clock)
+    k.window.resize(1920, 1080)
+    k.window.show()
+    qtbot.waitExposed(k.window)
+    yield k
+    k.shutdown()
+
+
+def answers_on_disk(data_dir: Path) -> dict[str, str]:
+    with sqlite3.connect(data_dir / "feedback.sqlite3") as db:
+        rows = db.execute("SELECT question_id, value FROM answers").fetchall()
+    return dict(rows)
+
+
+def visible_texts(kiosk: Kiosk) -> str:
+    parts = []
+    for cls in (QLabel, QAbstractButton, QLineEdit, QTextEdit, QPlainTextEdit):
+        for widget in kiosk.window.findChildren(cls):
+            text = widget.toPlainText() if hasattr(widget, "toPlainText") else widget.text()
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def test_whole_journey_in_demo_mode(qtbot: QtBot, kiosk: Kiosk) -> None:
+    remote_view = kiosk.window.consultation.remote_view
+    seen_steps: list[str] = []
+    kiosk.controller.rendered.connect(
+        lambda step: seen_steps.append(step) if not seen_steps or seen_steps[-1] != step
+        else None)
+    walker = Walkthrough(kiosk.controller, demo_code=kiosk.window.demo_code)
+    with qtbot.waitSignal(walker.finished, timeout=CALL_TIMEOUT_MS) as blocker:
+        walker.start()
+    assert blocker.args == [True]
+    assert seen_steps[:7] == ["check_in", "device_checks", "waiting", "consultation",
+                              "feedback", "thanks", "attract"]
+    assert kiosk.journey.step is Step.ATTRACT
+    assert kiosk.bridge.remote_frames > 30  # the specialist's video arrived ...
+    assert remote_view.frames_rendered > 10  # ... and was drawn on the call screen
+    kiosk.controller.flush()
+    saved = answers_on_disk(kiosk.data_dir)
+    assert saved["overall"] == "5"
+    assert "comments" in saved
+    assert len(saved) >= 5
+
+
+def test_privacy_reset_leaves_nothing_of_the_visit(qtbot: QtBot, kiosk: Kiosk,
+                                                   clock: Clock) -> None:
+    j, w = kiosk.journey, kiosk.window
+    code = w.demo_code()
+    assert code
+    w.start_requested.emit()
+    with qtbot.waitSignal(kiosk.bridge.check_in_result, timeout=20_000):
+        w.code_submitted.emit(code)
+    qtbot.waitUntil(lambda: j.step is Step.DEVICE_CHECKS, timeout=10_000)
+    self_view = w.current_self_view()
+    assert self_view is not None
+    qtbot.waitUntil(self_view.has_picture, timeout=10_000)
+    w.check_answered.emit("camera", "pass")
+    w.check_answered.emit("microphone", "pass")
+    w.check_answered.emit("speaker", "pass")
+    w.checks_finished.emit()
+    # The demo specialist greets the waiting patient: a message on screen.
+    qtbot.waitUntil(lambda: bool(j.visit.messages), timeout=20_000)
+    message = j.visit.messages[0]
+    assert message in visible_texts(kiosk)
+    # The call starts; the patient is then idle on the feedback screen until the reset.
+    qtbot.waitUntil(lambda: j.step is Step.CONSULTATION
+                    and w.consultation.remote_view.has_picture(), timeout=30_000)
+    w.end_call_requested.emit()
+    w.end_call_confirmed.emit()
+    qtbot.waitUntil(lambda: j.step is Step.FEEDBACK, timeout=5_000)
+    w.answer_given.emit("overall", 4)
+    clock.offset += 10_000  # long past the idle warning
+    with qtbot.waitSignal(kiosk.controller.rendered, timeout=5_000):
+        kiosk.controller.tick()
+    assert j.step is Step.ATTRACT
+
+    texts = visible_texts(kiosk)
+    assert code not in texts
+    assert message not in texts
+    assert not any(view.has_picture() for view in w.video_views())
+    assert kiosk.bridge.take_self_frame() is None
+    assert kiosk.bridge.take_remote_frame() is None
+    assert w.check_in.digits() == ""
+    assert j.visit.messages == []
+    assert j.visit.appointment is None
+    # The engine ended the visit and released camera and microphone.
+    qtbot.waitUntil(lambda: kiosk.engine.visit is None and not kiosk.engine.has_video,
+                    timeout=10_000)
+    # The answer the patient gave before walking away is kept (anonymous), nothing else.
+    kiosk.controller.flush()
+    assert answers_on_disk(kiosk.data_dir) == {"overall": "4"}

@@ -1,0 +1,167 @@
+"""The kiosk's devices on the GUI side: which camera, microphone and speaker are in use.
+
+A Qt device adapter module (DESIGN §3, §5): it may import aiortc. It owns the capture feeds
+(``ui.devices.CaptureFeed``) the engine's tracks read from, starts and stops the Qt devices, plays
+the far end's audio and the speaker-check chime, and makes the engine's local tracks: a Qt
+device where one exists, else (in demo mode) a synthetic test pattern or tone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import av
+from aiortc import MediaStreamTrack
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtMultimedia import QSoundEffect
+
+from kiosk.media.synthetic import TestPatternTrack, ToneTrack
+from ui.devices import CaptureFeed, DeviceList, QtCamera, QtMicrophone, QtSpeaker
+
+log = logging.getLogger(__name__)
+
+CHIME = Path(__file__).resolve().parent.parent / "resources" / "sounds" / "chime.wav"
+
+
+class KioskDevices(QObject):
+    """Camera, microphone and speaker of the kiosk, chosen by index, with hot-plug.
+
+    Signals:
+        changed(): the list of devices changed (plugged in or removed).
+        error(str, str): a device failed: its kind and plain words for staff.
+    """
+
+    changed = Signal()
+    error = Signal(str, str)
+
+    def __init__(self, *, synthetic_fallback: bool, width: int = 640, height: int = 480,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.synthetic_fallback = synthetic_fallback
+        self.width, self.height = width, height
+        self.devices = DeviceList(self)
+        self.devices.changed.connect(self.changed)
+        self.video_feed = CaptureFeed("video")
+        self.audio_feed = CaptureFeed("audio")
+        self.camera_index = 0
+        self.mic_index = 0
+        self.speaker_index = 0
+        self.volume = 80
+        self._camera: QtCamera | None = None
+        self._mic: QtMicrophone | None = None
+        self._speaker: QtSpeaker | None = None
+        self._chime: QSoundEffect | None = None
+        self.running = False
+
+    # ----- what exists ----------------------------------------------------------------------
+
+    def camera_names(self) -> list[str]:
+        return [d.description() for d in self.devices.cameras()]
+
+    def mic_names(self) -> list[str]:
+        return [d.description() for d in self.devices.microphones()]
+
+    def speaker_names(self) -> list[str]:
+        return [d.description() for d in self.devices.speakers()]
+
+    @property
+    def has_speaker(self) -> bool:
+        return bool(self.devices.speakers())
+
+    # ----- tracks for the engine (called on the engine thread) --------------------------------
+
+    def make_tracks(self, loop: asyncio.AbstractEventLoop
+                    ) -> tuple[MediaStreamTrack | None, MediaStreamTrack | None]:
+        """The raw local tracks of a visit: Qt devices, or synthetic ones in demo mode."""
+        video: MediaStreamTrack | None
+        audio: MediaStreamTrack | None
+        if self.devices.cameras():
+            video = self.video_feed.track(loop)
+        else:
+            video = TestPatternTrack(self.width, self.height) if self.synthetic_fallback else None
+        if self.devices.microphones():
+            audio = self.audio_feed.track(loop)
+        else:
+            audio = ToneTrack() if self.synthetic_fallback else None
+        return video, audio
+
+    # ----- start, stop, choose ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the chosen camera, microphone and speaker (those that exist)."""
+        self.running = True
+        cameras, mics, speakers = (self.devices.cameras(), self.devices.microphones(),
+                                   self.devices.speakers())
+        if cameras and self._camera is None:
+            device = cameras[min(self.camera_index, len(cameras) - 1)]
+            self._camera = QtCamera(device, self.video_feed, self.width, self.height, self)
+            self._camera.error.connect(lambda text: self.error.emit("camera", text))
+            self._camera.start()
+        if mics and self._mic is None:
+            self._mic = QtMicrophone(mics[min(self.mic_index, len(mics) - 1)], self.audio_feed,
+                                     self)
+            self._mic.error.connect(lambda text: self.error.emit("microphone", text))
+            self._mic.start()
+        if speakers and self._speaker is None:
+            self._speaker = QtSpeaker(speakers[min(self.speaker_index, len(speakers) - 1)], self)
+            self._speaker.set_volume(self.volume)
+            self._speaker.start()
+
+    def stop(self) -> None:
+        """Close every device (privacy reset, end of call). The feeds' tracks end too."""
+        self.running = False
+        for dev in (self._camera, self._mic, self._speaker):
+            if dev is not None:
+                dev.stop()
+                dev.deleteLater()
+        self._camera = self._mic = self._speaker = None
+        self.video_feed.close()
+        self.audio_feed.close()
+
+    def choose(self, kind: str, index: int) -> None:
+        """Switch to another device of a kind; the call's tracks carry on from the new one."""
+        if kind == "camera":
+            self.camera_index = index
+            old, self._camera = self._camera, None
+        elif kind in ("mic", "microphone"):
+            self.mic_index = index
+            old, self._mic = self._mic, None  # type: ignore[assignment]
+        elif kind == "speaker":
+            self.speaker_index = index
+            old, self._speaker = self._speaker, None  # type: ignore[assignment]
+        else:
+            raise ValueError(kind)
+        if old is not None:
+            old.stop()
+            old.deleteLater()
+        if self.running:
+            self.start()
+
+    def set_volume(self, percent: int) -> None:
+        self.volume = max(0, min(100, percent))
+        if self._speaker is not None:
+            self._speaker.set_volume(self.volume)
+        if self._chime is not None:
+            self._chime.setVolume(self.volume / 100)
+
+    # ----- sound out ----------------------------------------------------------------------
+
+    def play_remote_audio(self, frame: av.AudioFrame) -> None:
+        if self._speaker is not None:
+            self._speaker.play(frame)
+
+    def play_chime(self) -> bool:
+        """Play the speaker-check chime. False when there is no speaker to play it on."""
+        speakers = self.devices.speakers()
+        if not speakers:
+            log.info("no speaker to play the chime on")
+            return False
+        if self._chime is None:
+            self._chime = QSoundEffect(self)
+            self._chime.setSource(QUrl.fromLocalFile(str(CHIME)))
+        self._chime.setAudioDevice(speakers[min(self.speaker_index, len(speakers) - 1)])
+        self._chime.setVolume(self.volume / 100)
+        self._chime.play()
+        return True

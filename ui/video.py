@@ -1,0 +1,277 @@
+"""Showing video: the patient's own camera picture and the specialist's video.
+
+Rules that matter:
+
+- Frames arrive as YUV420P, either an ``av.VideoFrame`` (from aiortc) or a :class:`YuvFrame` of
+  numpy planes. Rows may be padded: every copy honours each plane's line size on the way in and
+  the destination's ``bytesPerLine`` on the way out.
+- *Latest frame wins*: a view keeps one frame, never a queue. A frame that arrives before the
+  previous one was drawn replaces it.
+- Two ways to draw, chosen once per view (``render_path``):
+  ``"sink"`` copies the planes into a ``QVideoFrame`` and hands it to the ``QVideoSink`` of a
+  ``QVideoWidget`` (GPU conversion and scaling; the normal path on a kiosk);
+  ``"paint"`` converts YUV to RGB with numpy and paints a ``QImage`` (for platforms with no GPU
+  path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing).
+  ``"auto"`` picks ``paint`` on the offscreen/minimal platforms and ``sink`` elsewhere.
+- A ``QVideoWidget`` is a native surface: on X11 it is drawn *over* sibling widgets, so an in-window
+  overlay would be hidden behind it. Owners call :meth:`VideoView.set_obscured` while an overlay
+  covers the view; the sink path then hides its video widget.
+- :meth:`VideoView.clear` forgets the frame (privacy reset): nothing of a visit may stay on screen
+  or in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+import numpy as np
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+RenderPath = Literal["auto", "sink", "paint"]
+PAINT_PLATFORMS: Final = frozenset({"offscreen", "minimal", "vnc"})
+
+U8 = np.dtype(np.uint8)
+
+
+@dataclass(frozen=True)
+class YuvFrame:
+    """A YUV420P frame as numpy planes: ``y`` is height x (>= width), ``u`` and ``v`` are
+    ceil(height/2) x (>= ceil(width/2)); extra columns are row padding and are ignored."""
+
+    width: int
+    height: int
+    y: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+
+
+def yuv_planes(frame: Any) -> tuple[int, int, list[np.ndarray]]:
+    """Width, height and the three visible planes (views, no copies) of a YUV420P frame.
+
+    Accepts a :class:`YuvFrame` or an ``av.VideoFrame`` (reformatted to yuv420p if it is not).
+    """
+    if isinstance(frame, YuvFrame):
+        w, h = frame.width, frame.height
+        raw = [frame.y, frame.u, frame.v]
+    else:
+        if frame.format.name != "yuv420p":
+            frame = frame.reformat(format="yuv420p")
+        w, h = int(frame.width), int(frame.height)
+        raw = []
+        for plane in frame.planes:
+            flat = np.frombuffer(plane, dtype=U8)
+            raw.append(flat.reshape(-1, plane.line_size))
+    cw, ch = (w + 1) // 2, (h + 1) // 2
+    sizes = [(h, w), (ch, cw), (ch, cw)]
+    planes = []
+    for arr, (rows, cols) in zip(raw, sizes, strict=True):
+        if arr.ndim != 2 or arr.shape[0] < rows or arr.shape[1] < cols:
+            raise ValueError(f"plane of shape {arr.shape} is smaller than {rows}x{cols}")
+        planes.append(arr[:rows, :cols])
+    return w, h, planes
+
+
+def to_video_frame(frame: Any, *, mirrored: bool = False) -> Any:
+    """Copy a YUV420P frame into a new ``QVideoFrame`` (Format_YUV420P), row by row, honouring
+    the destination's ``bytesPerLine`` padding."""
+    from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat
+
+    w, h, planes = yuv_planes(frame)
+    fmt = QVideoFrameFormat(QSize(w, h), QVideoFrameFormat.PixelFormat.Format_YUV420P)
+    out = QVideoFrame(fmt)
+    if not out.map(QVideoFrame.MapMode.WriteOnly):
+        raise RuntimeError("could not map a new video frame for writing")
+    try:
+        for i, src in enumerate(planes):
+            stride = out.bytesPerLine(i)
+            # Qt rounds odd chroma sizes down; copy what fits (even sizes are always whole).
+            rows = min(src.shape[0], out.mappedBytes(i) // stride)
+            cols = min(src.shape[1], stride)
+            dst = np.frombuffer(out.bits(i), dtype=U8)[: rows * stride].reshape(rows, stride)
+            dst[:, :cols] = src[:rows, :cols]  # one strided copy: each row into its padded row
+    finally:
+        out.unmap()
+    if mirrored:
+        out.setMirrored(True)
+    return out
+
+
+def yuv_to_rgb(frame: Any, step: int = 1) -> np.ndarray:
+    """Convert a YUV420P frame to an RGB array (rows, cols, 3), BT.601 limited range, taking
+    every ``step``-th pixel (1, or an even number to shrink cheaply for small views)."""
+    w, h, (y, u, v) = yuv_planes(frame)
+    if step > 1:
+        half = step // 2
+        y = y[::step, ::step]
+        u = u[::half, ::half][: y.shape[0], : y.shape[1]]
+        v = v[::half, ::half][: y.shape[0], : y.shape[1]]
+    else:
+        u = np.repeat(np.repeat(u, 2, axis=0), 2, axis=1)[:h, :w]
+        v = np.repeat(np.repeat(v, 2, axis=0), 2, axis=1)[:h, :w]
+    c = (y.astype(np.int32) - 16) * 298
+    d = u.astype(np.int32) - 128
+    e = v.astype(np.int32) - 128
+    rgb = np.empty((*y.shape, 3), dtype=U8)
+    rgb[..., 0] = np.clip((c + 409 * e + 128) >> 8, 0, 255)
+    rgb[..., 1] = np.clip((c - 100 * d - 208 * e + 128) >> 8, 0, 255)
+    rgb[..., 2] = np.clip((c + 516 * d + 128) >> 8, 0, 255)
+    return rgb
+
+
+def choose_render_path(requested: RenderPath = "auto") -> Literal["sink", "paint"]:
+    if requested != "auto":
+        return requested
+    return "paint" if QGuiApplication.platformName() in PAINT_PLATFORMS else "sink"
+
+
+class VideoView(QWidget):
+    """One video picture, letterboxed, with a placeholder text when there is no picture.
+
+    Signals: none (it only shows). ``frames_rendered`` counts frames handed to the sink (sink
+    path) or painted (paint path).
+    """
+
+    def __init__(
+        self,
+        accessible_name: str = "",
+        *,
+        mirrored: bool = False,
+        render_path: RenderPath = "auto",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.render_path = choose_render_path(render_path)
+        self.mirrored = mirrored
+        self.frames_rendered = 0
+        self._frame: Any = None  # latest frame not yet drawn (paint path)
+        self._image: QImage | None = None  # last converted picture (paint path)
+        self._has_picture = False
+        self._obscured: set[str] = set()
+        self.setProperty("role", "video")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(accessible_name)
+        self.placeholder = QLabel(self)
+        self.placeholder.setProperty("role", "video_text")
+        self.placeholder.setTextFormat(Qt.TextFormat.PlainText)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._video_widget: Any = None
+        self._sink: Any = None
+        if self.render_path == "sink":
+            from PySide6.QtMultimediaWidgets import QVideoWidget
+
+            self._video_widget = QVideoWidget(self)
+            self._video_widget.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+            self._video_widget.hide()
+            self._sink = self._video_widget.videoSink()
+
+    # ----- API --------------------------------------------------------------------------------
+
+    def set_frame(self, frame: Any) -> None:
+        """Show this frame (YUV420P ``av.VideoFrame`` or :class:`YuvFrame`), replacing any
+        frame not yet drawn."""
+        if self.render_path == "sink":
+            self._sink.setVideoFrame(to_video_frame(frame, mirrored=self.mirrored))
+            self.frames_rendered += 1
+            self._set_has_picture(True)
+        else:
+            self._frame = frame
+            self._sync_children()
+            self.update()
+
+    def clear(self) -> None:
+        """Forget every frame and show the placeholder (privacy reset)."""
+        self._frame = None
+        self._image = None
+        if self._sink is not None and self._has_picture:
+            from PySide6.QtMultimedia import QVideoFrame
+
+            self._sink.setVideoFrame(QVideoFrame())
+        self._set_has_picture(False)
+        self.update()
+
+    def has_picture(self) -> bool:
+        return self._has_picture or self._frame is not None
+
+    def set_placeholder(self, text: str) -> None:
+        """What to show when there is no picture (e.g. "Your camera is off")."""
+        if self.placeholder.text() != text:
+            self.placeholder.setText(text)
+
+    def set_obscured(self, obscured: bool, reason: str = "overlay") -> None:
+        """An overlay covers this view: hide the native video surface until every overlay that
+        covered it (each named by ``reason``) has gone."""
+        before = bool(self._obscured)
+        if obscured:
+            self._obscured.add(reason)
+        else:
+            self._obscured.discard(reason)
+        if bool(self._obscured) != before:
+            self._sync_children()
+
+    def is_obscured(self) -> bool:
+        return bool(self._obscured)
+
+    def latest_image(self) -> QImage | None:
+        """The last picture painted (paint path), for tests."""
+        return self._image
+
+    # ----- drawing ----------------------------------------------------------------------------
+
+    def _set_has_picture(self, has: bool) -> None:
+        if has != self._has_picture:
+            self._has_picture = has
+            self._sync_children()
+
+    def _sync_children(self) -> None:
+        self.placeholder.setVisible(not self._has_picture and self._frame is None)
+        if self._video_widget is not None:
+            self._video_widget.setVisible(self._has_picture and not self._obscured)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.placeholder.setGeometry(self.rect())
+        if self._video_widget is not None:
+            self._video_widget.setGeometry(self.rect())
+
+    def _convert(self, frame: Any) -> QImage:
+        w, h, _ = yuv_planes(frame)
+        step = 1
+        while step < 8 and w // (step * 2) >= self.width() and h // (step * 2) >= self.height():
+            step *= 2
+        rgb = yuv_to_rgb(frame, step)
+        if self.mirrored:
+            rgb = rgb[:, ::-1]
+        rgb = np.ascontiguousarray(rgb)
+        rows, cols, _ = rgb.shape
+        return QImage(rgb.data, cols, rows, cols * 3, QImage.Format.Format_RGB888).copy()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.render_path == "sink":
+            super().paintEvent(event)
+            return
+        if self._frame is not None:
+            self._image = self._convert(self._frame)
+            self._frame = None
+            self.frames_rendered += 1
+            self._set_has_picture(True)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()))
+        if self._image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(QRectF(fit_rect(self._image.size(), self.rect())), self._image)
+        painter.end()
+
+
+def fit_rect(source: QSize, bounds: QRect) -> QRect:
+    """The largest rectangle of ``source``'s aspect ratio centred in ``bounds``."""
+    if source.isEmpty() or bounds.isEmpty():
+        return QRect(bounds)
+    scaled = source.scaled(bounds.size(), Qt.AspectRatioMode.KeepAspectRatio)
+    x = bounds.x() + (bounds.width() - scaled.width()) // 2
+    y = bounds.y() + (bounds.height() - scaled.height()) // 2
+    return QRect(x, y, scaled.width(), scaled.height())
