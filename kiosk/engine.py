@@ -37,6 +37,8 @@ from kiosk.call.patient import (
     VisitListener,
 )
 from kiosk.call.signalling import SignallingError
+from kiosk.checks.network import NetworkReport, preferred_ice_servers, run_network_check
+from kiosk.checks.network import summary as network_summary
 from kiosk.media.gate import GatedAudioTrack, GatedVideoTrack, audio_level
 from kiosk.media.local import LocalMedia
 
@@ -63,6 +65,12 @@ class EngineListener(VisitListener):
 
     def on_check_in_result(self, result: CheckInResult) -> None:
         """The answer to :meth:`KioskEngine.check_in`."""
+
+    def on_network_progress(self, fraction: float, text: str) -> None:
+        """The network check is under way (0..1, what it is doing, in English for staff)."""
+
+    def on_network_result(self, status: str, summary: Mapping[str, str]) -> None:
+        """The network check finished: pass / warn / fail and the summary for the hub."""
 
 
 class _Sink:
@@ -95,6 +103,7 @@ class KioskEngine:
         self._previews: list[asyncio.Task[None]] = []
         self._lock = asyncio.Lock()
         self._last_level_at = 0.0
+        self._network: NetworkReport | None = None
 
     @property
     def visit(self) -> PatientVisit | None:
@@ -144,6 +153,22 @@ class KioskEngine:
             log.info("check-in refused: %s", result.code)
         self._listener.on_check_in_result(result)
         return result
+
+    async def network_check(self) -> NetworkReport:
+        """Check the hub and every media path; the call then uses the path that worked best
+        first (aiortc uses only the first STUN and the first TURN URL it is given)."""
+        report = await run_network_check(
+            self.hub_url, token=self._token,
+            progress=lambda _step, fraction, text: self._listener.on_network_progress(
+                fraction, text))
+        self._network = report
+        visit = self._visit
+        if visit is not None:
+            visit.prefer_ice = lambda servers: preferred_ice_servers(report, servers)
+        status = report.verdict.status if report.verdict is not None else "fail"
+        log.info("network check: %s in %.0f ms", status, report.duration_ms)
+        self._listener.on_network_result(status, network_summary(report))
+        return report
 
     async def send_checks(self, summary: Mapping[str, Any]) -> None:
         if self._visit is not None and self._visit.visit_id is not None:

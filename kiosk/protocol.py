@@ -101,6 +101,7 @@ SCHEMAS: Final[Mapping[str, Mapping[str, Field]]] = {
         "appointment": _f(_OBJ, 2048),  # time, specialist_name, waiting_area, clinic
     },
     "checks": {"checks": _f(_OBJ, 4096)},  # updated check summary while waiting
+    "readiness": {"report": _f(_OBJ, 16 * 1024)},  # kiosk self-test: {fit, finished_at, checks}
     "help": {"reason": _o(_STR, 200)},
     "help_ack": {"message": _f(_STR, _TEXT)},
     "leave": {"reason": _o(_STR, 64)},
@@ -138,6 +139,7 @@ SENDERS: Final[Mapping[str, frozenset[str]]] = {
     "pong": frozenset({"kiosk", "patient", "specialist"}),
     "check_in": frozenset({"kiosk", "patient"}),
     "checks": frozenset({"kiosk", "patient"}),
+    "readiness": frozenset({"kiosk"}),
     "help": frozenset({"kiosk", "patient"}),
     "leave": frozenset({"kiosk", "patient"}),
     "call_state": frozenset({"kiosk", "patient"}),

@@ -45,6 +45,8 @@ class EngineBridge(QObject, EngineListener):
         remote_frame_ready(): a new specialist frame is waiting in :meth:`take_remote_frame`.
         remote_audio(object): a 20 ms ``av.AudioFrame`` of the specialist's audio.
         mic_level(float): the microphone's level, 0..1.
+        network_progress(float, str): the network check's progress, 0..1, and its step.
+        network_result(str, object): pass / warn / fail and the summary dict for the hub.
     """
 
     hub_link = Signal(bool)
@@ -61,6 +63,8 @@ class EngineBridge(QObject, EngineListener):
     remote_frame_ready = Signal()
     remote_audio = Signal(object)
     mic_level = Signal(float)
+    network_progress = Signal(float, str)
+    network_result = Signal(str, object)
 
     def __init__(self, thread: EngineThread, parent: QObject | None = None) -> None:
         QObject.__init__(self, parent)
@@ -157,3 +161,9 @@ class EngineBridge(QObject, EngineListener):
 
     def on_ended(self, reason: str) -> None:
         self.ended.emit(reason)
+
+    def on_network_progress(self, fraction: float, text: str) -> None:
+        self.network_progress.emit(fraction, text)
+
+    def on_network_result(self, status: str, summary: Mapping[str, str]) -> None:
+        self.network_result.emit(status, dict(summary))

@@ -1,7 +1,8 @@
 """``clinic-kiosk``: the kiosk's command line.
 
-Subcommands that need no screen (``test-call``) are dispatched before Qt is imported, so staff and
-IT can check a hub from a terminal on any machine. Everything else starts the kiosk app.
+Subcommands that need no screen (``test-call``, ``selftest``) are dispatched before Qt is
+imported, so staff and IT can check a hub from a terminal on any machine. Everything else
+starts the kiosk app.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.call.testcall import main as test_call_main
 
         return test_call_main(args[1:])
+    if args and args[0] == "selftest":
+        from kiosk.checks.selftest import main as selftest_main
+
+        return selftest_main(args[1:])
     from ui.app import main as app_main
 
     return app_main(args)

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -124,6 +124,9 @@ class PatientVisit:
         self.specialist: Mapping[str, Any] | None = None
         self.end_reason: str | None = None
         self.ice_servers: list[Any] = []
+        #: Reorders the hub's ICE servers for this site (the network check's preferred path
+        #: first); applied now and to every later list the hub sends.
+        self._prefer_ice: Callable[[list[Any]], list[Any]] | None = None
         self._signalling = signalling
         self._media = media
         self._sink = sink
@@ -152,6 +155,16 @@ class PatientVisit:
         return cls(signalling, media, **kwargs)
 
     # --- state ---
+
+    @property
+    def prefer_ice(self) -> Callable[[list[Any]], list[Any]] | None:
+        return self._prefer_ice
+
+    @prefer_ice.setter
+    def prefer_ice(self, order: Callable[[list[Any]], list[Any]] | None) -> None:
+        self._prefer_ice = order
+        if self.ice_servers:
+            self._apply_ice_servers(self.ice_servers)
 
     @property
     def ended(self) -> bool:
@@ -338,9 +351,13 @@ class PatientVisit:
     def _new_ice_servers(self, msg: Mapping[str, Any]) -> None:
         servers = msg.get("ice_servers")
         if isinstance(servers, list):
-            self.ice_servers = list(servers)
-            if self.session is not None:
-                self.session.set_ice_servers(self.ice_servers)
+            self._apply_ice_servers(servers)
+
+    def _apply_ice_servers(self, servers: list[Any]) -> None:
+        ordered = self._prefer_ice(list(servers)) if self._prefer_ice else list(servers)
+        self.ice_servers = ordered
+        if self.session is not None:
+            self.session.set_ice_servers(ordered)
 
     def _link_changed(self, up: bool) -> None:
         self.listener.on_hub_link(up)

@@ -129,8 +129,13 @@ class CallSession:
         self._quality_listeners.append(listener)
 
     def set_ice_servers(self, servers: Sequence[Mapping[str, Any]]) -> None:
-        """Fresh ICE servers (e.g. renewed TURN credentials) for the next peer connection."""
-        self._ice_servers = list(servers)
+        """Fresh ICE servers (e.g. renewed TURN credentials, or the network check's preferred
+        path first) for the next peer connection. A pre-gathered offer made with other servers
+        is gathered again when the specialist joins."""
+        servers = list(servers)
+        if servers != self._ice_servers and self._state is CallState.READY:
+            self._gathered_at = float("-inf")
+        self._ice_servers = servers
 
     async def wait_ended(self) -> str:
         """Wait until the call has ended; its reason."""

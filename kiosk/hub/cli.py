@@ -246,6 +246,46 @@ def cmd_appointments(args: argparse.Namespace) -> None:
                  "appointments": [_appointment_json(a, now) for a in found]}, lines)
 
 
+def _failing(report_json: str) -> list[str]:
+    try:
+        report = json.loads(report_json)
+    except ValueError:
+        return []
+    checks = report.get("checks") if isinstance(report, dict) else None
+    return [str(c.get("name")) for c in checks or []
+            if isinstance(c, dict) and c.get("status") == "fail"]
+
+
+def cmd_kiosks(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        found = storage.kiosks_with_readiness()
+    finally:
+        storage.close()
+    out: list[dict[str, Any]] = []
+    lines = [f"Kiosks: {len(found)}"]
+    for k in found:
+        ready = k["readiness"]
+        readiness = None if ready is None else {
+            "fit": ready["fit"], "reported_at": _local_iso(ready["reported_at"]),
+            "failing": _failing(ready["report"])}
+        seen = _local_iso(k["last_seen"]) if k["last_seen"] is not None else None
+        out.append({"id": k["id"], "name": k["name"],
+                    "clinic": {"id": k["clinic_id"], "name": k["clinic"]}, "room": k["room"],
+                    "last_seen": seen, "readiness": readiness})
+        if readiness is None:
+            state = "no self-test reported"
+        elif readiness["fit"]:
+            state = f"fit ({readiness['reported_at']})"
+        else:
+            state = (f"NOT FIT ({readiness['reported_at']}): "
+                     f"{', '.join(readiness['failing']) or 'see report'}")
+        lines.append(f"  #{k['id']}  {k['clinic']} / {k['room']}"
+                     f"{' (' + k['name'] + ')' if k['name'] else ''}  "
+                     f"last seen {seen or 'never'}  {state}")
+    _emit(args, {"kiosks": out}, lines)
+
+
 def cmd_migrate(args: argparse.Namespace) -> None:
     storage = Storage.open(args.db or default_db(), upgrade=False)
     try:
@@ -309,6 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(kiosk, "pair", cmd_kiosk_pair, "print a one-time pairing code for a kiosk")
     p.add_argument("--clinic", type=_positive_int, required=True)
     p.add_argument("--room", required=True)
+
+    leaf(sub, "kiosks", cmd_kiosks,
+         "list kiosks: clinic, room, last seen, last self-test (fit, when, failing checks)")
 
     p = leaf(sub, "appointments", cmd_appointments, "list a day's appointments (never codes)")
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")

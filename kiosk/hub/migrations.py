@@ -121,6 +121,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX sessions_expires_at ON sessions(expires_at);
     """),
+    Migration(4, "the last self-test readiness report of each kiosk", """
+        CREATE TABLE kiosk_readiness (
+            kiosk_id INTEGER PRIMARY KEY REFERENCES kiosks(id),
+            reported_at REAL NOT NULL,
+            fit INTEGER NOT NULL,
+            report TEXT NOT NULL
+        );
+    """),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -71,6 +71,7 @@ class Signalling:
         self.handlers: dict[str, Handler] = {
             "check_in": self.check_in,
             "checks": self.checks,
+            "readiness": self.readiness,
             "help": self.help,
             "leave": self.leave,
             "call_state": self.call_state,
@@ -128,6 +129,17 @@ class Signalling:
         visit = self._own_visit(conn)
         visit.checks = msg["checks"]
         self.presence.publish(visit.clinic_id)
+
+    def readiness(self, conn: Connection, msg: dict[str, Any]) -> None:
+        """A kiosk's self-test report: kept as its last one (no reply; ``clinic-hub kiosks``)."""
+        report = msg["report"]
+        if conn.kiosk is None:  # SENDERS already limits this to kiosks, which have one
+            raise Refusal("not_allowed", "only a paired kiosk may report readiness")
+        if not isinstance(report.get("fit"), bool) or not isinstance(report.get("checks"), list):
+            raise Refusal("bad_message", "readiness needs report.fit (bool) and report.checks")
+        self.hub.storage.save_readiness(conn.kiosk.id, self.hub.clock.now(), report["fit"],
+                                        json.dumps(report, separators=(",", ":")))
+        log.info("%s reported readiness: %s", conn.label, "fit" if report["fit"] else "NOT fit")
 
     def help(self, conn: Connection, msg: dict[str, Any]) -> None:
         visit = self.presence.visits.get(conn.visit_id) if conn.visit_id else None

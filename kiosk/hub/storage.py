@@ -231,6 +231,26 @@ class Storage:
 
     # --- kiosks and pairing ---
 
+    def save_readiness(self, kiosk_id: int, now: float, fit: bool, report_json: str) -> None:
+        """Keep ``report_json`` as the kiosk's last readiness report (replacing the previous)."""
+        with self._tx() as db:
+            db.execute("INSERT INTO kiosk_readiness (kiosk_id, reported_at, fit, report) "
+                       "VALUES (?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+                       "reported_at = excluded.reported_at, fit = excluded.fit, "
+                       "report = excluded.report", (kiosk_id, now, int(fit), report_json))
+
+    def kiosks_with_readiness(self) -> list[dict[str, Any]]:
+        """Every kiosk not revoked, with its clinic's name and last readiness report (or None)."""
+        rows = self._all(
+            "SELECT k.id, k.clinic_id, c.name, k.room, k.name, k.last_seen, "
+            "r.reported_at, r.fit, r.report FROM kiosks k JOIN clinics c ON c.id = k.clinic_id "
+            "LEFT JOIN kiosk_readiness r ON r.kiosk_id = k.id WHERE k.revoked_at IS NULL "
+            "ORDER BY c.name, k.room, k.id")
+        return [{"id": r[0], "clinic_id": r[1], "clinic": r[2], "room": r[3], "name": r[4],
+                 "last_seen": r[5],
+                 "readiness": None if r[6] is None else
+                 {"reported_at": r[6], "fit": bool(r[7]), "report": r[8]}} for r in rows]
+
     def create_pairing_code(self, clinic_id: int, room: str, code_hash: str, now: float,
                             expires_at: float) -> None:
         room = _clean_name(room, "room name")
