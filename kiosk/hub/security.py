@@ -5,7 +5,8 @@ Rules that matter:
 - Every response, static files and WebSocket upgrades included, gets a strict
   Content-Security-Policy (no inline script, no framing), ``nosniff``, ``no-referrer``, ``DENY``
   framing and a Permissions-Policy that allows camera and microphone for this origin only.
-- Under TLS, HSTS. API responses are never cached.
+- Under TLS, HSTS. API responses are never cached; the console's static files are revalidated
+  on every use (``no-cache``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
         headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.path.startswith("/api/") or request.path == "/healthz":
         headers["Cache-Control"] = "no-store"
+    elif "Cache-Control" not in headers:
+        # The console's files: the browser revalidates each time (a 304 when unchanged), so an
+        # upgraded hub never runs a stale mix of old and new modules.
+        headers["Cache-Control"] = "no-cache"
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

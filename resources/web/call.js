@@ -1,0 +1,144 @@
+// The specialist's end of a call. The KIOSK always offers (docs/protocol.md); we answer.
+//
+// Rules that matter (as kiosk/call/answerer.py):
+// - Each offer with a higher `attempt` gets a fresh RTCPeerConnection; the old one is closed.
+//   Offers and candidates for any other attempt are ignored.
+// - The answer is sent once ICE gathering is complete (aiortc does not take trickled
+//   candidates reliably), so it carries every candidate.
+// - Our own candidates are not trickled: the answer carries them all, like the demo specialist.
+// - The remote video element stays the same across attempts; only its stream changes.
+
+import { QualityMeter, asStats, worse } from "./quality.js";
+
+const GATHER_TIMEOUT_MS = 5000;
+const STATS_EVERY_MS = 2000;
+const SEND_STATS_EVERY_MS = 5000;
+
+function gatheringComplete(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, GATHER_TIMEOUT_MS);
+    function done() {
+      clearTimeout(timer);
+      pc.removeEventListener("icegatheringstatechange", check);
+      resolve();
+    }
+    function check() { if (pc.iceGatheringState === "complete") done(); }
+    pc.addEventListener("icegatheringstatechange", check);
+  });
+}
+
+export class Call {
+  /**
+   * send(type, fields): sends a protocol message. onQuality(sample), onPeerState(state, attempt).
+   */
+  constructor({ visitId, send, localStream, remoteVideo, iceServers, onQuality, onPeerState }) {
+    this.visitId = visitId;
+    this.send = send;
+    this.localStream = localStream;
+    this.remoteVideo = remoteVideo;
+    this.iceServers = iceServers || [];
+    this.onQuality = onQuality || (() => {});
+    this.onPeerState = onPeerState || (() => {});
+    this.attempt = 0;
+    this.answers = 0;
+    this.pc = null;
+    this.closed = false;
+    this.meter = new QualityMeter();
+    this.startedAt = Date.now();
+    this.connectedAt = null;
+    this.worst = null;
+    this.latest = null;
+    this.patientStats = null;
+    this.lastSent = 0;
+    this.statsTimer = setInterval(() => this.sample(), STATS_EVERY_MS);
+  }
+
+  setIceServers(servers) { this.iceServers = servers || []; }
+
+  async handleOffer(msg) {
+    if (this.closed || !Number.isInteger(msg.attempt) || msg.attempt <= this.attempt) return;
+    const attempt = msg.attempt;
+    this.attempt = attempt;
+    this.closePeer();
+    this.meter.reset();
+    this.latest = null;
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: "max-bundle" });
+    this.pc = pc;
+    const remote = new MediaStream();
+    pc.addEventListener("track", (event) => {
+      if (pc !== this.pc) return;
+      remote.addTrack(event.track);
+      if (this.remoteVideo.srcObject !== remote) this.remoteVideo.srcObject = remote;
+      this.remoteVideo.play().catch(() => {});
+    });
+    pc.addEventListener("connectionstatechange", () => {
+      if (pc !== this.pc) return;
+      if (pc.connectionState === "connected" && this.connectedAt === null) this.connectedAt = Date.now();
+      this.onPeerState(pc.connectionState, attempt);
+    });
+    try {
+      await pc.setRemoteDescription({ type: "offer", sdp: msg.sdp });
+      if (this.localStream) {
+        for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
+      }
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gatheringComplete(pc);
+    } catch (err) {
+      console.warn(`could not answer attempt ${attempt}:`, err.name);
+      return;
+    }
+    if (pc !== this.pc || this.closed) return; // a newer offer arrived meanwhile
+    this.send("answer", { visit_id: this.visitId, sdp: pc.localDescription.sdp, attempt });
+    this.answers += 1;
+  }
+
+  async handleCandidate(msg) {
+    if (this.closed || !this.pc || msg.attempt !== this.attempt) return;
+    const text = msg.candidate.startsWith("candidate:") || msg.candidate === "" ? msg.candidate : `candidate:${msg.candidate}`;
+    try {
+      await this.pc.addIceCandidate({
+        candidate: text, sdpMid: msg.sdp_mid ?? null,
+        sdpMLineIndex: msg.sdp_mline_index ?? (msg.sdp_mid === undefined ? 0 : null),
+      });
+    } catch { /* a candidate for a closed or mismatched transport: ignore */ }
+  }
+
+  /** The patient's own measurement (relayed call_stats). */
+  setPatientStats(stats) {
+    if (stats && typeof stats.verdict === "string") {
+      this.patientStats = stats;
+      this.worst = worse(this.worst, stats.verdict);
+    }
+  }
+
+  async sample() {
+    const pc = this.pc;
+    if (!pc || this.closed || pc.connectionState !== "connected") return;
+    let report;
+    try { report = await pc.getStats(); } catch { return; }
+    if (pc !== this.pc) return;
+    const q = this.meter.update(report, Date.now());
+    this.latest = q;
+    this.worst = worse(this.worst, worse(q.incoming.verdict, q.outgoing.verdict));
+    this.onQuality(q);
+    if (Date.now() - this.lastSent >= SEND_STATS_EVERY_MS - 100) {
+      this.lastSent = Date.now();
+      this.send("call_stats", { visit_id: this.visitId, stats: asStats(q.incoming) });
+    }
+  }
+
+  closePeer() {
+    const pc = this.pc;
+    this.pc = null;
+    if (pc) pc.close();
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.statsTimer);
+    this.closePeer();
+    this.remoteVideo.srcObject = null;
+  }
+}

@@ -1,0 +1,84 @@
+// The console's one WebSocket to the hub: says hello as a specialist, validates every message,
+// and reconnects with backoff when the socket drops (the hub keeps our join for 60 s).
+
+import { CLOSE, decode, encode, make, redacted } from "./protocol.js";
+
+const BACKOFF_S = [1, 2, 4, 8, 15];
+
+export class HubSocket {
+  /**
+   * handlers: onMessage(msg), onLink(state: "connecting"|"up"|"down", detail),
+   * onSignedOut(reason) (the hub no longer accepts our session), onFatal(message).
+   */
+  constructor(handlers) {
+    this.h = handlers;
+    this.ws = null;
+    this.tries = 0;
+    this.stopped = true;
+    this.timer = null;
+  }
+
+  start() {
+    this.stopped = false;
+    this.tries = 0;
+    this.open();
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.close(1000, "signed out");
+  }
+
+  get up() { return this.ws !== null && this.ws.readyState === WebSocket.OPEN && this.welcomed; }
+
+  send(type, fields) {
+    if (!this.up) return false;
+    this.ws.send(encode(make(type, fields)));
+    return true;
+  }
+
+  open() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}/ws`);
+    this.ws = ws;
+    this.welcomed = false;
+    this.h.onLink("connecting", this.tries);
+    ws.addEventListener("open", () => {
+      ws.send(encode(make("hello", { role: "specialist", client: "clinic-kiosk web console" })));
+    });
+    ws.addEventListener("message", (event) => {
+      if (ws !== this.ws) return;
+      let msg;
+      try { msg = decode(event.data); } catch (err) {
+        console.warn("ignored a bad message from the hub:", err.message);
+        return;
+      }
+      if (msg.type === "welcome") {
+        this.welcomed = true;
+        this.tries = 0;
+        this.h.onLink("up");
+      }
+      if (msg.type === "error" && msg.fatal) console.warn("hub error", redacted(msg));
+      this.h.onMessage(msg);
+    });
+    ws.addEventListener("close", (event) => {
+      if (ws !== this.ws) return;
+      this.ws = null;
+      this.welcomed = false;
+      if (this.stopped) return;
+      if (event.code === CLOSE.AUTH_FAILED) { this.stopped = true; this.h.onSignedOut(event.reason); return; }
+      if (event.code === CLOSE.UNSUPPORTED_VERSION) {
+        this.stopped = true;
+        this.h.onFatal("This console is out of date for the hub. Reload the page.");
+        return;
+      }
+      const wait = BACKOFF_S[Math.min(this.tries, BACKOFF_S.length - 1)];
+      this.tries += 1;
+      this.h.onLink("down", wait);
+      this.timer = setTimeout(() => { if (!this.stopped) this.open(); }, wait * 1000);
+    });
+  }
+}

@@ -1,0 +1,158 @@
+// The signalling protocol, mirrored from kiosk/protocol.py (the only definition in code).
+// Change both together; tests/integration/test_console_security.py compares them.
+//
+// Rules that matter (as in protocol.py):
+// - One JSON object per WebSocket text frame, with "v" (protocol version) and "type".
+// - Nothing from the network is trusted: decode() checks size, JSON, version, type and fields.
+// - Secrets (codes, tokens, SDP) are never logged; redacted() before any console output.
+
+export const PROTOCOL_VERSION = 1;
+export const SUPPORTED_VERSIONS = Object.freeze([1]);
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const MAX_TEXT = 500;
+export const ROLES = Object.freeze(["kiosk", "patient", "specialist"]);
+
+// Field kinds: [kind, required, limit] (limit: max length for strings/lists, max absolute value
+// for numbers, max JSON bytes for objects).
+const f = (kind, limit = 256) => Object.freeze([kind, true, limit]);
+const o = (kind, limit = 256) => Object.freeze([kind, false, limit]);
+const SDP = f("str", 60000);
+const VISIT = f("str", 64);
+
+export const SCHEMAS = Object.freeze({
+  hello: { role: f("str", 16), token: o("str", 128), client: o("str", 128), resume: o("obj", 512) },
+  welcome: {
+    role: f("str", 16), hub: f("str", 128), ice_servers: f("list", 8),
+    ice_expires_at: o("num", 2 ** 53), kiosk: o("obj", 1024), specialist: o("obj", 1024),
+    resumed: o("obj", 4096),
+  },
+  ice_request: {},
+  ice_servers: { ice_servers: f("list", 8), ice_expires_at: o("num", 2 ** 53) },
+  ping: { sent_at: o("num", 2 ** 53) },
+  pong: { sent_at: o("num", 2 ** 53) },
+  error: { code: f("str", 64), message: f("str", 500), retry_after: o("num", 86400), fatal: o("bool") },
+  check_in: { code: f("str", 16), checks: o("obj", 4096) },
+  checked_in: { visit_id: VISIT, resume_token: f("str", 128), appointment: f("obj", 2048) },
+  checks: { checks: f("obj", 4096) },
+  readiness: { report: f("obj", 16 * 1024) }, // kiosk self-test: {fit, finished_at, checks}
+  help: { reason: o("str", 200) },
+  help_ack: { message: f("str", MAX_TEXT) },
+  leave: { reason: o("str", 64) },
+  call_state: { state: f("str", 32), attempt: o("int", 1000), visit_id: o("str", 64) },
+  call_stats: { visit_id: o("str", 64), stats: f("obj", 4096) },
+  waiting_list: { patients: f("list", 5000) },
+  join: { visit_id: VISIT },
+  joined: { visit_id: VISIT, specialist: f("obj", 1024) },
+  message: { visit_id: o("str", 64), text: f("str", MAX_TEXT), from: o("str", 128) },
+  restart: { visit_id: o("str", 64), reason: o("str", 64) },
+  offer: { visit_id: o("str", 64), sdp: SDP, attempt: f("int", 1000) },
+  answer: { visit_id: o("str", 64), sdp: SDP, attempt: f("int", 1000) },
+  candidate: {
+    visit_id: o("str", 64), attempt: f("int", 1000), candidate: f("str", 1024),
+    sdp_mid: o("str", 64), sdp_mline_index: o("int", 64),
+  },
+  hangup: { visit_id: o("str", 64), reason: o("str", 64) },
+  call_ended: { visit_id: VISIT, reason: f("str", 64) },
+});
+
+export const ERROR_CODES = Object.freeze([
+  "bad_message", "too_large", "unsupported_version", "unknown_type", "not_allowed",
+  "hello_required", "auth_failed", "bad_code", "code_used", "code_expired", "rate_limited",
+  "not_found", "forbidden", "busy", "internal",
+]);
+
+export const SECRET_FIELDS = Object.freeze([
+  "token", "code", "resume_token", "credential", "password", "sdp", "candidate", "resume",
+]);
+
+// WebSocket close codes the hub uses (docs/protocol.md).
+export const CLOSE = Object.freeze({
+  UNSUPPORTED_VERSION: 4000, AUTH_FAILED: 4001, NO_HELLO: 4002, RESUMED_ELSEWHERE: 4003,
+  GOING_AWAY: 1001,
+});
+
+export class ProtocolError extends Error {
+  constructor(code, reason) {
+    super(reason);
+    this.code = code;
+  }
+}
+
+const encoder = new TextEncoder();
+
+function checkField(name, [kind, , limit], value) {
+  let ok;
+  switch (kind) {
+    case "str": ok = typeof value === "string" && value.length <= limit; break;
+    case "int": ok = Number.isInteger(value) && Math.abs(value) <= limit; break;
+    case "num": ok = typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= limit; break;
+    case "bool": ok = typeof value === "boolean"; break;
+    case "obj": ok = value !== null && typeof value === "object" && !Array.isArray(value)
+      && JSON.stringify(value).length <= limit; break;
+    case "list": ok = Array.isArray(value) && value.length <= limit; break;
+    default: ok = false;
+  }
+  if (!ok) throw new ProtocolError("bad_message", `field '${name}' must be ${kind} within ${limit}`);
+}
+
+/** Check a decoded message against its schema; throws ProtocolError if it is bad. */
+export function validate(msg) {
+  if (!Number.isInteger(msg.v)) throw new ProtocolError("bad_message", "message has no protocol version 'v'");
+  if (!SUPPORTED_VERSIONS.includes(msg.v)) {
+    throw new ProtocolError("unsupported_version", `protocol version ${msg.v} is not supported`);
+  }
+  if (typeof msg.type !== "string") throw new ProtocolError("bad_message", "message has no 'type'");
+  const schema = Object.hasOwn(SCHEMAS, msg.type) ? SCHEMAS[msg.type] : null;
+  if (schema === null) throw new ProtocolError("unknown_type", "unknown message type");
+  for (const [name, value] of Object.entries(msg)) {
+    if (name === "v" || name === "type") continue;
+    if (name === "ref") { checkField(name, o("str", 64), value); continue; }
+    if (!Object.hasOwn(schema, name)) {
+      throw new ProtocolError("bad_message", `unexpected field '${name.slice(0, 40)}' in ${msg.type}`);
+    }
+    checkField(name, schema[name], value);
+  }
+  for (const [name, spec] of Object.entries(schema)) {
+    if (spec[1] && !(name in msg)) throw new ProtocolError("bad_message", `${msg.type} needs '${name}'`);
+  }
+}
+
+/** Parse and validate one message from the wire. */
+export function decode(text) {
+  if (typeof text !== "string") throw new ProtocolError("bad_message", "binary frames are not used");
+  if (encoder.encode(text).length > MAX_MESSAGE_BYTES) throw new ProtocolError("too_large", "message too large");
+  let msg;
+  try { msg = JSON.parse(text); } catch { throw new ProtocolError("bad_message", "message is not valid JSON"); }
+  if (msg === null || typeof msg !== "object" || Array.isArray(msg)) {
+    throw new ProtocolError("bad_message", "message must be a JSON object");
+  }
+  validate(msg);
+  return msg;
+}
+
+/** Build a message of the current version, leaving out fields that are null or undefined. */
+export function make(type, fields = {}) {
+  const msg = { v: PROTOCOL_VERSION, type };
+  for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined) msg[k] = v;
+  return msg;
+}
+
+/** Validate and serialise an outgoing message (our own bugs fail loudly here). */
+export function encode(msg) {
+  validate(msg);
+  const text = JSON.stringify(msg);
+  if (encoder.encode(text).length > MAX_MESSAGE_BYTES) throw new ProtocolError("too_large", "outgoing message too large");
+  return text;
+}
+
+/** A copy of a message that is safe to log. */
+export function redacted(msg) {
+  const out = {};
+  for (const [k, v] of Object.entries(msg)) {
+    if (SECRET_FIELDS.includes(k)) out[k] = "<redacted>";
+    else if (k === "text" && typeof v === "string") out[k] = `<${v.length} chars>`;
+    else if (k === "ice_servers") out[k] = `<${Array.isArray(v) ? v.length : "?"} servers>`;
+    else out[k] = v;
+  }
+  return out;
+}

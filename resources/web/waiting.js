@@ -1,0 +1,154 @@
+// The waiting list: one card per visit, updated in place (so focus, open message boxes and
+// screen readers are not disturbed when the hub sends a new snapshot), oldest first.
+
+import { MAX_TEXT } from "./protocol.js";
+import { clock, renderChecks, waitingFor } from "./format.js";
+
+const STATUS = {
+  waiting: ["waiting", "Waiting"],
+  in_call: ["in-call", "In a call"],
+  disconnected: ["reconnecting", "Kiosk reconnecting"],
+  help: ["help", "Help needed"],
+};
+
+export class WaitingList {
+  /** actions: join(visitId), message(visitId, text) -> Promise<bool>, announce(text), alert(text). */
+  constructor(root, template, actions, me) {
+    this.root = root;
+    this.template = template;
+    this.actions = actions;
+    this.me = me;
+    this.cards = new Map();
+    this.entries = new Map();
+    this.helpSeen = new Set();
+    this.first = true;
+    setInterval(() => this.tick(), 15000);
+  }
+
+  update(patients) {
+    const seen = new Set();
+    const newHelp = [];
+    let arrived = 0;
+    patients.forEach((entry, index) => {
+      if (!entry || typeof entry.visit_id !== "string") return;
+      const id = entry.visit_id;
+      seen.add(id);
+      let card = this.cards.get(id);
+      if (!card) {
+        card = this.build(id, index);
+        this.cards.set(id, card);
+        if (!this.first) arrived += 1;
+      }
+      this.entries.set(id, entry);
+      this.fill(card, entry);
+      if (this.root.children[index] !== card) this.root.insertBefore(card, this.root.children[index] || null);
+      if (entry.help_requested && !this.helpSeen.has(id)) { this.helpSeen.add(id); newHelp.push(entry); }
+      if (!entry.help_requested) this.helpSeen.delete(id);
+    });
+    let left = 0;
+    for (const [id, card] of this.cards) {
+      if (seen.has(id)) continue;
+      if (card.contains(document.activeElement)) this.root.closest("section").querySelector("h1").focus?.();
+      card.remove();
+      this.cards.delete(id);
+      this.entries.delete(id);
+      this.helpSeen.delete(id);
+      left += 1;
+    }
+    this.first = false;
+    if (arrived) this.actions.announce(arrived === 1 ? "A patient has checked in." : `${arrived} patients have checked in.`);
+    if (left) this.actions.announce(left === 1 ? "A patient has left the waiting list." : `${left} patients have left the waiting list.`);
+    for (const entry of newHelp) this.actions.alert(`Help requested at ${place(entry)}.`);
+    return this.cards.size;
+  }
+
+  tick() {
+    for (const [id, card] of this.cards) {
+      const entry = this.entries.get(id);
+      if (entry) card.querySelector(".p-waiting").textContent = waitingFor(entry.waiting_since);
+    }
+  }
+
+  build(id, index) {
+    const li = this.template.content.firstElementChild.cloneNode(true);
+    li.dataset.visitId = id;
+    const titleId = `p-title-${index}-${Math.random().toString(36).slice(2, 8)}`;
+    li.querySelector(".p-title").id = titleId;
+    li.querySelector("article").setAttribute("aria-labelledby", titleId);
+    const form = li.querySelector(".p-message");
+    const toggle = li.querySelector(".p-message-toggle");
+    const box = form.querySelector("textarea");
+    const boxId = `${titleId}-msg`;
+    box.id = boxId;
+    form.querySelector(".message-row label").setAttribute("for", boxId);
+    toggle.setAttribute("aria-controls", `${titleId}-form`);
+    form.id = `${titleId}-form`;
+    toggle.addEventListener("click", () => {
+      const open = form.hidden;
+      form.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) box.focus();
+    });
+    form.querySelectorAll(".chip").forEach((chip) => chip.addEventListener("click", () => {
+      box.value = chip.dataset.text;
+      box.focus();
+    }));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = box.value.trim().slice(0, MAX_TEXT);
+      const note = form.querySelector(".sent-note");
+      if (!text) { note.textContent = "Type a message first."; box.focus(); return; }
+      const ok = await this.actions.message(id, text);
+      note.textContent = ok ? `Sent at ${clock(new Date().toISOString())}: “${text}”` : "Not sent: the hub connection is down. Try again in a moment.";
+      if (ok) box.value = "";
+    });
+    li.querySelector(".p-join").addEventListener("click", () => this.actions.join(id));
+    return li;
+  }
+
+  fill(card, e) {
+    const [cls, word] = STATUS[e.status] || ["waiting", e.status];
+    const isHelpOnly = e.status === "help";
+    const name = e.patient_name ? e.patient_name : isHelpOnly ? "Kiosk needs help" : "Patient";
+    const appt = clock(e.appointment_time);
+    card.className = `patient status-${cls}${e.help_requested ? " needs-help" : ""}`;
+    card.querySelector(".p-title").textContent = appt ? `${name} · ${appt} appointment` : name;
+    card.querySelector(".p-appt").textContent = e.specialist_name ? `With ${e.specialist_name}` : (isHelpOnly ? "No patient checked in" : "");
+    card.querySelector(".p-waiting").textContent = waitingFor(e.waiting_since);
+    card.querySelector(".p-place").textContent = place(e);
+    renderChecks(card.querySelector(".checks"), e.checks);
+    card.querySelector(".checks").hidden = isHelpOnly;
+    const pill = card.querySelector(".status-pill");
+    pill.className = `status-pill pill-${cls}`;
+    let status = word;
+    if (e.status === "in_call" && e.joined_by) status = e.joined_by.id === this.me.id ? "In a call with you" : `In a call with ${e.joined_by.name}`;
+    if (e.call_state === "reconnecting" && e.status === "in_call") status = "In a call · reconnecting";
+    pill.textContent = status;
+    card.querySelector(".help-flag").hidden = !e.help_requested;
+    const join = card.querySelector(".p-join");
+    const mine = e.joined_by && e.joined_by.id === this.me.id;
+    const someoneElse = e.joined_by && !mine;
+    join.hidden = isHelpOnly;
+    join.disabled = Boolean(someoneElse) || e.status === "disconnected";
+    join.textContent = mine ? "Rejoin call" : "Join call";
+    card.querySelector(".p-message-toggle").hidden = isHelpOnly || Boolean(someoneElse);
+  }
+
+  clear() {
+    this.root.replaceChildren();
+    this.cards.clear();
+    this.entries.clear();
+    this.helpSeen.clear();
+    this.first = true;
+  }
+
+  entry(id) { return this.entries.get(id); }
+}
+
+export function place(e) {
+  const parts = [];
+  if (e.room) parts.push(e.room);
+  if (e.clinic) parts.push(e.clinic);
+  if (!e.room) parts.push("patient's own device");
+  return parts.join(", ");
+}
