@@ -104,6 +104,9 @@ class KioskEngine:
         self._lock = asyncio.Lock()
         self._last_level_at = 0.0
         self._network: NetworkReport | None = None
+        #: Set while no patient is using the kiosk (the scheduled self-test waits for it).
+        self.idle = asyncio.Event()
+        self.idle.set()
 
     @property
     def visit(self) -> PatientVisit | None:
@@ -137,6 +140,7 @@ class KioskEngine:
                 self._listener.on_hub_link(False)
                 return False
             self._visit = visit
+            self.idle.clear()
             self._listener.on_hub_link(True)
             return True
 
@@ -263,6 +267,7 @@ class KioskEngine:
                         await visit.leave(reason)
             await visit.close()
         await self.stop_devices()
+        self.idle.set()
 
     async def close(self) -> None:
         await self.reset("kiosk_closing")

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.checks.hub import send_readiness
+from kiosk.checks.schedule import SelfTestSchedule
+from kiosk.checks.selftest import readiness_payload, run_selftest
 from kiosk.demo import DemoEnvironment, start_demo
 from kiosk.engine import KioskEngine
 from kiosk.feedback.store import CorruptStoreError, FeedbackStore
@@ -47,6 +50,7 @@ class Options:
     size: tuple[int, int]
     log_json: Path | None
     quit_after_walkthrough: bool
+    selftest_times: tuple[str, ...] = ("07:30",)
 
 
 def parse_args(argv: list[str]) -> Options:
@@ -71,6 +75,9 @@ def parse_args(argv: list[str]) -> Options:
     parser.add_argument("--large-text", action="store_true")
     parser.add_argument("--size", default="1920x1080", help="window size when windowed")
     parser.add_argument("--log-json", type=Path, help="also write JSON log lines here")
+    parser.add_argument("--selftest-at", action="append", metavar="HH:MM",
+                        help="run the self-test and report readiness to the hub at this local "
+                             "time (repeatable; default 07:30)")
     parser.add_argument("--stay", action="store_true",
                         help="with --walkthrough: keep running after the walk")
     a = parser.parse_args(argv)
@@ -84,7 +91,8 @@ def parse_args(argv: list[str]) -> Options:
         parser.error("--size must look like 1920x1080")
     return Options(a.demo, a.windowed or a.walkthrough, a.data_dir, a.hub, a.clinic_name,
                    a.walkthrough, a.screenshots, a.language, a.high_contrast, a.large_text,
-                   (w, h), a.log_json, not a.stay)
+                   (w, h), a.log_json, not a.stay,
+                   tuple(a.selftest_at) if a.selftest_at else ("07:30",))
 
 
 def open_store(data_dir: Path) -> FeedbackStore:
@@ -117,6 +125,7 @@ class Kiosk:
     window: Any
     controller: Any
     store: FeedbackStore
+    schedule: SelfTestSchedule | None
     demo: DemoEnvironment | None
     temp_dir: Path | None
     data_dir: Path
@@ -126,9 +135,11 @@ class Kiosk:
         log.info("kiosk closing")
         self.controller.shutdown()
         self.devices.stop()
-        engine, demo = self.engine, self.demo
+        engine, demo, schedule = self.engine, self.demo, self.schedule
 
         async def stop_engine() -> None:
+            if schedule is not None:
+                await schedule.stop()
             await engine.close()
             if demo is not None:
                 await demo.close()
@@ -199,8 +210,29 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     controller.live.high_contrast = opts.high_contrast
     controller.live.large_text = opts.large_text
     new_demo_code()
-    return Kiosk(app, thread, bridge, devices, engine, journey, window, controller, store, demo,
-                 temp_dir, data_dir)
+    schedule = None
+    if token and hub_url:
+        schedule = readiness_schedule(engine, devices, hub_url, token, opts.selftest_times)
+        thread.call_soon(schedule.start)
+    return Kiosk(app, thread, bridge, devices, engine, journey, window, controller, store,
+                 schedule, demo, temp_dir, data_dir)
+
+
+def readiness_schedule(engine: KioskEngine, devices: Any, hub_url: str, token: str,
+                       times: tuple[str, ...]) -> SelfTestSchedule:
+    """Run the self-test at the given local times and report readiness to the hub. A test that
+    falls due during a visit waits until the patient has gone (it uses the network hard)."""
+
+    async def run() -> dict[str, Any]:
+        await engine.idle.wait()
+        report = await run_selftest(hub_url, token=token, devices=devices.device_checks)
+        log.info("scheduled self-test: %s", "fit" if report.fit else "NOT fit")
+        return report.to_json()
+
+    async def report(result: Any) -> None:
+        await send_readiness(hub_url, token, readiness_payload(result))
+
+    return SelfTestSchedule(times, run=run, report=report)
 
 
 def main(argv: list[str]) -> int:

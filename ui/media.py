@@ -17,6 +17,7 @@ from aiortc import MediaStreamTrack
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QSoundEffect
 
+from kiosk.checks.result import CheckResult
 from kiosk.media.synthetic import TestPatternTrack, ToneTrack
 from ui.devices import CaptureFeed, DeviceList, QtCamera, QtMicrophone, QtSpeaker
 
@@ -54,6 +55,11 @@ class KioskDevices(QObject):
         self._speaker: QtSpeaker | None = None
         self._chime: QSoundEffect | None = None
         self.running = False
+        #: Device names as last seen in the GUI thread, for the self-test on the engine thread
+        #: (replaced whole, never mutated, so reading it from another thread is safe).
+        self.snapshot: dict[str, list[str]] = {}
+        self.devices.changed.connect(self._take_snapshot)
+        self._take_snapshot()
 
     # ----- what exists ----------------------------------------------------------------------
 
@@ -65,6 +71,33 @@ class KioskDevices(QObject):
 
     def speaker_names(self) -> list[str]:
         return [d.description() for d in self.devices.speakers()]
+
+    def _take_snapshot(self) -> None:
+        self.snapshot = {"camera": self.camera_names(), "microphone": self.mic_names(),
+                         "speaker": self.speaker_names()}
+
+    async def device_checks(self) -> list[CheckResult]:
+        """The self-test's device checks (engine thread): is each kind of device present?"""
+        snapshot = self.snapshot
+        results = []
+        for kind, word in (("camera", "camera"), ("microphone", "microphone"),
+                           ("speaker", "speaker")):
+            names = snapshot.get(kind, [])
+            if names:
+                results.append(CheckResult(kind, "pass", {"devices": len(names)},
+                                           advice_staff=f"{len(names)} {word}(s): "
+                                                        + ", ".join(names)[:200]))
+            elif self.synthetic_fallback:
+                results.append(CheckResult(kind, "warn", {"devices": 0, "synthetic": True},
+                                           advice_staff=f"No {word}: demo mode uses a "
+                                                        "synthetic one."))
+            else:
+                results.append(CheckResult(
+                    kind, "fail", {"devices": 0},
+                    advice_patient="Please tell a member of staff.",
+                    advice_staff=f"No {word} found. Check the cable and the sound/video "
+                                 "settings, then run the self-test again."))
+        return results
 
     @property
     def has_speaker(self) -> bool:
