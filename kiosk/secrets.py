@@ -21,11 +21,7 @@ Rules that matter:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-import secrets
 from abc import ABC, abstractmethod
 from typing import Final
 
@@ -33,6 +29,8 @@ import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 from keyring.errors import KeyringError, PasswordDeleteError
+
+from kiosk.hashing import SCRYPT_N, SCRYPT_P, SCRYPT_R, scrypt_hash, scrypt_verify
 
 #: The keyring service under which the kiosk keeps its secrets.
 SERVICE: Final = "clinic-kiosk"
@@ -222,26 +220,11 @@ class MemorySecretStore(SecretStore):
         self._values.pop(name, None)
 
 
-# --- admin PIN: salted scrypt hash, in the form scrypt$n$r$p$salt$hash (as kiosk.hub.passwords)
+# --- admin PIN: a salted scrypt hash (kiosk.hashing, as the hub's passwords) ---------------
 
-PIN_SCRYPT_N: Final = 2**14  # 16 MiB, about 50 ms per check on a small kiosk
-PIN_SCRYPT_R: Final = 8
-PIN_SCRYPT_P: Final = 1
-_DKLEN: Final = 32
-_MAX_N: Final = 2**20
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=_DKLEN,
-                          maxmem=128 * r * (n + p + 2) + 1024 * 1024)
+PIN_SCRYPT_N: Final = SCRYPT_N  # 16 MiB, about 50 ms per check on a small kiosk
+PIN_SCRYPT_R: Final = SCRYPT_R
+PIN_SCRYPT_P: Final = SCRYPT_P
 
 
 def hash_pin(pin: str, *, n: int = PIN_SCRYPT_N, r: int = PIN_SCRYPT_R,
@@ -249,23 +232,10 @@ def hash_pin(pin: str, *, n: int = PIN_SCRYPT_N, r: int = PIN_SCRYPT_R,
     """A salted scrypt hash of ``pin``, safe to keep in the :class:`SecretStore`."""
     if not pin:
         raise ValueError("the PIN must not be empty")
-    salt = secrets.token_bytes(16)
-    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(_scrypt(pin, salt, n, r, p))}"
+    return scrypt_hash(pin, n=n, r=r, p=p)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Whether ``pin`` matches the hash ``stored``, compared in constant time. A malformed
     ``stored`` value gives False, not an exception."""
-    parts = stored.split("$")
-    if len(parts) != 6 or parts[0] != "scrypt":
-        return False
-    try:
-        n, r, p = int(parts[1]), int(parts[2]), int(parts[3])
-        salt, expected = _unb64(parts[4]), _unb64(parts[5])
-    except ValueError:
-        return False
-    if not (1 < n <= _MAX_N and n & (n - 1) == 0 and 0 < r <= 32 and 0 < p <= 16):
-        return False
-    if len(expected) != _DKLEN or not salt:
-        return False
-    return hmac.compare_digest(_scrypt(pin, salt, n, r, p), expected)
+    return scrypt_verify(pin, stored)
