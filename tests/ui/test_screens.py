@@ -273,11 +273,16 @@ def test_summary_says_every_result_in_words(
     window.render(j, 3, live)
     assert d.pages.currentWidget() is d.problem_page  # the failed microphone first
     click(qtbot, d.carry_on_button)
-    window.render(j, 3, replace(live, network_status="fail", network_detail="No internet."))
+    window.render(j, 3, replace(live, network_status="checking", network_progress=0.4))
+    assert d.summary_rows["network"][2].text() == "Checking… 40%"
+    detail = "We cannot connect. Please ask a member of staff."
+    window.render(j, 3, replace(live, network_status="fail", network_detail=detail))
     assert d.pages.currentWidget() is d.summary_page
     words = {name: row[2].text() for name, row in d.summary_rows.items()}
     assert words == {"camera": "Working", "microphone": "Not working", "speaker": "Working",
-                     "network": "Not working. No internet."}
+                     "network": detail}
+    window.render(j, 3, replace(live, network_status="fail", network_detail=""))
+    assert d.summary_rows["network"][2].text() == "Not working"
     assert "I need help" in d.summary_text.text()
     with qtbot.waitSignal(window.checks_finished):
         click(qtbot, d.continue_button)
