@@ -298,6 +298,30 @@ def cmd_migrate(args: argparse.Namespace) -> None:
            (f" (applied {', '.join(map(str, applied))})" if applied else " (no change)")])
 
 
+def cmd_feedback_export(args: argparse.Namespace) -> None:
+    from kiosk.hub import feedback  # pulls in aiohttp; other admin commands need not
+
+    if args.csv and args.json:
+        raise UsageError("choose one of --csv and --json")
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise UsageError("--since must be YYYY-MM-DD") from None
+    storage = _open(args)
+    try:
+        if args.clinic is not None and storage.get_clinic(args.clinic) is None:
+            raise StorageError(f"there is no clinic with id {args.clinic}")
+        answers = feedback.load_answers(storage, clinic_id=args.clinic, since=since)
+    finally:
+        storage.close()
+    if args.json:
+        print(json.dumps({"answers": feedback.answer_rows(answers),
+                          "summary": feedback.summarise(answers)}, ensure_ascii=False))
+    else:
+        sys.stdout.write(feedback.to_csv(answers))
+        sys.stdout.flush()
+
+
 # --- parser ---
 
 def build_parser() -> argparse.ArgumentParser:
@@ -357,6 +381,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="YYYY-MM-DD (default: today)")
 
     leaf(sub, "migrate", cmd_migrate, "bring the database schema up to date")
+
+    fb = sub.add_parser("feedback", help="patient feedback").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(fb, "export", cmd_feedback_export,
+             "print feedback answers, one row per answer, without identifiers "
+             "(CSV by default; --json for one JSON object with a summary)")
+    p.add_argument("--csv", action="store_true", help="RFC 4180 CSV with a header row (default)")
+    p.add_argument("--since", help="only answers from this day on, YYYY-MM-DD (UTC)")
+    p.add_argument("--clinic", type=_positive_int, help="only this clinic's answers")
 
     servecmd.add_commands(sub, leaf)
     return parser

@@ -129,6 +129,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             report TEXT NOT NULL
         );
     """),
+    Migration(5, "patient feedback answers from kiosks (one row per answer id)", """
+        CREATE TABLE feedback_answers (
+            answer_id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL,
+            response_id TEXT NOT NULL,
+            clinic_id INTEGER NOT NULL REFERENCES clinics(id),
+            kiosk_id INTEGER REFERENCES kiosks(id),
+            waiting_area TEXT,
+            survey_id TEXT NOT NULL,
+            survey_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            context TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            value TEXT,
+            created_at INTEGER NOT NULL,
+            received_at REAL NOT NULL
+        );
+        CREATE INDEX feedback_answers_clinic ON feedback_answers(clinic_id, created_at);
+    """),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
