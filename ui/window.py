@@ -18,7 +18,14 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.journey import Journey, Step
 from ui.i18n import LanguageSwitcher
@@ -140,7 +147,7 @@ class MainWindow(QWidget):
         self.thanks = ThanksScreen()
         self.admin = QWidget()
         admin_layout = QVBoxLayout(self.admin)
-        self.admin_label = label("h1", "", center=True)
+        self.admin_label: QLabel | None = label("h1", "", center=True)
         admin_layout.addWidget(self.admin_label)
         self.screens: dict[Step, Screen] = {
             Step.ATTRACT: self.welcome,
@@ -206,6 +213,7 @@ class MainWindow(QWidget):
         index = self.pages.indexOf(self.admin)
         self.pages.removeWidget(self.admin)
         self.admin.deleteLater()
+        self.admin_label = None  # went with the placeholder
         self.admin = widget
         self.pages.insertWidget(index, widget)
 
@@ -341,7 +349,8 @@ class MainWindow(QWidget):
 
     def retranslate(self) -> None:
         """Re-read every word now (Qt also sends each widget a LanguageChange event)."""
-        self.admin_label.setText(self.tr("Staff mode"))
+        if self.admin_label is not None:
+            self.admin_label.setText(self.tr("Staff mode"))
         for widget in self.findChildren(QWidget):
             retranslate = getattr(widget, "retranslate", None)
             if callable(retranslate):
@@ -350,6 +359,6 @@ class MainWindow(QWidget):
             screen.rerender()
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
+        if event.type() == QEvent.Type.LanguageChange and self.admin_label is not None:
             self.admin_label.setText(self.tr("Staff mode"))
         super().changeEvent(event)

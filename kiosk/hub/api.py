@@ -1,4 +1,5 @@
-"""The hub's HTTP API: health, specialist sign-in and sign-out, and kiosk pairing.
+"""The hub's HTTP API: health, specialist sign-in and sign-out, kiosk pairing, and a kiosk's
+list of today's appointments (for admin mode).
 
 Rules that matter:
 
@@ -6,6 +7,9 @@ Rules that matter:
   and a request with an ``Origin`` that is not allowed is refused before anything else.
 - Every error is a JSON body ``{"error": code, "message": plain text}`` (plus ``retry_after``
   when waiting helps). Messages never echo what was sent.
+- A kiosk authenticates with ``Authorization: Bearer <device token>`` (never in the URL). The
+  appointment list it gets has no codes and no patient names: only times, specialists,
+  waiting areas and whether the patient has checked in.
 - Passwords are checked with scrypt off the event loop. Wrong passwords count towards a
   per-account lockout that grows, and towards a per-address limit.
 """
@@ -17,6 +21,7 @@ import json
 import logging
 import math
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -24,6 +29,7 @@ from aiohttp import web
 from kiosk import protocol
 from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
 from kiosk.hub.codes import new_token, pair_kiosk, token_hash
+from kiosk.hub.models import Kiosk
 from kiosk.hub.passwords import burn_time, verify_password
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
@@ -213,9 +219,52 @@ async def pair(request: web.Request) -> web.Response:
         "clinic": {"id": kiosk.clinic_id, "name": clinic.name if clinic else ""}})
 
 
+MAX_TOKEN = 256
+
+
+def _bearer_kiosk(request: web.Request, hub: Hub) -> Kiosk | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN:
+        return None
+    return hub.storage.kiosk_by_token(token_hash(token))
+
+
+def _local_day(now: float) -> tuple[float, float]:
+    """The hub's local calendar day around ``now``, as [start, end) timestamps."""
+    midnight = datetime.fromtimestamp(now).astimezone().replace(hour=0, minute=0, second=0,
+                                                                microsecond=0)
+    return midnight.timestamp(), (midnight + timedelta(days=1)).timestamp()
+
+
+async def kiosk_appointments(request: web.Request) -> web.Response:
+    """Today's appointments in the kiosk's clinic: no codes, no patient names."""
+    hub = request.app[HUB]
+    kiosk = _bearer_kiosk(request, hub)
+    if kiosk is None:
+        log.warning("appointment list refused: missing or unknown kiosk token")
+        return web.json_response(
+            {"error": "auth_failed", "message": "This kiosk's device token was not accepted; "
+             "pair the kiosk again."}, status=401, headers={"WWW-Authenticate": "Bearer"})
+    start, end = _local_day(hub.clock.now())
+    listed = [a for a in hub.storage.appointments_between(start, end)
+              if a.clinic_id == kiosk.clinic_id]
+    clinic = hub.storage.get_clinic(kiosk.clinic_id)
+    return web.json_response({
+        "clinic": clinic.name if clinic else "",
+        "appointments": [{
+            "id": a.id,
+            "starts_at": datetime.fromtimestamp(a.starts_at, UTC).isoformat(),
+            "specialist": a.specialist_name or "",
+            "waiting_area": a.waiting_area_name,
+            "checked_in": a.code_used_at is not None,
+        } for a in listed]})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/login", login)
     app.router.add_post("/api/logout", logout)
     app.router.add_get("/api/me", me)
     app.router.add_post("/api/kiosk/pair", pair)
+    app.router.add_get("/api/kiosk/appointments", kiosk_appointments)
