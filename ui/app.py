@@ -26,8 +26,10 @@ from kiosk.demo import DemoEnvironment, start_demo
 from kiosk.engine import KioskEngine
 from kiosk.feedback.store import CorruptStoreError, FeedbackStore
 from kiosk.feedback.survey import Survey, SurveyError, load_survey
+from kiosk.feedback.sync import FeedbackSync
 from kiosk.journey import Journey, Timeouts
 from kiosk.logs import setup_logging
+from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
 
 log = logging.getLogger("ui.app")
 
@@ -126,6 +128,7 @@ class Kiosk:
     controller: Any
     store: FeedbackStore
     schedule: SelfTestSchedule | None
+    sync: FeedbackSync | None
     demo: DemoEnvironment | None
     temp_dir: Path | None
     data_dir: Path
@@ -135,11 +138,13 @@ class Kiosk:
         log.info("kiosk closing")
         self.controller.shutdown()
         self.devices.stop()
-        engine, demo, schedule = self.engine, self.demo, self.schedule
+        engine, demo, schedule, sync = self.engine, self.demo, self.schedule, self.sync
 
         async def stop_engine() -> None:
             if schedule is not None:
                 await schedule.stop()
+            if sync is not None:
+                await sync.stop()
             await engine.close()
             if demo is not None:
                 await demo.close()
@@ -157,6 +162,9 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     hub cannot start."""
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.config import default_settings_path
+    from kiosk.secrets import KeyringSecretStore, MemorySecretStore
+    from ui.admin import install_admin, settings_for
     from ui.bridge import EngineBridge
     from ui.controller import KioskController
     from ui.engine_thread import EngineThread
@@ -177,15 +185,17 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     thread = EngineThread()
     thread.start()
     demo: DemoEnvironment | None = None
-    token: str | None = None
     hub_url = opts.hub or ""
+    secret_store = MemorySecretStore() if opts.demo else KeyringSecretStore()
     if opts.demo:
         try:
             demo = thread.submit(start_demo(data_dir)).result(30)
         except Exception as exc:
             thread.stop()
             raise RuntimeError(f"the demo hub did not start: {exc}") from exc
-        hub_url, token = demo.url, demo.kiosk_token
+        hub_url = demo.url
+        secret_store.set(DEVICE_TOKEN, demo.kiosk_token)  # the demo hub's throw-away kiosk key
+    token = device_token(secret_store)
     clinic_name = opts.clinic_name or (demo.seed.clinic_name if demo else "Clinic Kiosk")
 
     bridge = EngineBridge(thread)
@@ -214,8 +224,32 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     if token and hub_url:
         schedule = readiness_schedule(engine, devices, hub_url, token, opts.selftest_times)
         thread.call_soon(schedule.start)
+    sync = None
+    if token and hub_url:
+        sync = FeedbackSync(store, hub_url, lambda: token)
+        thread.submit(sync.start()).result(5)
+        controller.answer_saved.connect(lambda _qid: sync.wake())
+    # Admin mode for staff (ui/admin): hold the clinic's name 3 s, or Ctrl+Alt+A, then the PIN.
+    settings_path = data_dir / "settings.toml" if opts.demo else default_settings_path()
+    install_admin(controller, window, secrets=secret_store,
+                  settings=settings_for(settings_path, clinic_name=clinic_name, hub_url=hub_url),
+                  settings_path=settings_path, submit=thread.submit, clock=clock,
+                  survey=survey, feedback_store=store)
     return Kiosk(app, thread, bridge, devices, engine, journey, window, controller, store,
-                 schedule, demo, temp_dir, data_dir)
+                 schedule, sync, demo, temp_dir, data_dir)
+
+
+def device_token(secrets: SecretStore) -> str | None:
+    """The kiosk's device token from the secret store; None (and a log line for staff) when the
+    kiosk is not paired or the system has no secure store."""
+    try:
+        token = secrets.get(DEVICE_TOKEN)
+    except SecretStoreUnavailable as exc:
+        log.error("no device token: %s", exc)
+        return None
+    if token is None:
+        log.warning("this kiosk is not paired with a hub yet: pair it in admin mode")
+    return token
 
 
 def readiness_schedule(engine: KioskEngine, devices: Any, hub_url: str, token: str,

@@ -61,6 +61,12 @@ def answers_on_disk(data_dir: Path) -> dict[str, str]:
     return dict(rows)
 
 
+def answers_at_hub(db_path: Path) -> set[str]:
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT question_id FROM feedback_answers").fetchall()
+    return {qid for (qid,) in rows}
+
+
 def visible_texts(kiosk: Kiosk) -> str:
     parts = []
     for cls in (QLabel, QAbstractButton, QLineEdit, QTextEdit, QPlainTextEdit):
@@ -90,6 +96,10 @@ def test_whole_journey_in_demo_mode(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert saved["overall"] == "5"
     assert "comments" in saved
     assert len(saved) >= 5
+    # ... and the outbox delivers every one of them to the hub.
+    assert kiosk.demo is not None
+    hub_db = kiosk.demo.hub.config.db_path
+    qtbot.waitUntil(lambda: answers_at_hub(hub_db) == set(saved), timeout=20_000)
 
 
 def test_privacy_reset_leaves_nothing_of_the_visit(qtbot: QtBot, kiosk: Kiosk,
