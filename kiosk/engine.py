@@ -144,13 +144,15 @@ class KioskEngine:
             self._listener.on_hub_link(True)
             return True
 
-    async def check_in(self, code: str) -> CheckInResult:
-        """Check in with an appointment code; the result also goes to the listener."""
+    async def check_in(self, code: str | None = None, *,
+                       appointment_id: int | None = None) -> CheckInResult:
+        """Check in with an appointment code, or with the appointment staff prepared the kiosk
+        for; the result also goes to the listener."""
         result: CheckInResult
         if not await self.begin_visit() or self._visit is None:
             result = CheckInFailed("hub_lost", "The kiosk cannot reach the clinic service.")
         else:
-            result = await self._visit.check_in(code)
+            result = await self._visit.check_in(code, appointment_id=appointment_id)
         if isinstance(result, CheckedIn):
             log.info("checked in, visit %s", result.visit_id)
         else:

@@ -77,6 +77,7 @@ class Appointment:
     time: str  # local time as shown, e.g. "10:30"
     waiting_area: str = ""
     clinic: str = ""
+    hub_id: int | None = None  # set when staff prepared the kiosk for this appointment
 
 
 # ----- effects: what the application must do after a transition -----------------------------
@@ -100,6 +101,8 @@ class CheckIn(Effect):
 @dataclass(frozen=True)
 class CheckInPrepared(Effect):
     """Check in the appointment staff prepared this kiosk for."""
+
+    appointment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -287,7 +290,7 @@ class Journey:
             self.prepared = None  # fall back to the code pad; staff are not needed for this
             return []
         self.visit.checking_in = True
-        return [CheckInPrepared()]
+        return [CheckInPrepared(self.prepared.hub_id)]
 
     def check_result(self, name: str, status: str, now: float) -> list[Effect]:
         """A device or network check finished (status pass / warn / fail / skipped)."""
@@ -404,6 +407,8 @@ class Journey:
             return []
         v = self.visit
         v.checking_in = False
+        if self.prepared is not None:
+            self.prepared = None  # the prepared appointment did not work: the code pad shows
         if error in ("wrong", "used", "expired"):
             v.code_attempts += 1
         v.code_error = "locked" if self.code_locked() else error

@@ -91,8 +91,9 @@ SCHEMAS: Final[Mapping[str, Mapping[str, Field]]] = {
         "fatal": _o(_BOOL),
     },
     # --- patient side (kiosk or patient -> hub) ---
-    "check_in": {
-        "code": _f(_STR, 16),
+    "check_in": {  # exactly one of code / appointment_id (the latter: a paired kiosk only)
+        "code": _o(_STR, 16),
+        "appointment_id": _o(_INT, 2**31),  # staff prepared this kiosk for the appointment
         "checks": _o(_OBJ, 4096),  # device and network check summary
     },
     "checked_in": {

@@ -206,9 +206,12 @@ class KioskController(QObject):
                 b.run(lambda e: e.begin_visit())
             case CheckIn(code=code):
                 b.run(lambda e: e.check_in(code))
-            case CheckInPrepared():
-                log.warning("prepared check-in asked for, but no appointment is prepared")
-                self.journey.check_in_failed("offline", self.now())
+            case CheckInPrepared(appointment_id=appointment_id):
+                if appointment_id is None:
+                    log.warning("a prepared check-in without an appointment id")
+                    self.journey.check_in_failed("offline", self.now())
+                else:
+                    b.run(lambda e: e.check_in(appointment_id=appointment_id))
             case StartDevices():
                 self.devices.start()
                 b.run(lambda e: e.start_devices())

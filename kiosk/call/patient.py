@@ -188,12 +188,15 @@ class PatientVisit:
             self.ice_servers = list(welcome.get("ice_servers", []))
         self._reader = asyncio.create_task(self._read(), name="visit-reader")
 
-    async def check_in(self, code: str, checks: Mapping[str, Any] | None = None) -> CheckInResult:
-        """Check in with an appointment code. Never raises for a refused code."""
+    async def check_in(self, code: str | None, checks: Mapping[str, Any] | None = None, *,
+                       appointment_id: int | None = None) -> CheckInResult:
+        """Check in with an appointment code, or (a paired kiosk) with the id of the appointment
+        staff prepared it for. Never raises for a refused check-in."""
         if self.visit_id is not None:
             return CheckInFailed("not_allowed", "Already checked in.")
         reply = await self._request(protocol.make(
-            "check_in", code=code, checks=dict(checks) if checks is not None else None))
+            "check_in", code=code, appointment_id=appointment_id,
+            checks=dict(checks) if checks is not None else None))
         if reply["type"] == "error":
             return CheckInFailed(reply["code"], reply["message"], reply.get("retry_after"))
         checked = self._checked

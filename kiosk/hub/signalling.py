@@ -100,12 +100,23 @@ class Signalling:
             raise Refusal("rate_limited", "Too many wrong codes. Please wait, or ask at reception.",
                           retry_after=float(max(1, round(wait))))
         now = self.hub.clock.now()
-        code = normalise_appointment_code(msg["code"])
+        has_code, prepared = "code" in msg, msg.get("appointment_id")
+        if has_code == (prepared is not None):
+            raise Refusal("bad_message", "check_in needs either a code or an appointment_id.")
+        if prepared is not None and conn.kiosk is None:
+            raise Refusal("not_allowed", "Only a paired kiosk can check in a prepared "
+                                         "appointment; use the appointment code.")
         try:
-            if code is None:
-                raise CodeError("bad_code")
-            appointment = self.hub.storage.redeem_appointment_code(
-                code_hash(self.hub.secrets.code_pepper(), code), now)
+            if prepared is not None:
+                assert conn.kiosk is not None
+                appointment = self.hub.storage.redeem_prepared_appointment(
+                    int(prepared), conn.kiosk.clinic_id, now)
+            else:
+                code = normalise_appointment_code(msg["code"])
+                if code is None:
+                    raise CodeError("bad_code")
+                appointment = self.hub.storage.redeem_appointment_code(
+                    code_hash(self.hub.secrets.code_pepper(), code), now)
         except CodeError as exc:
             limiters.code_failure(key, conn.address)
             raise Refusal(exc.code, _CODE_MESSAGES[exc.code]) from None

@@ -352,6 +352,26 @@ class Storage:
                                (appointment_id,)).fetchone()
         return _appointment(found)
 
+    def redeem_prepared_appointment(self, appointment_id: int, clinic_id: int,
+                                    now: float) -> Appointment:
+        """Check in an appointment staff prepared a kiosk of ``clinic_id`` for, once. The same
+        rules as a code: single use, not after its code expires. Raises :class:`CodeError`."""
+        with self._tx() as db:
+            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ? AND c.id = ?",
+                               (appointment_id, clinic_id)).fetchone()
+            if found is None:
+                raise CodeError("bad_code")
+            appointment = _appointment(found)
+            if appointment.code_used_at is not None:
+                raise CodeError("code_used")
+            if appointment.code_expires_at <= now:
+                raise CodeError("code_expired")
+            db.execute("UPDATE appointments SET code_used_at = ? WHERE id = ?",
+                       (now, appointment_id))
+            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ?",
+                               (appointment_id,)).fetchone()
+        return _appointment(found)
+
     def appointments_between(self, start: float, end: float) -> list[Appointment]:
         """Appointments starting in ``[start, end)``, earliest first."""
         rows = self._all(_APPOINTMENT_SELECT + " WHERE a.starts_at >= ? AND a.starts_at < ? "

@@ -624,6 +624,16 @@ def test_todays_appointments_are_listed_without_codes_or_names(
     ten_thirty = datetime(2026, 11, 22, 10, 30, tzinfo=UTC).astimezone().strftime("%H:%M")
     assert page.rows[0] == f"{ten_thirty}   Dr Jones · Cardiology   (checked in)"
     assert "Any specialist · Physio" in page.rows[1]
+    # Only the appointment not checked in yet can be prepared; the next patient then confirms.
+    assert len(page.prepare_buttons) == 1
+    click(qtbot, page.prepare_buttons[0])
+    prepared = admin.controller.journey.prepared
+    assert prepared is not None
+    assert prepared.hub_id == 2
+    assert "Prepared: the next patient is asked" in page.status.text()
+    assert page.unprepare_button.isVisible()
+    click(qtbot, page.unprepare_button)
+    assert admin.controller.journey.prepared is None
     reply[0] = PairingError("auth_failed", "The hub did not accept this kiosk's key.")
     with qtbot.waitSignal(admin.appointments_shown):
         click(qtbot, page.refresh_button)

@@ -16,7 +16,9 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QTextEdit
 from pytestqt.qtbot import QtBot
 
-from kiosk.journey import Step
+from kiosk.call.patient import CheckedIn
+from kiosk.hub.codes import issue_appointment
+from kiosk.journey import Appointment, Step
 from ui.app import Kiosk, Options, build
 from ui.walkthrough import Walkthrough
 
@@ -149,3 +151,23 @@ def test_privacy_reset_leaves_nothing_of_the_visit(qtbot: QtBot, kiosk: Kiosk,
     # The answer the patient gave before walking away is kept (anonymous), nothing else.
     kiosk.controller.flush()
     assert answers_on_disk(kiosk.data_dir) == {"overall": "4"}
+
+
+def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
+    demo = kiosk.demo
+    assert demo is not None
+    now = time.time()
+    issued = issue_appointment(demo.hub.storage, demo.hub.secrets,
+                               waiting_area_id=demo.seed.waiting_area_id,
+                               specialist_id=demo.seed.specialist_id, starts_at=now, now=now)
+    j, w = kiosk.journey, kiosk.window
+    # What admin mode's "Prepare kiosk" does for staff:
+    kiosk.controller.apply(j.prepare(Appointment(
+        specialist_name=demo.seed.specialist_name, time="10:30", hub_id=issued.appointment.id)))
+    w.start_requested.emit()
+    assert demo.seed.specialist_name in visible_texts(kiosk)  # "Are you here to see ...?"
+    with qtbot.waitSignal(kiosk.bridge.check_in_result, timeout=20_000) as blocker:
+        w.prepared_answered.emit(True)
+    assert isinstance(blocker.args[0], CheckedIn)
+    qtbot.waitUntil(lambda: j.step is Step.DEVICE_CHECKS, timeout=5_000)
+    assert j.prepared is None  # used once

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kiosk.journey import (
@@ -160,9 +162,9 @@ def test_offline_does_not_count_as_an_attempt() -> None:
 
 def test_prepared_appointment_yes_and_no() -> None:
     j = Journey()
-    j.prepare(APPT)
+    j.prepare(replace(APPT, hub_id=42))
     j.start(0)
-    assert j.confirm_prepared(True, 1) == [CheckInPrepared()]
+    assert j.confirm_prepared(True, 1) == [CheckInPrepared(42)]
     j.check_in_succeeded(APPT, 2)
     assert step_of(j) is Step.DEVICE_CHECKS
     assert j.prepared is None  # used once
@@ -173,6 +175,17 @@ def test_prepared_appointment_yes_and_no() -> None:
     assert j2.confirm_prepared(False, 1) == []
     assert j2.prepared is None
     assert step_of(j2) is Step.CHECK_IN
+
+
+def test_failed_prepared_check_in_falls_back_to_the_code_pad() -> None:
+    j = Journey()
+    j.prepare(replace(APPT, hub_id=7))
+    j.start(0)
+    assert j.confirm_prepared(True, 1) == [CheckInPrepared(7)]
+    j.check_in_failed("used", 2)
+    assert j.prepared is None
+    assert step_of(j) is Step.CHECK_IN
+    assert j.visit.code_error == "used"
 
 
 def test_checks_reject_unknown_status() -> None:

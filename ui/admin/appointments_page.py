@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.admin import TodayAppointment
 from ui.theme import set_role
@@ -23,9 +30,14 @@ class AppointmentsPage(QWidget):
 
     Signals:
         refresh_requested(): "Refresh" (the owner also fetches when the page is shown).
+        prepare_requested(object): "Prepare kiosk" on a row: the ``TodayAppointment``, so the
+            next patient only confirms "Are you here to see ... at ...?".
+        unprepare_requested(): "Cancel preparation".
     """
 
     refresh_requested = Signal()
+    prepare_requested = Signal(object)
+    unprepare_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,8 +69,21 @@ class AppointmentsPage(QWidget):
                                           QSizePolicy.Policy.Fixed)
         describe(self.refresh_button, "Refresh", "Asks the hub for today's list again.")
         self.refresh_button.clicked.connect(self.refresh_requested)
-        layout.addWidget(self.refresh_button)
+        self.unprepare_button = BigButton("Cancel preparation", role="secondary", icon="cross")
+        self.unprepare_button.setObjectName("AppointmentsUnprepare")
+        self.unprepare_button.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                            QSizePolicy.Policy.Fixed)
+        describe(self.unprepare_button, "Cancel preparation",
+                 "The next patient checks in with their code again.")
+        self.unprepare_button.clicked.connect(self.unprepare_requested)
+        self.unprepare_button.hide()
+        buttons = QHBoxLayout()
+        buttons.setSpacing(16)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.unprepare_button)
+        layout.addLayout(buttons)
         self.rows: list[str] = []
+        self.prepare_buttons: list[BigButton] = []
 
     def _clear(self) -> None:
         while self.rows_layout.count() > 1:
@@ -67,6 +92,7 @@ class AppointmentsPage(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.rows = []
+        self.prepare_buttons = []
 
     def show_loading(self) -> None:
         set_role(self.status, "body")
@@ -85,10 +111,29 @@ class AppointmentsPage(QWidget):
             who = a.specialist or "Any specialist"
             text = f"{a.local_time()}   {who} · {a.waiting_area}" + \
                 ("   (checked in)" if a.checked_in else "")
-            row = label("strong" if not a.checked_in else "hint", text)
-            row.setAccessibleName(text)
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            words = label("strong" if not a.checked_in else "hint", text)
+            words.setAccessibleName(text)
+            line.addWidget(words, 1)
+            if not a.checked_in:
+                button = BigButton("Prepare kiosk", role="secondary")
+                describe(button, f"Prepare kiosk for {a.local_time()} {who}",
+                         "The next patient only confirms this appointment; no code needed.")
+                button.clicked.connect(lambda _c=False, appt=a: self.prepare_requested.emit(appt))
+                line.addWidget(button)
+                self.prepare_buttons.append(button)
             self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
+            row.show()  # a child added to a shown page is hidden until shown
             self.rows.append(text)
+
+    def show_prepared(self, text: str | None) -> None:
+        """Say which appointment the kiosk is prepared for (None: none)."""
+        self.unprepare_button.setVisible(text is not None)
+        if text is not None:
+            set_role(self.status, "status_good")
+            set_text(self.status, text)
 
     def show_error(self, text: str) -> None:
         self._clear()

@@ -29,7 +29,7 @@ from kiosk.admin import (
 from kiosk.config import KioskSettings, SettingsError, save_settings
 from kiosk.feedback.store import FeedbackStore
 from kiosk.feedback.survey import Survey
-from kiosk.journey import Effect, Journey, Step
+from kiosk.journey import Appointment, Effect, Journey, Step
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
 from ui.admin.entry import HOLD_MS, EntryGesture
 from ui.admin.pin import ENTER, SETUP, UNAVAILABLE, PinOverlay
@@ -168,6 +168,8 @@ class AdminMode(QObject):
         self._pair_done.connect(self._pairing_finished)
         self._appointments_done.connect(self._appointments_arrived)
         s.appointments_page.refresh_requested.connect(self.refresh_appointments)
+        s.appointments_page.prepare_requested.connect(self.prepare_for)
+        s.appointments_page.unprepare_requested.connect(lambda: self.prepare_for(None))
 
     # ----- entry -------------------------------------------------------------------------------
 
@@ -287,6 +289,25 @@ class AdminMode(QObject):
             self._refresh_feedback()
         elif name == "appointments":
             self.refresh_appointments()
+
+    def prepare_for(self, appointment: TodayAppointment | None) -> None:
+        """Prepare the kiosk for an appointment (None: cancel): the next patient only confirms
+        "Are you here to see <specialist> at <time>?" and checks in without a code."""
+        c = self.controller
+        if appointment is None:
+            c.apply(c.journey.prepare(None))
+            self.screen.appointments_page.show_prepared(None)
+            log.info("kiosk preparation cancelled")
+            return
+        c.apply(c.journey.prepare(Appointment(
+            specialist_name=appointment.specialist or "your specialist",
+            time=appointment.local_time(), waiting_area=appointment.waiting_area,
+            hub_id=appointment.id)))
+        who = appointment.specialist or "any specialist"
+        self.screen.appointments_page.show_prepared(
+            f"Prepared: the next patient is asked \"Are you here to see {who} at "
+            f"{appointment.local_time()}?\"")
+        log.info("kiosk prepared for appointment %d", appointment.id)
 
     def refresh_appointments(self) -> None:
         page = self.screen.appointments_page
