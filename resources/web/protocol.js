@@ -31,7 +31,7 @@ export const SCHEMAS = Object.freeze({
   ping: { sent_at: o("num", 2 ** 53) },
   pong: { sent_at: o("num", 2 ** 53) },
   error: { code: f("str", 64), message: f("str", 500), retry_after: o("num", 86400), fatal: o("bool") },
-  check_in: { code: f("str", 16), checks: o("obj", 4096) },
+  check_in: { code: o("str", 16), appointment_id: o("int", 2 ** 31), checks: o("obj", 4096) },
   checked_in: { visit_id: VISIT, resume_token: f("str", 128), appointment: f("obj", 2048) },
   checks: { checks: f("obj", 4096) },
   readiness: { report: f("obj", 16 * 1024) }, // kiosk self-test: {fit, finished_at, checks}
