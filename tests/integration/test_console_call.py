@@ -2,7 +2,8 @@
 a patient checks in, asks for help, gets a message, the specialist joins, video flows both
 ways, the kiosk renegotiates after a network failure, and the specialist ends the call.
 
-Also takes the screenshots in ``docs/screenshots/`` (1366x768)."""
+Also takes the console screenshots (1366x768): set CLINIC_KIOSK_SCREENSHOTS=docs/screenshots
+to refresh the README's."""
 
 from __future__ import annotations
 
