@@ -50,8 +50,9 @@ CONTEXT_FIELDS: Final = {
 CALL_DURATIONS: Final = ("no_call", "under_5_min", "5_to_15_min", "15_to_30_min", "over_30_min")
 CALL_QUALITIES: Final = ("good", "fair", "poor", "unknown")
 
-#: Stored times are rounded down to this many seconds, so no time points at one person.
-TIME_RESOLUTION_S: Final = 60
+#: Stored times are rounded down to this many seconds, so no time points at one person: with the
+#: clinic known, a time to the minute could be matched to an appointment slot; an hour cannot.
+TIME_RESOLUTION_S: Final = 3600
 MAX_ANSWER_CHARS: Final = 5000
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")

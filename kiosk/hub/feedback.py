@@ -52,6 +52,9 @@ from kiosk.hub.storage import Storage
 
 log = logging.getLogger("kiosk.hub.feedback")
 
+#: The hub keeps when an answer arrived only to the hour (it arrives moments after it is given).
+RECEIVED_RESOLUTION_S = 3600
+
 #: Most answers in one POST, and most bytes in its body.
 MAX_ANSWERS: Final = 500
 MAX_FEEDBACK_BODY: Final = 1024 * 1024
@@ -423,7 +426,9 @@ async def post_feedback(request: web.Request) -> web.Response:
             return _error(413, "too_large", str(exc), max_answers=MAX_ANSWERS)
         return _error(400, "bad_request", str(exc), index=exc.index)
     now = hub.clock.now()
-    written = store_answers(hub.storage, kiosk.clinic_id, kiosk.id, answers, now)
+    # Received when the patient answered, give or take: kept to the hour, like created_at.
+    received = float(int(now // RECEIVED_RESOLUTION_S * RECEIVED_RESOLUTION_S))
+    written = store_answers(hub.storage, kiosk.clinic_id, kiosk.id, answers, received)
     hub.storage.touch_kiosk(kiosk.id, now)
     log.info("feedback from kiosk %d: %d answers, %d new or newer", kiosk.id, len(answers),
              written)

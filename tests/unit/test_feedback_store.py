@@ -84,8 +84,8 @@ def test_round_trip(store: FeedbackStore, clock: FakeClock) -> None:
     )
     assert one.context == CONTEXT
     assert one.revision == 1
-    assert one.created_at == 1_700_000_040  # rounded down to the minute
-    assert one.created_at % 60 == 0
+    assert one.created_at == 1_699_999_200  # rounded down to the hour
+    assert one.created_at % 3600 == 0
     counts = store.counts()
     assert (counts.responses, counts.finished, counts.answers, counts.pending, counts.sent) == (
         1,
