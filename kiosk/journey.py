@@ -48,6 +48,8 @@ MIN_WARNING_S: Final = 20.0
 MAX_CODE_ATTEMPTS: Final = 5
 CODE_LENGTH: Final = 6
 DEVICE_CHECKS: Final = ("camera", "microphone", "speaker", "network")
+#: Why a visit can end that means the kiosk lost the service, not that anyone ended it.
+CONNECTION_LOST: Final = frozenset({"hub_lost", "visit_lost", "network_failed", "hub_stopped"})
 
 
 @dataclass(frozen=True)
@@ -456,6 +458,12 @@ class Journey:
             self._enter(Step.FEEDBACK, now)
             return [StopDevices()]
         if self.step is Step.WAITING:
+            if reason in CONNECTION_LOST:
+                # The kiosk lost the service while the patient waited. Their code is spent, so
+                # say so kindly on the check-in screen and call staff, who can check them in.
+                self.visit.code_error = "lost"
+                self._enter(Step.CHECK_IN, now)
+                return [StopDevices(), *self.request_help(now)]
             # Ended before it began (e.g. the clinic cancelled): reset with a kind word.
             return [StopDevices(), *self._reset(f"ended:{reason}", now)]
         return []

@@ -32,6 +32,10 @@
         <translation>Dydy&apos;r ciosg ddim yn gallu cysylltu â&apos;r clinig ar hyn o bryd. Rhowch gynnig arall arni mewn munud, neu gofynnwch i aelod o staff.</translation>
     </message>
     <message>
+        <source>Sorry, the kiosk lost its connection while you were waiting. A member of staff has been told and will check you in again.</source>
+        <translation>Mae&apos;n ddrwg gennym, collodd y ciosg ei gysylltiad tra oeddech chi&apos;n aros. Mae aelod o staff wedi cael gwybod a bydd yn eich cofrestru chi eto.</translation>
+    </message>
+    <message>
         <source>Are you here to see %1 at %2?</source>
         <translation>Ydych chi yma i weld %1 am %2?</translation>
     </message>

@@ -32,6 +32,10 @@
         <translation>Kiosk nie może teraz połączyć się z przychodnią. Spróbuj ponownie za minutę albo poproś o pomoc pracownika.</translation>
     </message>
     <message>
+        <source>Sorry, the kiosk lost its connection while you were waiting. A member of staff has been told and will check you in again.</source>
+        <translation>Przepraszamy, kiosk stracił połączenie podczas oczekiwania. Personel został powiadomiony i ponownie Cię zarejestruje.</translation>
+    </message>
+    <message>
         <source>Are you here to see %1 at %2?</source>
         <translation>Czy Twoja wizyta to: %1, godz. %2?</translation>
     </message>

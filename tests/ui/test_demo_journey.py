@@ -171,3 +171,24 @@ def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert isinstance(blocker.args[0], CheckedIn)
     qtbot.waitUntil(lambda: j.step is Step.DEVICE_CHECKS, timeout=5_000)
     assert j.prepared is None  # used once
+
+
+def test_hub_lost_while_waiting_tells_the_patient_and_calls_staff(qtbot: QtBot,
+                                                                   kiosk: Kiosk) -> None:
+    j, w = kiosk.journey, kiosk.window
+    code = w.demo_code()
+    assert code
+    w.start_requested.emit()
+    with qtbot.waitSignal(kiosk.bridge.check_in_result, timeout=20_000):
+        w.code_submitted.emit(code)
+    qtbot.waitUntil(lambda: j.step is Step.DEVICE_CHECKS, timeout=10_000)
+    for name in ("camera", "microphone", "speaker"):
+        w.check_answered.emit(name, "pass")
+    w.checks_finished.emit()
+    assert j.step is Step.WAITING
+    assert kiosk.demo is not None
+    kiosk.thread.submit(kiosk.demo.hub.close()).result(10)  # the service goes away
+    qtbot.waitUntil(lambda: j.step is Step.CHECK_IN, timeout=20_000)
+    assert j.visit.code_error == "lost"
+    assert j.visit.help_requested
+    assert "lost its connection" in visible_texts(kiosk)

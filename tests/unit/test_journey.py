@@ -313,6 +313,15 @@ def test_call_ended_while_waiting_resets() -> None:
     assert effects == [StopDevices(), PrivacyReset("ended:cancelled")]
 
 
+def test_losing_the_service_while_waiting_calls_staff_kindly() -> None:
+    j = to_step(Step.WAITING)
+    effects = j.call_ended("hub_lost", 7)
+    assert effects == [StopDevices(), RequestHelp(Step.CHECK_IN)]
+    assert step_of(j) is Step.CHECK_IN
+    assert j.visit.code_error == "lost"
+    assert j.visit.help_requested
+
+
 def test_admin_never_during_call_and_resets_visit() -> None:
     j = to_step(Step.CONSULTATION)
     assert j.enter_admin(7) == []

@@ -201,6 +201,8 @@ class CheckInScreen(Screen):
                                     "you in."),
             "offline": self.tr("The kiosk can't reach the clinic just now. Please try again in "
                                "a minute, or ask a member of staff."),
+            "lost": self.tr("Sorry, the kiosk lost its connection while you were waiting. A "
+                            "member of staff has been told and will check you in again."),
         }
         if error in words:
             return "error", words[error]
