@@ -32,6 +32,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
+from kiosk.media import codecs
 from kiosk.media.local import FrameSink, LocalMedia
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class Peer:
                  on_state: Callable[[Peer], None] | None = None,
                  on_media: Callable[[str], None] | None = None) -> None:
         self.attempt = attempt
+        codecs.install()  # live-call encoder settings (kiosk/media/codecs.py)
         self.pc = RTCPeerConnection(rtc_configuration(servers))
         self.closed = False
         self._media = media
