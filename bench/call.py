@@ -27,23 +27,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+from bench.common import cpu_seconds, stop_all
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bin(name: str) -> str:
     here = Path(sys.executable).parent / name
     return str(here) if here.exists() else (shutil.which(name) or name)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process (and its reaped children)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return float("nan")
-    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-    return (utime + stime + cutime + cstime) / CLK_TCK
 
 
 @dataclass
@@ -116,13 +107,7 @@ def run_ours(width: int, height: int, seconds: float) -> Figures:
             cpu={name: s.percent() for name, s in samplers.items()},
         )
     finally:
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop_all(procs)
 
 
 async def reference_call(width: int, height: int, seconds: float) -> dict[str, float]:

@@ -57,6 +57,7 @@ from bench.common import (
     median,
     percentile,
     spawn,
+    stop_all,
     table,
     tool,
     write_y4m,
@@ -336,13 +337,7 @@ async def run_ours(pw: Any, y4m: Path, size: tuple[int, int], codec: str,
         run.setup_ms = float(summary.get("setup_ms") or NAN)
         run.fps_offerer = float(summary.get("fps_received") or NAN)
     finally:
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop_all(procs)
     return run
 
 

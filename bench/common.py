@@ -42,6 +42,17 @@ def spawn(args: list[str], **kwargs: object) -> subprocess.Popen[str]:
 
 # --- /proc -----------------------------------------------------------------------------------
 
+def stop_all(procs: Sequence[subprocess.Popen[str]], grace: float = 10.0) -> None:
+    """Terminate the processes, newest first; kill any that do not stop within ``grace``."""
+    for p in reversed(procs):
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(grace)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
 def _stat_fields(pid: int) -> list[str] | None:
     try:
         text = Path(f"/proc/{pid}/stat").read_text()

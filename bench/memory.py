@@ -23,7 +23,18 @@ import sys
 import time
 
 from bench.call_vs_browser import Y4M_DIR, browser_peer
-from bench.common import NAN, Row, load_note, rss_bytes, spawn, table, tool, tree_rss, write_y4m
+from bench.common import (
+    NAN,
+    Row,
+    load_note,
+    rss_bytes,
+    spawn,
+    stop_all,
+    table,
+    tool,
+    tree_rss,
+    write_y4m,
+)
 
 MB = 1024 * 1024
 SAMPLE_EVERY_S = 5.0
@@ -103,13 +114,7 @@ async def long_call(minutes: list[float], size: tuple[int, int]) -> list[Row]:
                         slope_per_hour([(t, b) for t, _, b in half]),
                         slope_per_hour([(t, k) for t, k, _ in half]), False))
     finally:
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        stop_all(procs)
     return rows
 
 

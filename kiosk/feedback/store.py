@@ -7,7 +7,7 @@ Rules that matter:
   a power cut or a privacy reset loses nothing the patient already said.
 - No patient identifiers. Response and answer ids are random UUID4s; the context stored with a
   response is limited to the service facts in :data:`CONTEXT_FIELDS`, each with a checked value;
-  times are rounded down to the minute. Deleted rows are overwritten (``secure_delete``).
+  times are rounded down to the hour. Deleted rows are overwritten (``secure_delete``).
 - One row per (response, question), with a stable answer id. Answering again replaces the value,
   raises the row's ``revision`` and puts it back in the outbox; :meth:`mark_sent` marks only the
   revision that was sent, so a change made while a send is in flight is sent too. The hub stores
@@ -110,7 +110,7 @@ class ContextError(ValueError):
 @dataclass(frozen=True)
 class PendingAnswer:
     """One answer waiting for the hub. ``value`` None means the patient withdrew it.
-    ``created_at`` is unix seconds rounded down to the minute."""
+    ``created_at`` is unix seconds rounded down to the hour (``TIME_RESOLUTION_S``)."""
 
     answer_id: str
     revision: int
