@@ -12,6 +12,7 @@ import asyncio
 import fractions
 import math
 import time
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import Final
 
@@ -89,7 +90,34 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-class TestPatternTrack(MediaStreamTrack):
+class _PacedTrack(MediaStreamTrack):
+    """A synthetic track handing out ``make_frame(n)`` in real time; ``frames_sent`` counts."""
+
+    def __init__(self, period: float) -> None:
+        super().__init__()
+        self.frames_sent = 0
+        self._pacer = _Pacer(period)
+
+    @abstractmethod
+    def make_frame(self, index: int) -> av.VideoFrame | av.AudioFrame:
+        """Build frame number ``index`` (without pacing)."""
+
+    async def recv(self) -> av.VideoFrame | av.AudioFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        index = await self._pacer.next()
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame = self.make_frame(index)
+        self.frames_sent += 1
+        return frame
+
+    def stop(self) -> None:
+        super().stop()
+        self._pacer.wake()
+
+
+class TestPatternTrack(_PacedTrack):
     """A video track of scrolling colour bars over a gradient, with a marker in every frame.
 
     Frames are YUV420P ``av.VideoFrame``s with pts in 1/90000, paced at ``fps`` in real time.
@@ -102,13 +130,11 @@ class TestPatternTrack(MediaStreamTrack):
 
     def __init__(self, width: int = 640, height: int = 480, fps: float = 30.0, *,
                  clock: Callable[[], float] = time.time) -> None:
-        super().__init__()
+        super().__init__(1.0 / fps)
         if width % 2 or height % 2 or width < 160 or height < 120:
             raise ValueError("width and height must be even and at least 160x120")
         self.width, self.height, self.fps = width, height, fps
-        self.frames_sent = 0
         self._clock = clock
-        self._pacer = _Pacer(1.0 / fps)
         self._step = max(2, (width // 160) * 2)  # pixels per frame, even so chroma stays aligned
         self._y, self._u, self._v = self._build_pattern(width, height)
         self._strip = marker.strip_height(height)
@@ -148,22 +174,9 @@ class TestPatternTrack(MediaStreamTrack):
         frame.time_base = VIDEO_TIME_BASE
         return frame
 
-    async def recv(self) -> av.VideoFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        index = await self._pacer.next()
-        if self.readyState != "live":
-            raise MediaStreamError
-        frame = self.make_frame(index)
-        self.frames_sent += 1
-        return frame
-
-    def stop(self) -> None:
-        super().stop()
-        self._pacer.wake()
 
 
-class ToneTrack(MediaStreamTrack):
+class ToneTrack(_PacedTrack):
     """An audio track of a sine tone: 20 ms s16 mono 48 kHz frames, paced in real time.
 
     ``frames_sent`` counts frames handed out.
@@ -172,9 +185,7 @@ class ToneTrack(MediaStreamTrack):
     kind = "audio"
 
     def __init__(self, frequency: float = 440.0, level: float = 0.1) -> None:
-        super().__init__()
-        self.frames_sent = 0
-        self._pacer = _Pacer(AUDIO_FRAME_SAMPLES / AUDIO_RATE)
+        super().__init__(AUDIO_FRAME_SAMPLES / AUDIO_RATE)
         # One second holds a whole number of 20 ms frames; round the frequency to whole cycles
         # per second so the precomputed second loops without a click.
         cycles = max(1, round(frequency))
@@ -192,19 +203,6 @@ class ToneTrack(MediaStreamTrack):
         frame.time_base = AUDIO_TIME_BASE
         return frame
 
-    async def recv(self) -> av.AudioFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
-        index = await self._pacer.next()
-        if self.readyState != "live":
-            raise MediaStreamError
-        frame = self.make_frame(index)
-        self.frames_sent += 1
-        return frame
-
-    def stop(self) -> None:
-        super().stop()
-        self._pacer.wake()
 
 
 def synthetic_media(width: int = 640, height: int = 480, *, fps: float = 30.0,
