@@ -112,14 +112,14 @@ def run_ours(width: int, height: int, seconds: float) -> Figures:
 
 async def reference_call(width: int, height: int, seconds: float) -> dict[str, float]:
     """Two bare aiortc peers in this process, with the same synthetic sources."""
-    from aiortc import RTCConfiguration, RTCPeerConnection
+    from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection
 
     from kiosk.media import marker
     from kiosk.media.synthetic import TestPatternTrack, ToneTrack
 
     config = RTCConfiguration(iceServers=[])
     a, b = RTCPeerConnection(config), RTCPeerConnection(config)
-    tracks = [TestPatternTrack(width, height), ToneTrack(), TestPatternTrack(width, height),
+    tracks: list[MediaStreamTrack] = [TestPatternTrack(width, height), ToneTrack(), TestPatternTrack(width, height),
               ToneTrack()]
     for track in tracks[:2]:
         a.addTrack(track)

@@ -14,7 +14,7 @@ import math
 import time
 from abc import abstractmethod
 from collections.abc import Callable
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 import av
 import numpy as np
@@ -90,7 +90,10 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-class _PacedTrack(MediaStreamTrack):
+_F = TypeVar("_F", av.VideoFrame, av.AudioFrame)
+
+
+class _PacedTrack(MediaStreamTrack, Generic[_F]):
     """A synthetic track handing out ``make_frame(n)`` in real time; ``frames_sent`` counts."""
 
     def __init__(self, period: float) -> None:
@@ -99,10 +102,10 @@ class _PacedTrack(MediaStreamTrack):
         self._pacer = _Pacer(period)
 
     @abstractmethod
-    def make_frame(self, index: int) -> av.VideoFrame | av.AudioFrame:
+    def make_frame(self, index: int) -> _F:
         """Build frame number ``index`` (without pacing)."""
 
-    async def recv(self) -> av.VideoFrame | av.AudioFrame:
+    async def recv(self) -> _F:
         if self.readyState != "live":
             raise MediaStreamError
         index = await self._pacer.next()
@@ -117,7 +120,7 @@ class _PacedTrack(MediaStreamTrack):
         self._pacer.wake()
 
 
-class TestPatternTrack(_PacedTrack):
+class TestPatternTrack(_PacedTrack[av.VideoFrame]):
     """A video track of scrolling colour bars over a gradient, with a marker in every frame.
 
     Frames are YUV420P ``av.VideoFrame``s with pts in 1/90000, paced at ``fps`` in real time.
@@ -176,7 +179,7 @@ class TestPatternTrack(_PacedTrack):
 
 
 
-class ToneTrack(_PacedTrack):
+class ToneTrack(_PacedTrack[av.AudioFrame]):
     """An audio track of a sine tone: 20 ms s16 mono 48 kHz frames, paced in real time.
 
     ``frames_sent`` counts frames handed out.
