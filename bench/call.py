@@ -119,8 +119,8 @@ async def reference_call(width: int, height: int, seconds: float) -> dict[str, f
 
     config = RTCConfiguration(iceServers=[])
     a, b = RTCPeerConnection(config), RTCPeerConnection(config)
-    tracks: list[MediaStreamTrack] = [TestPatternTrack(width, height), ToneTrack(), TestPatternTrack(width, height),
-              ToneTrack()]
+    tracks: list[MediaStreamTrack] = [TestPatternTrack(width, height), ToneTrack(),
+                                      TestPatternTrack(width, height), ToneTrack()]
     for track in tracks[:2]:
         a.addTrack(track)
     for track in tracks[2:]:
