@@ -7,10 +7,16 @@ Rules that matter:
   format; the web console mirrors it in ``resources/web/protocol.js`` and ``docs/protocol.md``
   documents it. Change all three together and bump :data:`PROTOCOL_VERSION` for incompatible
   changes.
-- Nothing received from the network is trusted: :func:`decode` checks size, JSON, version, type,
-  field names, field types and field sizes before anything else looks at a message, and raises
-  :class:`ProtocolError` with a machine code and a plain reason. The reason never echoes the
-  offending value (it may be a secret, such as an appointment code or a token).
+- Nothing received from the network is trusted: :func:`decode` checks size, UTF-8, nesting depth,
+  JSON, version, type, field names, field types and field sizes before anything else looks at a
+  message, and raises :class:`ProtocolError` with a machine code and a plain reason. For *any*
+  input it raises nothing else (no ``RecursionError``, ``UnicodeError``, ``OverflowError``…). The
+  reason never echoes the offending value (it may be a secret, such as an appointment code).
+- Only standard JSON crosses the wire, in both directions: ``NaN``, ``Infinity`` and numbers
+  that overflow to them are refused by :func:`decode` and by :func:`encode` (which refuses to
+  send rather than send ``NaN`` or silently turn it into something else); so are lone UTF-16
+  surrogates and nesting deeper than :data:`MAX_DEPTH`. JSON bodies of HTTP requests are parsed
+  by :func:`loads_untrusted`, with the same rules.
 - Which side may send which type is part of the protocol (:data:`SENDERS`); the hub enforces it.
 - Secrets (tokens, codes, passwords) travel only inside message bodies over the WebSocket, never
   in URLs, and are never logged: use :func:`redacted` before logging a message.
@@ -19,15 +25,21 @@ Rules that matter:
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from itertools import accumulate
+from typing import Any, Final, NoReturn
 
 PROTOCOL_VERSION: Final = 1
 #: Versions this build understands. A peer announcing anything else is refused with a reason.
 SUPPORTED_VERSIONS: Final = frozenset({1})
 #: Largest message accepted, in bytes of UTF-8 text (an SDP with many candidates is ~10 KiB).
 MAX_MESSAGE_BYTES: Final = 64 * 1024
+#: Deepest nesting of objects and arrays accepted (the deepest real message is about 5 levels).
+#: Far below Python's recursion limit, and checked before parsing without recursion.
+MAX_DEPTH: Final = 32
 
 ROLES: Final = ("kiosk", "patient", "specialist")
 
@@ -183,13 +195,118 @@ SECRET_FIELDS: Final = frozenset({"token", "code", "resume_token", "credential",
 
 
 class ProtocolError(ValueError):
-    """A message broke the protocol. ``code`` is one of :data:`ERROR_CODES`."""
+    """A message broke the protocol. ``code`` is one of :data:`ERROR_CODES`.
 
-    def __init__(self, code: str, reason: str, *, fatal: bool = False) -> None:
+    ``ref`` is the bad message's own ``ref`` when :func:`decode` could read it safely (a parsed
+    object with a short string ``ref``), so an error reply can carry it; otherwise ``None``.
+    """
+
+    def __init__(self, code: str, reason: str, *, fatal: bool = False,
+                 ref: str | None = None) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
         self.fatal = fatal
+        self.ref = ref
+
+
+class _NonStandardNumber(Exception):
+    """Raised inside the JSON parser for NaN, Infinity or a number that overflows to it."""
+
+
+def _refuse_constant(_name: str) -> NoReturn:
+    raise _NonStandardNumber
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # 1e999 parses to inf
+        raise _NonStandardNumber
+    return value
+
+
+# A JSON string, or an unterminated one up to the end of the text (the parser stops there, so
+# brackets after it are never entered). The unrolled loop is linear: no backtracking.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
+# A \uD800-\uDFFF escape; only when one appears is the parsed value checked for lone surrogates.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, without recursion and before parsing."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:  # the common case, at C speed
+        return
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    if max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH:
+        raise ProtocolError("bad_message", f"message is nested deeper than {MAX_DEPTH} levels")
+
+
+def _as_text(data: str | bytes | bytearray | memoryview, max_bytes: int) -> str:
+    """The text of ``data``, refused if over ``max_bytes`` of UTF-8 or not valid UTF-8."""
+    if isinstance(data, str):
+        if len(data) > max_bytes:  # every character is at least one byte: no need to encode
+            raise ProtocolError("too_large", f"message of over {max_bytes} bytes")
+        try:
+            size = len(data.encode("utf-8"))
+        except UnicodeEncodeError:  # a lone surrogate in a str handed to us
+            raise ProtocolError("bad_message", "message is not valid Unicode text") from None
+        if size > max_bytes:
+            raise ProtocolError("too_large", f"message of {size} bytes is over {max_bytes}")
+        return data
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ProtocolError("bad_message", "message must be text")
+    if len(data) > max_bytes:
+        raise ProtocolError("too_large", f"message of {len(data)} bytes is over {max_bytes}")
+    try:
+        return bytes(data).decode("utf-8")  # never UTF-16/32 guessing, as json.loads would
+    except UnicodeDecodeError:
+        raise ProtocolError("bad_message", "message is not valid UTF-8") from None
+
+
+def loads_untrusted(data: str | bytes | bytearray | memoryview,
+                    max_bytes: int = MAX_MESSAGE_BYTES) -> Any:
+    """Parse JSON from the network under this module's rules, or raise :class:`ProtocolError`.
+
+    ``too_large`` over ``max_bytes``; ``bad_message`` for anything that is not standard JSON in
+    UTF-8 nested at most :data:`MAX_DEPTH` deep (NaN, Infinity, 1e999, lone surrogates included).
+    Raises nothing else, for any input. Use it for HTTP request bodies; :func:`decode` uses it.
+    """
+    text = _as_text(data, max_bytes)
+    _check_depth(text)
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except _NonStandardNumber:
+        raise ProtocolError("bad_message", "NaN and Infinity are not JSON numbers") from None
+    except (ValueError, RecursionError):  # incl. integer literals over 4,300 digits
+        raise ProtocolError("bad_message", "message is not valid JSON") from None
+    if _SURROGATE_ESCAPE.search(text):
+        _check_unicode(value)
+    return value
+
+
+def _check_unicode(value: Any) -> None:
+    try:  # depth is bounded, so this cannot recurse too far
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProtocolError("bad_message", "message holds a lone UTF-16 surrogate") from None
+
+
+def _dumps(value: Any) -> str:
+    """Standard JSON text of ``value`` (ValueError for NaN or Infinity anywhere in it)."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def _obj_size(name: str, value: dict[str, Any]) -> int:
+    """JSON size of an object field, refused if it holds NaN or Infinity anywhere."""
+    try:
+        return len(_dumps(value))
+    except ValueError:
+        raise ProtocolError("bad_message", f"field {name!r} holds NaN or Infinity; only "
+                            "finite numbers are allowed") from None
+    except RecursionError:  # only an object built in this process can be this deep
+        raise ProtocolError("bad_message", f"field {name!r} is nested too deep") from None
 
 
 def _check_field(name: str, spec: Field, value: Any) -> None:
@@ -201,12 +318,14 @@ def _check_field(name: str, spec: Field, value: Any) -> None:
         ok = (isinstance(value, int) and not isinstance(value, bool)
               and abs(value) <= spec.limit)
     elif kind == _NUM:
-        ok = (isinstance(value, int | float) and not isinstance(value, bool)
-              and abs(value) <= spec.limit and value == value)  # NaN != NaN
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and not math.isfinite(value):
+            raise ProtocolError("bad_message", f"field {name!r} must be a finite number")
+        ok = ok and abs(value) <= spec.limit
     elif kind == _BOOL:
         ok = isinstance(value, bool)
     elif kind == _OBJ:
-        ok = isinstance(value, dict) and len(json.dumps(value)) <= spec.limit
+        ok = isinstance(value, dict) and _obj_size(name, value) <= spec.limit
     elif kind == _LIST:
         ok = isinstance(value, list) and len(value) <= spec.limit
     else:  # pragma: no cover - a programming error in SCHEMAS
@@ -248,18 +367,17 @@ def validate(msg: Mapping[str, Any]) -> None:
             raise ProtocolError("bad_message", f"{mtype} needs the field {name!r}")
 
 
-def decode(text: str | bytes) -> dict[str, Any]:
-    """Parse and validate one message from the wire."""
-    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_MESSAGE_BYTES:
-        raise ProtocolError("too_large", f"message of {size} bytes is over {MAX_MESSAGE_BYTES}")
-    try:
-        msg = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError("bad_message", "message is not valid JSON") from None
+def decode(text: str | bytes | bytearray) -> dict[str, Any]:
+    """Parse and validate one message from the wire; :class:`ProtocolError` for any bad input."""
+    msg = loads_untrusted(text, MAX_MESSAGE_BYTES)
     if not isinstance(msg, dict):
         raise ProtocolError("bad_message", "message must be a JSON object")
-    validate(msg)
+    try:
+        validate(msg)
+    except ProtocolError as exc:
+        ref = msg.get("ref")
+        exc.ref = ref if isinstance(ref, str) and len(ref) <= 64 else None
+        raise
     return msg
 
 
@@ -271,11 +389,26 @@ def make(mtype: str, **fields: Any) -> dict[str, Any]:
 
 
 def encode(msg: Mapping[str, Any]) -> str:
-    """Validate an outgoing message and serialise it (our own bugs fail loudly here)."""
+    """Validate an outgoing message and serialise it (our own bugs fail loudly here).
+
+    Refuses, rather than sends, what :func:`decode` would refuse at the other end: NaN or
+    Infinity anywhere (``bad_message``), nesting deeper than :data:`MAX_DEPTH`, lone surrogates
+    and more than :data:`MAX_MESSAGE_BYTES` (``too_large``).
+    """
     validate(msg)
-    text = json.dumps(msg, separators=(",", ":"))
-    if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
-        raise ProtocolError("too_large", f"outgoing {msg.get('type')} is over the size limit")
+    mtype = msg.get("type")
+    try:
+        text = _dumps(msg)
+    except ValueError:
+        raise ProtocolError("bad_message", f"outgoing {mtype} holds NaN or Infinity, which "
+                            "JSON does not allow; it was not sent") from None
+    except RecursionError:
+        raise ProtocolError("bad_message", f"outgoing {mtype} is nested too deep") from None
+    if len(text) > MAX_MESSAGE_BYTES:  # ensure_ascii: one byte per character
+        raise ProtocolError("too_large", f"outgoing {mtype} is over the size limit")
+    _check_depth(text)
+    if _SURROGATE_ESCAPE.search(text):
+        _check_unicode(msg)
     return text
 
 
