@@ -29,6 +29,7 @@ from kiosk.call.quality import Quality
 from kiosk.call.session import CallSession, CallState, SessionConfig
 from kiosk.call.signalling import HubSignalling, Signalling, SignallingError
 from kiosk.media.local import FrameSink, LocalMedia
+from kiosk.text import safe_display_text
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ class Appointment:
     @classmethod
     def from_message(cls, info: Mapping[str, Any]) -> Appointment:
         def text(key: str) -> str | None:
-            value = info.get(key)
-            return value if isinstance(value, str) else None
+            value = info.get(key)  # shown to the patient: no controls or bidi overrides
+            return safe_display_text(value, max_chars=128) if isinstance(value, str) else None
         return cls(text("time"), text("specialist_name"), text("waiting_area"), text("clinic"),
                    text("patient_name"))
 
@@ -334,9 +335,11 @@ class PatientVisit:
                     self._spawn(self._watch(session))
                 await session.start()
         elif mtype == "message":
-            self.listener.on_message(msg["text"], msg.get("from"))
+            sender = msg.get("from")
+            self.listener.on_message(safe_display_text(msg["text"], multiline=True),
+                                     safe_display_text(sender, max_chars=128) if sender else None)
         elif mtype == "help_ack":
-            self.listener.on_help_ack(msg["message"])
+            self.listener.on_help_ack(safe_display_text(msg["message"], multiline=True))
         elif mtype == "call_ended":
             if msg["visit_id"] == self.visit_id or self.visit_id is None:
                 await self._end_call(msg["reason"])
