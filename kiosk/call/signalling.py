@@ -4,8 +4,14 @@
 (``docs/protocol.md``) and :class:`MemorySignalling` joins two peers in one process, for tests
 (like aiortc's own signalling variants). Rules that matter:
 
-- Everything received is validated with :func:`kiosk.protocol.decode`. A bad frame is logged (its
-  error code only, never its content) and skipped; it never ends the connection.
+- Everything received is validated with :func:`kiosk.protocol.decode`. A bad frame (bad JSON,
+  too deep, NaN, binary, anything) is logged in one line (its error code only, never its
+  content, never a traceback; after :data:`BAD_FRAMES_LOGGED` in a row only counted) and
+  skipped; it never ends the connection. Whatever else goes wrong while reading counts as a
+  dropped connection: the reader never dies silently, it reconnects.
+- What the hub sends is queued for :meth:`Signalling.receive` up to :data:`INBOX_LIMIT` messages;
+  when the queue is full the reader waits, so a hub that floods the kiosk is slowed to the pace
+  the kiosk reads at and memory stays bounded, and no message is dropped.
 - Everything sent goes through :func:`kiosk.protocol.encode`, so our own bugs fail loudly.
 - Nothing secret is logged: messages are logged only through :func:`kiosk.protocol.redacted`.
 - :class:`HubSignalling` survives a dropped socket: it reconnects with backoff and, once the
@@ -33,6 +39,14 @@ log = logging.getLogger(__name__)
 #: Codes of :class:`SignallingError` raised by this module in addition to the hub's error codes.
 UNREACHABLE: Final = "unreachable"
 LOGIN_FAILED: Final = "login_failed"
+
+#: Most messages from the hub waiting to be read. An honest hub sends a few dozen at most in a
+#: burst (candidates, a waiting list); 256 small messages are tens of KiB, 256 of the largest
+#: allowed are 16 MiB.
+INBOX_LIMIT: Final = 256
+#: Bad frames logged one by one on a connection; further ones are counted, and the count is
+#: logged when the connection ends (so a hostile hub cannot flood the kiosk's log).
+BAD_FRAMES_LOGGED: Final = 5
 
 
 class SignallingError(Exception):
@@ -81,12 +95,33 @@ class Signalling(ABC):
         return msg
 
 
-def _decode_or_skip(text: str | bytes, source: str) -> dict[str, Any] | None:
-    try:
-        return protocol.decode(text)
-    except protocol.ProtocolError as exc:
-        log.warning("skipped a bad message from %s: %s (%s)", source, exc.code, exc.reason)
+class _BadFrames:
+    """Counts the bad frames of one connection and logs the first few, one line each."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.count = 0
+
+    def skip(self, what: str) -> None:
+        self.count += 1
+        if self.count <= BAD_FRAMES_LOGGED:
+            log.warning("skipped a bad message from %s: %s", self.source, what)
+            if self.count == BAD_FRAMES_LOGGED:
+                log.warning("further bad messages from %s are counted, not logged", self.source)
+
+    def decode(self, data: str | bytes) -> dict[str, Any] | None:
+        try:
+            return protocol.decode(data)
+        except protocol.ProtocolError as exc:
+            self.skip(f"{exc.code} ({exc.reason})")
+        except Exception as exc:  # decode promises not to; if it ever does, still skip
+            self.skip(f"undecodable ({type(exc).__name__})")
         return None
+
+    def summary(self) -> None:
+        if self.count > BAD_FRAMES_LOGGED:
+            log.warning("skipped %d bad messages from %s in all", self.count, self.source)
+        self.count = 0
 
 
 class MemorySignalling(Signalling):
@@ -97,7 +132,9 @@ class MemorySignalling(Signalling):
     """
 
     def __init__(self) -> None:
+        # Unbounded: both ends are in this process (tests, demo), nothing hostile writes here.
         self._inbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+        self._bad = _BadFrames("peer")
         self._peer: MemorySignalling | None = None
         self._closed = False
         self.sent: list[dict[str, Any]] = []
@@ -132,7 +169,7 @@ class MemorySignalling(Signalling):
             if text is None:
                 self._inbox.put_nowait(None)  # stay closed for later callers
                 return None
-            msg = _decode_or_skip(text, "peer")
+            msg = self._bad.decode(text)
             if msg is not None:
                 return msg
 
@@ -178,7 +215,10 @@ class HubSignalling(Signalling):
         self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
-        self._inbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        # Bounded (see INBOX_LIMIT); None is the end sentinel, put only when there is room.
+        self._inbox: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=INBOX_LIMIT)
+        self._finished = False  # closed for good: receive() returns None once the inbox is empty
+        self._bad = _BadFrames("the hub")
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
         self._resume: dict[str, str] | None = None
@@ -189,6 +229,11 @@ class HubSignalling(Signalling):
     @property
     def connected(self) -> bool:
         return self._ws is not None and not self._ws.closed
+
+    @property
+    def pending(self) -> int:
+        """Messages received from the hub and not yet read (at most :data:`INBOX_LIMIT`)."""
+        return self._inbox.qsize()
 
     def add_link_listener(self, listener: Callable[[bool], None]) -> None:
         self._link_listeners.append(listener)
@@ -221,9 +266,11 @@ class HubSignalling(Signalling):
         return True
 
     async def receive(self) -> dict[str, Any] | None:
+        if self._finished and self._inbox.empty():
+            return None
         msg = await self._inbox.get()
         if msg is None:
-            self._inbox.put_nowait(None)
+            self._finished = True  # later callers see the flag (the sentinel is used up)
         return msg
 
     async def close(self) -> None:
@@ -234,7 +281,7 @@ class HubSignalling(Signalling):
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
         await self._close_transport()
-        self._inbox.put_nowait(None)
+        self._finish()
 
     async def drop_connection(self) -> None:
         """Close the socket as if the network had dropped it (the client then reconnects)."""
@@ -242,6 +289,12 @@ class HubSignalling(Signalling):
             await self._ws.close()
 
     # --- internals ---
+
+    def _finish(self) -> None:
+        """No more messages will come: a pending or later :meth:`receive` returns ``None``."""
+        self._finished = True
+        with contextlib.suppress(asyncio.QueueFull):  # full: receive() sees the flag once drained
+            self._inbox.put_nowait(None)
 
     async def _close_transport(self) -> None:
         ws, self._ws = self._ws, None
@@ -290,10 +343,13 @@ class HubSignalling(Signalling):
             async with asyncio.timeout(self._timeout):
                 while True:
                     frame = await ws.receive()
+                    if frame.type == aiohttp.WSMsgType.BINARY:
+                        self._bad.skip("a binary frame")
+                        continue
                     if frame.type != aiohttp.WSMsgType.TEXT:
                         raise SignallingError(UNREACHABLE, "the hub closed the connection "
                                               "before welcoming us")
-                    msg = _decode_or_skip(frame.data, "hub")
+                    msg = self._bad.decode(frame.data)
                     if msg is None:
                         continue
                     if msg["type"] == "welcome":
@@ -302,10 +358,14 @@ class HubSignalling(Signalling):
                         raise SignallingError(msg["code"], msg["message"],
                                               retry_after=msg.get("retry_after"),
                                               fatal=bool(msg.get("fatal")))
-                    log.warning("ignored %s before welcome", msg["type"])
+                    self._bad.skip(f"{msg['type']} before welcome")
         except TimeoutError:
             await ws.close()
             raise SignallingError(UNREACHABLE, "the hub did not answer hello in time") from None
+        except (aiohttp.ClientError, OSError) as exc:  # e.g. reset while saying hello
+            await ws.close()
+            raise SignallingError(UNREACHABLE, f"the hub connection failed during hello "
+                                  f"({type(exc).__name__})") from None
         except BaseException:
             await ws.close()
             raise
@@ -335,28 +395,41 @@ class HubSignalling(Signalling):
         while True:
             ws = self._ws
             assert ws is not None
-            async for frame in ws:
-                if frame.type != aiohttp.WSMsgType.TEXT:
-                    if frame.type == aiohttp.WSMsgType.BINARY:
-                        log.warning("skipped a binary frame from the hub")
-                        continue
-                    break
-                msg = _decode_or_skip(frame.data, "hub")
-                if msg is None:
-                    continue
-                log.debug("received %s", protocol.redacted(msg))
-                self._track(msg)
-                self._inbox.put_nowait(msg)
-                if msg["type"] == "error" and msg.get("fatal"):
-                    log.warning("hub sent a fatal error: %s", msg.get("code"))
+            try:
+                await self._read_socket(ws)
+            except Exception as exc:  # not bad input (that is skipped): a broken connection
+                log.warning("the hub connection failed while reading (%s)", type(exc).__name__)
+            self._bad.summary()
             self._ws = None
-            await ws.close()
+            with contextlib.suppress(Exception):
+                await ws.close()
             if self._closing:
                 return
             log.warning("lost the hub connection (close code %s)", ws.close_code)
             if not self._reconnect or not await self._reopen():
-                self._inbox.put_nowait(None)
+                self._finish()
                 return
+
+    async def _read_socket(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Queue every valid message from ``ws`` until it closes."""
+        async for frame in ws:
+            if frame.type == aiohttp.WSMsgType.BINARY:
+                self._bad.skip("a binary frame")
+                continue
+            if frame.type != aiohttp.WSMsgType.TEXT:
+                return  # closed, or an error (e.g. invalid UTF-8): aiohttp closes the socket
+            msg = self._bad.decode(frame.data)
+            if msg is None:
+                continue
+            log.debug("received %s", protocol.redacted(msg))
+            self._track(msg)
+            # Waits while the inbox is full (backpressure). Dropping messages instead could
+            # lose a call_ended or an answer and leave the call stuck; reconnecting would not
+            # help either, as the same unread messages would still be waiting. Waiting keeps
+            # every message in order and the patient's call (media go peer to peer) carries on.
+            await self._inbox.put(msg)
+            if msg["type"] == "error" and msg.get("fatal"):
+                log.warning("hub sent a fatal error: %s", msg.get("code"))
 
     async def _reopen(self) -> bool:
         """Reconnect with backoff; ``True`` once a new ``welcome`` has been queued."""
@@ -382,15 +455,18 @@ class HubSignalling(Signalling):
                     continue
                 if exc.code == "not_found" and self._resume is not None:
                     self._resume = None  # the visit is gone: report it, then carry on without
-                    self._inbox.put_nowait(protocol.error("not_found", exc.message))
+                    await self._inbox.put(protocol.error("not_found", exc.message))
                     continue
                 log.warning("hub refused the reconnect: %s", exc.code)
-                self._inbox.put_nowait(protocol.error(exc.code, exc.message, fatal=True)
-                                       if exc.code in protocol.ERROR_CODES else None)
+                if exc.code in protocol.ERROR_CODES:
+                    await self._inbox.put(protocol.error(exc.code, exc.message, fatal=True))
                 return False
+            except Exception as exc:  # e.g. the socket reset mid-handshake: try again
+                log.info("reconnecting failed (%s); retrying", type(exc).__name__)
+                continue
             self.reconnects += 1
             assert self.welcome is not None
-            self._inbox.put_nowait(self.welcome)
+            await self._inbox.put(self.welcome)
             self._set_link(True)
             return True
         log.warning("gave up reconnecting to the hub after %.0f s", self._max_outage)
