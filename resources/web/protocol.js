@@ -3,13 +3,19 @@
 //
 // Rules that matter (as in protocol.py):
 // - One JSON object per WebSocket text frame, with "v" (protocol version) and "type".
-// - Nothing from the network is trusted: decode() checks size, JSON, version, type and fields.
+// - Nothing from the network is trusted: decode() checks size, JSON, nesting depth, version,
+//   type and fields.
+// - Only standard JSON, both ways: JSON.stringify would silently send NaN and Infinity as null
+//   (and drop undefined), so encode() refuses a message holding any of them, as the hub refuses
+//   NaN, Infinity, lone surrogates and nesting deeper than MAX_DEPTH.
+// - One bad entry in a waiting_list is skipped (with a console warning), never the whole list.
 // - Secrets (codes, tokens, SDP) are never logged; redacted() before any console output.
 
 export const PROTOCOL_VERSION = 1;
 export const SUPPORTED_VERSIONS = Object.freeze([1]);
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_TEXT = 500;
+export const MAX_DEPTH = 32; // deepest nesting of objects and arrays, as in protocol.py
 export const ROLES = Object.freeze(["kiosk", "patient", "specialist"]);
 
 // Field kinds: [kind, required, limit] (limit: max length for strings/lists, max absolute value
@@ -80,19 +86,72 @@ export class ProtocolError extends Error {
 
 const encoder = new TextEncoder();
 
+const wellFormed = (s) => typeof s.isWellFormed !== "function" || s.isWellFormed();
+
+/**
+ * True when value is standard JSON data that survives JSON.stringify unchanged: finite numbers
+ * only (no NaN or Infinity, which stringify turns into null), no undefined, functions or BigInt,
+ * no lone surrogates, and objects and arrays nested at most MAX_DEPTH deep counting from
+ * `depth`. Iterative, so no input can overflow the stack.
+ */
+export function isStandardJson(value, depth = 0) {
+  const stack = [[value, depth]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop();
+    if (v === null || typeof v === "boolean") continue;
+    if (typeof v === "number") { if (!Number.isFinite(v)) return false; continue; }
+    if (typeof v === "string") { if (!wellFormed(v)) return false; continue; }
+    if (typeof v !== "object" || d >= MAX_DEPTH) return false;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push([item, d + 1]);
+    } else {
+      for (const [key, item] of Object.entries(v)) {
+        if (!wellFormed(key)) return false;
+        stack.push([item, d + 1]);
+      }
+    }
+  }
+  return true;
+}
+
 function checkField(name, [kind, , limit], value) {
   let ok;
   switch (kind) {
-    case "str": ok = typeof value === "string" && value.length <= limit; break;
+    case "str": ok = typeof value === "string" && value.length <= limit && wellFormed(value); break;
     case "int": ok = Number.isInteger(value) && Math.abs(value) <= limit; break;
     case "num": ok = typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= limit; break;
     case "bool": ok = typeof value === "boolean"; break;
     case "obj": ok = value !== null && typeof value === "object" && !Array.isArray(value)
-      && JSON.stringify(value).length <= limit; break;
-    case "list": ok = Array.isArray(value) && value.length <= limit; break;
+      && isStandardJson(value, 1) && JSON.stringify(value).length <= limit; break;
+    case "list": ok = Array.isArray(value) && value.length <= limit && isStandardJson(value, 1); break;
     default: ok = false;
   }
-  if (!ok) throw new ProtocolError("bad_message", `field '${name}' must be ${kind} within ${limit}`);
+  if (!ok) {
+    throw new ProtocolError("bad_message", `field '${name}' must be ${kind} within ${limit} `
+      + `(standard JSON: finite numbers, nested at most ${MAX_DEPTH} deep)`);
+  }
+}
+
+const OPTIONAL_TEXT = ["waiting_since", "appointment_time", "clinic", "room", "specialist_name",
+  "patient_name", "call_state"];
+const OPTIONAL_OBJECT = ["waiting_area", "checks", "joined_by"];
+
+/**
+ * Whether one entry of a waiting_list has the shape the console relies on: an object with a
+ * string visit_id and status (never a name such as "constructor" that plain objects inherit),
+ * and, where present, text or null, objects or null, and a boolean help_requested.
+ */
+export function isWaitingEntry(e) {
+  if (e === null || typeof e !== "object" || Array.isArray(e)) return false;
+  if (typeof e.visit_id !== "string" || e.visit_id.length === 0 || e.visit_id.length > 64) return false;
+  if (typeof e.status !== "string" || e.status.length > 32 || e.status in Object.prototype) return false;
+  for (const k of OPTIONAL_TEXT) {
+    if (e[k] !== undefined && e[k] !== null && (typeof e[k] !== "string" || e[k].length > 500)) return false;
+  }
+  for (const k of OPTIONAL_OBJECT) {
+    if (e[k] !== undefined && e[k] !== null && (typeof e[k] !== "object" || Array.isArray(e[k]))) return false;
+  }
+  return e.help_requested === undefined || typeof e.help_requested === "boolean";
 }
 
 /** Check a decoded message against its schema; throws ProtocolError if it is bad. */
@@ -127,6 +186,13 @@ export function decode(text) {
     throw new ProtocolError("bad_message", "message must be a JSON object");
   }
   validate(msg);
+  if (msg.type === "waiting_list") {
+    const good = msg.patients.filter(isWaitingEntry);
+    if (good.length !== msg.patients.length) {
+      console.warn(`skipped ${msg.patients.length - good.length} bad waiting-list entries`);
+      msg.patients = good;
+    }
+  }
   return msg;
 }
 
@@ -140,6 +206,10 @@ export function make(type, fields = {}) {
 /** Validate and serialise an outgoing message (our own bugs fail loudly here). */
 export function encode(msg) {
   validate(msg);
+  if (!isStandardJson(msg)) {
+    throw new ProtocolError("bad_message", `outgoing ${msg.type} holds NaN, Infinity or another `
+      + "value JSON cannot carry; it was not sent");
+  }
   const text = JSON.stringify(msg);
   if (encoder.encode(text).length > MAX_MESSAGE_BYTES) throw new ProtocolError("too_large", "outgoing message too large");
   return text;
