@@ -1,6 +1,6 @@
 """The kiosk engine: what the kiosk app asks of the network and the media, with no Qt.
 
-:class:`KioskEngine` lives on the engine thread's event loop (DESIGN §2). The app's bridge calls
+:class:`KioskEngine` runs on the engine thread's loop (docs/architecture.md §2). The bridge calls
 its coroutines with ``run_coroutine_threadsafe`` and receives everything through one
 :class:`EngineListener`, whose methods are called on the engine loop and must return at once
 (the bridge turns them into queued Qt signals).

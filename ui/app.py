@@ -1,4 +1,4 @@
-"""``clinic-kiosk``: the composition root of the kiosk app (DESIGN §3: one place builds it all).
+"""``clinic-kiosk``: the kiosk's composition root (docs/architecture.md §3: one place builds all).
 
 Builds the QApplication, the engine thread (one owner: this module starts and stops it), the
 bridge, the devices, the journey, the window and the controller, and wires them. In ``--demo``

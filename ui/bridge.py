@@ -1,4 +1,4 @@
-"""The one bridge between the kiosk engine (asyncio thread) and Qt (GUI thread). DESIGN §2.
+"""The one bridge between the engine (asyncio thread) and Qt (GUI thread). docs/architecture.md §2.
 
 Rules that matter:
 

@@ -1,6 +1,6 @@
 """Qt device adapters: QtMultimedia capture turned into aiortc tracks, and audio playback.
 
-This is the only module in ``ui/`` that touches aiortc (DESIGN §3, §5).
+This is the only module in ``ui/`` that touches aiortc (docs/architecture.md §3, §6).
 
 Rules that matter:
 

@@ -1,4 +1,4 @@
-"""The engine thread: one stock asyncio loop, started and stopped by one owner (DESIGN §2).
+"""The engine thread: one asyncio loop, started and stopped by one owner (docs/architecture.md §2).
 
 The GUI thread never blocks on I/O. Work goes to the engine with :meth:`EngineThread.submit`
 (``asyncio.run_coroutine_threadsafe``) or :meth:`EngineThread.call_soon`; results come back as Qt

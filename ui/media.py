@@ -1,6 +1,6 @@
 """The kiosk's devices on the GUI side: which camera, microphone and speaker are in use.
 
-A Qt device adapter module (DESIGN §3, §5): it may import aiortc. It owns the capture feeds
+A Qt device adapter (docs/architecture.md §3, §6): it may import aiortc. It owns the capture feeds
 (``ui.devices.CaptureFeed``) the engine's tracks read from, starts and stops the Qt devices, plays
 the far end's audio and the speaker-check chime, and makes the engine's local tracks: a Qt
 device where one exists, else (in demo mode) a synthetic test pattern or tone.

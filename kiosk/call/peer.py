@@ -2,7 +2,7 @@
 
 Both ends of a call use :class:`Peer`: the patient side (:mod:`kiosk.call.session`) offers, the
 specialist side (:mod:`kiosk.call.specialist`) answers. A call builds a fresh :class:`Peer` for
-each attempt (aiortc cannot restart ICE, DESIGN.md §6), and reuses its local tracks through the
+each attempt (aiortc cannot restart ICE: docs/architecture.md §7), reusing its local tracks via the
 ``MediaRelay`` of :class:`kiosk.media.local.LocalMedia`. Rules that matter:
 
 - The ICE servers are always passed explicitly: given ``None``, aiortc falls back to Google's

@@ -1,7 +1,7 @@
 """Call quality from aiortc's ``getStats()``: round-trip time, loss, jitter, bitrate and a plain
 good / fair / poor verdict.
 
-aiortc's stats are thin (DESIGN.md §6): RTT and the far end's loss come from RTCP receiver reports
+aiortc has few stats (docs/architecture.md §7): RTT and far-end loss come from RTCP receiver reports
 (``remote-inbound-rtp``), our own loss and jitter from ``inbound-rtp``, bitrates from byte counters.
 Values are derived from the difference between two samples, so :class:`QualityMeter` is fed one
 report every couple of seconds. Pure code, no I/O: tests build reports from aiortc's stats types.

@@ -1,6 +1,6 @@
 """The patient side of a call: one :class:`CallSession` owns the aiortc peer connection.
 
-The session survives the peer connection (DESIGN.md §6). aiortc cannot restart ICE and aioice
+A session outlives its peer connections (docs/architecture.md §7). aiortc has no ICE restart; aioice
 notices a dead path only after ~30 s of failed consent checks, so the session also watches the
 media: when the connection fails, or no remote media arrives for ``media_timeout`` seconds while
 connected, it goes ``reconnecting``, tells the other side (``call_state{reconnecting,attempt}``),

@@ -4,7 +4,7 @@
 its own time limit and they run concurrently), reporting progress as ``(step, fraction, text)``.
 :func:`preferred_ice_servers` reorders the hub's ICE servers so that the URL that worked best
 comes first for each kind, because aiortc uses only the first STUN and the first TURN URL
-(DESIGN.md §6). :func:`summary` is the short form for the check-in ``checks`` field.
+(docs/architecture.md §7). :func:`summary` is the short form for the check-in ``checks`` field.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Chromium for console tests, through Playwright's async API (so it shares the test's event loop
 with the in-process hub).
 
-Debian's ``/usr/bin/chromium`` with the flags of DESIGN.md §10 (fake camera and microphone, no
+Debian's ``/usr/bin/chromium``, flags as in docs/architecture.md §11 (fake camera and microphone, no
 permission prompts). Never ``playwright install``: tests skip, with a clear reason, where that
 browser is absent. One browser per test module user; a new context (clean cookies) per page.
 """

@@ -1,4 +1,4 @@
-"""Guard against PySide6 6.12.0's reference-count corruption on CPython 3.11 (DESIGN.md §10).
+"""Guard against PySide6 6.12.0's refcount corruption on CPython 3.11 (docs/architecture.md §11).
 
 There, every ``Signal.emit()`` dropped a reference to ``True`` and every call of a void method
 one to ``None``; a long-running kiosk then aborts in ``bool_dealloc``. pyproject.toml excludes

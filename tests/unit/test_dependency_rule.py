@@ -1,4 +1,4 @@
-"""The dependency rule (DESIGN.md §3): ``kiosk/`` never imports PySide6 or ``ui``, and in ``ui/``
+"""Dependency rule (docs/architecture.md §3): ``kiosk/`` never imports PySide6 or ``ui``; in ``ui/``
 only the device adapters (``ui/devices*.py``, ``ui/media*.py``) import aiortc.
 
 Checked statically (every import statement and every ``importlib.import_module``/``__import__``
