@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
 SCRIPTS = [ROOT / "dev", ROOT / ".ci" / "run",
            *sorted(p for p in (ROOT / "scripts").iterdir() if not p.suffix)]  # bash: no suffix
-DESIGN_PACKAGES = [  # DESIGN.md §10: PySide6 with QtMultimedia under Xvfb/offscreen
+QT_PACKAGES = [  # docs/architecture.md §11: PySide6 with QtMultimedia under Xvfb/offscreen
     "libglib2.0-0", "libgl1", "libegl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
     "libpulse0", "libxrandr2", "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4",
     "libxcb-image0", "libxcb-keysyms1", "libxcb-render-util0", "libxcb-shape0", "libxcb-util1",
@@ -67,7 +67,7 @@ def test_scripts_are_executable_bash_without_syntax_errors(script: Path) -> None
 def test_system_deps_lists_every_needed_package() -> None:
     listed = subprocess.run([str(ROOT / "scripts" / "system-deps"), "--list"], check=True,
                             capture_output=True, text=True).stdout.split()
-    assert sorted(listed) == sorted(DESIGN_PACKAGES + OTHER_PACKAGES)
+    assert sorted(listed) == sorted(QT_PACKAGES + OTHER_PACKAGES)
 
 
 def test_readme_documents_the_commands_and_links_the_protocol() -> None:
@@ -78,6 +78,148 @@ def test_readme_documents_the_commands_and_links_the_protocol() -> None:
         assert command in README
     assert "](docs/protocol.md)" in README
     assert (ROOT / "docs" / "protocol.md").is_file()
+    assert "](docs/architecture.md)" in README
+
+
+# --- references between files: every path a file names exists ---
+
+SKIP_DIRS = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+             "node_modules"}
+#: A ``docs/...`` path, not part of a longer path or URL (``../docs/x.md`` is a relative link).
+DOCS_PATH = re.compile(r"(?<![\w./-])docs/[\w./-]*[\w/]")
+#: A section cited by number, as in ``docs/architecture.md §3, §6`` (also as a link's text).
+SECTION_CITATION = re.compile(r"(?<![\w./-])(docs/[\w./-]+\.md)\s*(§\d+(?:,\s*§\d+)*)")
+#: A path to a ``.md`` file with an anchor, as in ``docs/architecture.md#7-calls``.
+ANCHORED = re.compile(r"([\w./-]+\.md)#([\w-]+)")
+MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+#: A repository path in backticks in a markdown file, e.g. `kiosk/journey.py` or `docs/`.
+BACKTICKED_PATH = re.compile(r"`((?:kiosk|ui|tests|bench|resources|scripts|docs|\.ci)/[^`\s]*)`")
+#: How the design page that used to live outside the repository was cited.
+OLD_DESIGN_PAGE = re.compile(r"DESIGN(?:\.md|\s*§)")
+
+
+def project_files() -> list[Path]:
+    """The project's files: git's tracked and untracked-but-not-ignored files, or (outside a
+    git checkout) every file but environments and caches."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+        paths = [ROOT / name for name in listed if name]
+    except (OSError, subprocess.CalledProcessError):
+        paths = [p for p in ROOT.rglob("*")
+                 if not any(part in SKIP_DIRS or part.endswith(".egg-info")
+                            for part in p.relative_to(ROOT).parts)]
+    return sorted(p for p in paths if p.is_file())
+
+
+def text_files() -> dict[Path, str]:
+    """Every project file that is UTF-8 text (images, .qm catalogues and the like are not)."""
+    texts = {}
+    for path in project_files():
+        data = path.read_bytes()
+        if b"\0" in data:
+            continue
+        try:
+            texts[path] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return texts
+
+
+def markdown_files() -> list[Path]:
+    """The documentation: README.md, docs/*.md, bench/README.md and the markdown in resources/."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
+            ROOT / "bench" / "README.md", *sorted((ROOT / "resources").rglob("*.md"))]
+
+
+def without_code_blocks(markdown: str) -> str:
+    return re.sub(r"^```.*?^```$", "", markdown, flags=re.S | re.M)
+
+
+def heading_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives the headings of a markdown text (lower case, punctuation
+    dropped, spaces to hyphens)."""
+    headings = re.findall(r"^#{1,6}\s+(.+?)\s*$", without_code_blocks(markdown), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+def section_numbers(markdown: str) -> set[int]:
+    """The numbers of the ``## N. Title`` sections of a markdown text."""
+    return {int(n) for n in re.findall(r"^##\s+(\d+)\.\s", without_code_blocks(markdown), re.M)}
+
+
+def where(path: Path, text: str, index: int) -> str:
+    return f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, index) + 1}"
+
+
+def test_every_docs_path_named_anywhere_exists() -> None:
+    found, missing = 0, []
+    for path, text in text_files().items():
+        for match in DOCS_PATH.finditer(text):
+            found += 1
+            if not (ROOT / match[0]).exists():
+                missing.append(f"{where(path, text, match.start())}: {match[0]}")
+    assert not missing, "named but not in the repository:\n" + "\n".join(missing)
+    assert found >= 40  # README, docs, bench, code comments: not a scan that found nothing
+
+
+def test_every_section_citation_and_anchor_exists() -> None:
+    citations, anchors, missing = 0, 0, []
+    for path, text in text_files().items():
+        for match in SECTION_CITATION.finditer(text):
+            doc = ROOT / match[1]
+            numbers = {int(n) for n in re.findall(r"\d+", match[2])}
+            citations += 1
+            absent = numbers - (section_numbers(doc.read_text("utf-8")) if doc.is_file()
+                                else set())
+            if absent:
+                missing.append(f"{where(path, text, match.start())}: {match[0]}")
+        for match in ANCHORED.finditer(text):
+            base = ROOT if match[1].startswith("docs/") else path.parent
+            doc = (base / match[1]).resolve()
+            anchors += 1
+            if not doc.is_file() or match[2] not in heading_anchors(doc.read_text("utf-8")):
+                missing.append(f"{where(path, text, match.start())}: {match[0]}")
+    assert not missing, "cites a section or heading that does not exist:\n" + "\n".join(missing)
+    assert citations >= 15
+    assert anchors >= 5
+
+
+def test_every_relative_link_and_path_in_the_docs_exists() -> None:
+    links, paths, missing = 0, 0, []
+    for doc in markdown_files():
+        text = doc.read_text("utf-8")
+        for match in MARKDOWN_LINK.finditer(text):
+            target = match[1]
+            if re.match(r"[a-z][a-z0-9+.-]*:", target):  # https:, mailto: ...
+                continue
+            links += 1
+            file_part, _, anchor = target.partition("#")
+            resolved = (doc.parent / file_part).resolve() if file_part else doc
+            inside = resolved == ROOT or ROOT in resolved.parents
+            if not inside or not resolved.exists() or (
+                    anchor and resolved.suffix == ".md"
+                    and anchor not in heading_anchors(resolved.read_text("utf-8"))):
+                missing.append(f"{where(doc, text, match.start())}: {target}")
+        for match in BACKTICKED_PATH.finditer(text):
+            name = re.split(r"[#:]", match[1])[0]  # without :line, #anchor or ::test
+            paths += 1
+            if not (any(ROOT.glob(name)) if "*" in name else (ROOT / name).exists()):
+                missing.append(f"{where(doc, text, match.start())}: {match[1]}")
+    assert not missing, "links or names a file that does not exist:\n" + "\n".join(missing)
+    assert links >= 30
+    assert paths >= 100
+
+
+def test_no_file_cites_the_old_design_page() -> None:
+    """The architecture is docs/architecture.md, in the repository; nothing may point outside."""
+    files = text_files()
+    offenders = [where(path, text, match.start())
+                 for path, text in files.items() for match in OLD_DESIGN_PAGE.finditer(text)]
+    assert not offenders, "cite docs/architecture.md instead:\n" + "\n".join(offenders)
+    assert len(files) >= 200
+    assert ROOT / "docs" / "architecture.md" in files
 
 
 def test_pyside6_6_12_0_is_excluded_below_python_3_12() -> None:
