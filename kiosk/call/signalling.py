@@ -280,6 +280,7 @@ class HubSignalling(Signalling):
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
+        self._bad.summary()
         await self._close_transport()
         self._finish()
 
