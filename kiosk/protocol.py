@@ -14,8 +14,9 @@ Rules that matter:
   reason never echoes the offending value (it may be a secret, such as an appointment code).
 - Only standard JSON crosses the wire, in both directions: ``NaN``, ``Infinity`` and numbers
   that overflow to them are refused by :func:`decode` and by :func:`encode` (which refuses to
-  send rather than send ``NaN`` or silently turn it into something else); so are lone UTF-16
-  surrogates and nesting deeper than :data:`MAX_DEPTH`. JSON bodies of HTTP requests are parsed
+  send rather than send ``NaN`` or silently turn it into something else); so are integers
+  beyond a double's range (the console would read ``Infinity``), lone UTF-16 surrogates and
+  nesting deeper than :data:`MAX_DEPTH`. JSON bodies of HTTP requests are parsed
   by :func:`loads_untrusted`, with the same rules.
 - Which side may send which type is part of the protocol (:data:`SENDERS`); the hub enforces it.
 - Secrets (tokens, codes, passwords) travel only inside message bodies over the WebSocket, never
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import accumulate
@@ -225,6 +227,17 @@ def _finite_float(literal: str) -> float:
     return value
 
 
+#: Largest integer a peer that reads JSON numbers as doubles (the console) sees as finite.
+_MAX_JSON_INT: Final = int(sys.float_info.max)
+
+
+def _bounded_int(literal: str) -> int:
+    value = int(literal)
+    if len(literal) > 308 and abs(value) > _MAX_JSON_INT:  # would be Infinity in JavaScript
+        raise _NonStandardNumber
+    return value
+
+
 # A JSON string, or an unterminated one up to the end of the text (the parser stops there, so
 # brackets after it are never entered). The unrolled loop is linear: no backtracking.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
@@ -232,6 +245,8 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
 # A \uD800-\uDFFF escape; only when one appears is the parsed value checked for lone surrogates.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# 309 digits in a row: only then can an outgoing integer be beyond a double's range.
+_LONG_DIGITS = re.compile(r"\d{309}")
 
 
 def _check_depth(text: str) -> None:
@@ -276,9 +291,11 @@ def loads_untrusted(data: str | bytes | bytearray | memoryview,
     text = _as_text(data, max_bytes)
     _check_depth(text)
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
+                           parse_int=_bounded_int)
     except _NonStandardNumber:
-        raise ProtocolError("bad_message", "NaN and Infinity are not JSON numbers") from None
+        raise ProtocolError("bad_message", "NaN, Infinity and numbers beyond the range of a "
+                            "double are not allowed") from None
     except (ValueError, RecursionError):  # incl. integer literals over 4,300 digits
         raise ProtocolError("bad_message", "message is not valid JSON") from None
     if _SURROGATE_ESCAPE.search(text):
@@ -291,6 +308,20 @@ def _check_unicode(value: Any) -> None:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise ProtocolError("bad_message", "message holds a lone UTF-16 surrogate") from None
+
+
+def _check_ints(value: Any) -> None:
+    """Refuse integers a JavaScript peer would read as Infinity (iterative: any depth)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int) and abs(item) > _MAX_JSON_INT:
+            raise ProtocolError("bad_message", "an outgoing integer is beyond the range of a "
+                                "double; it was not sent")
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
 
 
 def _dumps(value: Any) -> str:
@@ -392,8 +423,9 @@ def encode(msg: Mapping[str, Any]) -> str:
     """Validate an outgoing message and serialise it (our own bugs fail loudly here).
 
     Refuses, rather than sends, what :func:`decode` would refuse at the other end: NaN or
-    Infinity anywhere (``bad_message``), nesting deeper than :data:`MAX_DEPTH`, lone surrogates
-    and more than :data:`MAX_MESSAGE_BYTES` (``too_large``).
+    Infinity anywhere, integers beyond a double's range, nesting deeper than :data:`MAX_DEPTH`
+    and lone surrogates (``bad_message``), and more than :data:`MAX_MESSAGE_BYTES`
+    (``too_large``).
     """
     validate(msg)
     mtype = msg.get("type")
@@ -409,6 +441,8 @@ def encode(msg: Mapping[str, Any]) -> str:
     _check_depth(text)
     if _SURROGATE_ESCAPE.search(text):
         _check_unicode(msg)
+    if _LONG_DIGITS.search(text):
+        _check_ints(msg)
     return text
 
 

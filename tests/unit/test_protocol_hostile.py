@@ -206,6 +206,18 @@ def test_huge_integer_literals_are_refused(digits: int) -> None:
             "bad_message" if digits < MAX_MESSAGE_BYTES else "too_large")
 
 
+@pytest.mark.parametrize("literal", ["9" * 309, "-" + "9" * 400, "1" + "0" * 308])
+def test_integers_a_browser_would_read_as_infinity_are_refused_both_ways(literal: str) -> None:
+    refused('{"v":1,"type":"checks","checks":{"x":[' + literal + "]}}")
+    with pytest.raises(ProtocolError) as info:
+        encode(make("checks", checks={"x": [int(literal)]}))
+    assert "double" in info.value.reason
+    just_finite = int("9" * 308)
+    assert decode(encode(make("checks", checks={"x": just_finite})))["checks"]["x"] == just_finite
+    text = "1" * 400  # a long run of digits inside a string is just text
+    assert decode(encode(make("message", text=text)))["text"] == text
+
+
 def test_big_but_finite_numbers_are_judged_by_the_schema() -> None:
     refused('{"v":1,"type":"ping","sent_at":1e300}')  # over the field's limit
     assert decode('{"v":1,"type":"checks","checks":{"x":1e300}}')["checks"]["x"] == 1e300
