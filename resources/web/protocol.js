@@ -185,6 +185,10 @@ export function decode(text) {
   if (msg === null || typeof msg !== "object" || Array.isArray(msg)) {
     throw new ProtocolError("bad_message", "message must be a JSON object");
   }
+  if (!isStandardJson(msg)) { // as protocol.py: checked before the version, type and fields
+    throw new ProtocolError("bad_message", `message is nested deeper than ${MAX_DEPTH} levels, `
+      + "or holds a number beyond a double or a lone surrogate");
+  }
   validate(msg);
   if (msg.type === "waiting_list") {
     const good = msg.patients.filter(isWaitingEntry);
