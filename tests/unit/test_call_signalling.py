@@ -14,6 +14,7 @@ from aiohttp import WSMsgType, web
 
 from kiosk import protocol
 from kiosk.call.signalling import (
+    INBOX_LIMIT,
     LOGIN_FAILED,
     UNREACHABLE,
     HubSignalling,
@@ -256,3 +257,25 @@ async def test_gives_up_after_the_outage_limit(
                 assert msg["type"] == "welcome"  # a reconnect that won the race with stop()
     finally:
         await client.close()
+
+
+async def test_closing_with_a_full_inbox_still_ends_receive(
+        hub_factory: Callable[[Script], Awaitable[FakeHub]]) -> None:
+    async def script(hub: FakeHub, ws: web.WebSocketResponse, hello: dict[str, Any]) -> None:
+        await ws.send_str(welcome())
+        ping = protocol.encode(protocol.make("ping"))
+        for _ in range(INBOX_LIMIT + 50):
+            await ws.send_str(ping)
+
+    hub = await hub_factory(script)
+    client = HubSignalling(hub.url, "patient")
+    await client.connect()
+    async with asyncio.timeout(10):
+        while client.pending < INBOX_LIMIT:  # noqa: ASYNC110 - a condition with no event
+            await asyncio.sleep(0.01)
+    await client.close()  # no room for the end marker: receive() must end all the same
+    async with asyncio.timeout(10):
+        queued = [msg async for msg in client]
+    assert len(queued) == INBOX_LIMIT
+    assert {m["type"] for m in queued} == {"ping"}
+    assert await client.receive() is None
