@@ -1,6 +1,7 @@
-"""Test-wide set-up, kept to two things: Qt renders offscreen, and no test can reach a real
+"""Test-wide set-up, kept to three things: Qt renders offscreen, no test can reach a real
 keyring (every test gets an in-memory one, and any program a test launches gets keyring's
-``fail`` backend).
+``fail`` backend), and a WARNING or ERROR logged during a test fails it unless the test says it
+expects it (``tests/helpers/logfail.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
+
+pytest_plugins = ["tests.helpers.logfail"]
 
 # Before any QApplication exists: tests need no display and never use one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
