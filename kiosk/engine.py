@@ -44,6 +44,9 @@ from kiosk.media.local import LocalMedia
 
 log = logging.getLogger(__name__)
 
+#: How long a reset waits for a cancelled network check to close its test connections.
+NETWORK_CHECK_STOP_S = 5.0
+
 #: Makes the raw local tracks (video, audio); either may be None when there is no such device.
 MediaFactory = Callable[[], tuple[MediaStreamTrack | None, MediaStreamTrack | None]]
 
@@ -103,7 +106,7 @@ class KioskEngine:
         self._previews: list[asyncio.Task[None]] = []
         self._lock = asyncio.Lock()
         self._last_level_at = 0.0
-        self._network: NetworkReport | None = None
+        self._network_check: asyncio.Task[NetworkReport] | None = None
         #: Set while no patient is using the kiosk (the scheduled self-test waits for it).
         self.idle = asyncio.Event()
         self.idle.set()
@@ -163,11 +166,16 @@ class KioskEngine:
     async def network_check(self) -> NetworkReport:
         """Check the hub and every media path; the call then uses the path that worked best
         first (aiortc uses only the first STUN and the first TURN URL it is given)."""
-        report = await run_network_check(
+        check = asyncio.ensure_future(run_network_check(
             self.hub_url, token=self._token,
             progress=lambda _step, fraction, text: self._listener.on_network_progress(
-                fraction, text))
-        self._network = report
+                fraction, text)))
+        self._network_check = check  # a reset ends it (it belongs to the visit)
+        try:
+            report = await check
+        finally:
+            if self._network_check is check:
+                self._network_check = None
         visit = self._visit
         if visit is not None:
             visit.prefer_ice = lambda servers: preferred_ice_servers(report, servers)
@@ -262,6 +270,10 @@ class KioskEngine:
     async def reset(self, reason: str = "reset") -> None:
         """End the visit (telling the hub), stop the media, forget everything."""
         visit, self._visit = self._visit, None
+        check, self._network_check = self._network_check, None
+        if check is not None and not check.done():
+            check.cancel()
+            await asyncio.wait({check}, timeout=NETWORK_CHECK_STOP_S)
         if visit is not None:
             if not visit.ended:
                 with contextlib.suppress(Exception):

@@ -18,6 +18,9 @@ from typing import Any, TypeVar
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+#: How long the stopping loop waits for its cancelled tasks to finish.
+CANCEL_WAIT_S = 5.0
+
 
 class EngineThread:
     """Owns the asyncio loop thread of the kiosk engine."""
@@ -55,11 +58,7 @@ class EngineThread:
             loop.run_forever()
         finally:
             try:
-                pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-                for task in pending:
-                    task.cancel()
-                if pending:
-                    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                loop.run_until_complete(_cancel_all(loop))
                 loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.run_until_complete(loop.shutdown_default_executor())
             finally:
@@ -90,6 +89,24 @@ class EngineThread:
         if self._thread.is_alive():
             log.error("engine thread did not stop within %.0f s", timeout)
         self._thread = None
+
+
+async def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel every task still on the loop and wait for them, within a bound: a task that
+    ignores its cancellation is named in an ERROR (a bug to fix), not a thread that never ends."""
+    me = asyncio.current_task()
+    pending = {t for t in asyncio.all_tasks(loop) if t is not me and not t.done()}
+    for task in pending:
+        task.cancel()
+    if not pending:
+        return
+    _, stuck = await asyncio.wait(pending, timeout=CANCEL_WAIT_S)
+    for task in stuck:
+        log.error("engine task ignored its cancellation: %s", task.get_coro())
+    for task in pending - stuck:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("engine task failed while stopping: %s", type(task.exception()).__name__,
+                      exc_info=task.exception())
 
 
 def _log_failure(future: concurrent.futures.Future[Any]) -> None:

@@ -50,6 +50,7 @@ LABELS: Final = {"host": "direct", "stun": "STUN", "turn_udp": "TURN over UDP",
                  "turn_tcp": "TURN over TCP", "turn_tls": "TURN over TLS"}
 #: Echo messages sent over each proven path.
 ECHOES: Final = 10
+CLOSE_TIMEOUT: Final = 3.0  # seconds for one peer connection to close
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Loopback:
         self._b_ready = asyncio.Event()
         self._a_open = asyncio.Event()
         self._echoes: asyncio.Queue[bytes] = asyncio.Queue()
+        self._closing: asyncio.Future[None] | None = None
 
     async def connect(self) -> None:
         ctl = self.a.createDataChannel("ctl")
@@ -167,10 +169,19 @@ class Loopback:
         return rtts
 
     async def close(self) -> None:
+        """Close both peers, once. Safe to call again and to cancel: aiortc's own close() is
+        neither (a second call waits for a first one that a cancellation cut short, forever),
+        so the closing runs in one task of its own that every caller waits on."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         for pc in (self.a, self.b):
             pc.remove_all_listeners()
             with contextlib.suppress(Exception):
-                await pc.close()
+                async with asyncio.timeout(CLOSE_TIMEOUT):
+                    await pc.close()
 
 
 def _ice_server(spec: PathSpec) -> list[RTCIceServer]:

@@ -141,8 +141,9 @@ async def measure(loop: Loopback, kind: str, *, seconds: float = 3.0,
                 await at_b.complete.wait()
     finally:
         pinger.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pinger
+        # wait() neither raises the pinger's CancelledError nor swallows a cancellation of
+        # this task (suppressing CancelledError around `await pinger` would do both).
+        await asyncio.wait({pinger})
     up = at_b.bytes * 8 / 1000 / seconds
     down = at_a.bytes * 8 / 1000 / seconds
     sent = sent_up + sent_down
