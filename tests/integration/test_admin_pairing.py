@@ -33,6 +33,8 @@ async def test_pairing_keeps_the_token_in_the_store_and_the_hub_accepts_it(
     assert token not in caplog.text
 
 
+@pytest.mark.expect_log(r"pairing failed: bad_code", logger="kiosk.admin")
+@pytest.mark.expect_log(r"pairing failed: bad_code", logger="kiosk.hub.api")
 @pytest.mark.parametrize("typed", ["ZZZZ2222", "ABCD"])
 async def test_a_wrong_code_gets_a_clear_message_and_stores_nothing(hub: Any, typed: str) -> None:
     store = MemorySecretStore()
@@ -43,6 +45,8 @@ async def test_a_wrong_code_gets_a_clear_message_and_stores_nothing(hub: Any, ty
     assert store.get(DEVICE_TOKEN) is None
 
 
+@pytest.mark.expect_log(r"pairing failed: code_used", logger="kiosk.admin")
+@pytest.mark.expect_log(r"pairing failed: code_used", logger="kiosk.hub.api")
 async def test_a_used_code_cannot_pair_a_second_kiosk(hub: Any) -> None:
     code = hub.new_pairing_code()
     first, second = MemorySecretStore(), MemorySecretStore()
@@ -54,6 +58,8 @@ async def test_a_used_code_cannot_pair_a_second_kiosk(hub: Any) -> None:
     assert second.get(DEVICE_TOKEN) is None
 
 
+@pytest.mark.expect_log(r"pairing failed: code_expired", logger="kiosk.admin")
+@pytest.mark.expect_log(r"pairing failed: code_expired", logger="kiosk.hub.api")
 async def test_an_expired_code_says_ask_for_a_new_one(hub_factory: Any) -> None:
     clock = ManualClock(1_800_000_000.0)
     hub = await hub_factory(clock=clock)
@@ -94,6 +100,9 @@ async def test_todays_appointments_for_the_kiosks_clinic_without_codes_or_names(
     assert "patient" not in body
 
 
+@pytest.mark.expect_log(
+    r"appointment list refused: missing or unknown kiosk token",
+    logger="kiosk.hub.api")
 @pytest.mark.parametrize("header", [None, "Bearer nope", "Basic abc", "Bearer " + "x" * 300])
 async def test_the_appointment_list_needs_a_kiosk_token(hub: Any, header: str | None) -> None:
     headers = {"Authorization": header} if header else {}
@@ -103,6 +112,9 @@ async def test_the_appointment_list_needs_a_kiosk_token(hub: Any, header: str | 
         assert (await response.json())["error"] == "auth_failed"
 
 
+@pytest.mark.expect_log(
+    r"appointment list refused: missing or unknown kiosk token",
+    logger="kiosk.hub.api")
 async def test_fetching_appointments_unpaired_or_with_a_revoked_key(hub: Any) -> None:
     with pytest.raises(PairingError) as raised:
         await fetch_appointments(hub.url, MemorySecretStore())

@@ -86,6 +86,7 @@ async def test_test_call_ended_by_the_specialist(hub: Any) -> None:
     assert demo.last_end_reason == "specialist_hangup"
 
 
+@pytest.mark.expect_log(r"check_in bad_code", logger="kiosk.hub.ws")
 async def test_wrong_code_is_a_clear_error(hub: Any) -> None:
     code, out, err = await run_cli("--hub", hub.url, "--code", "NOPE-1234", "--json")
     assert code == EXIT_CHECK_IN
@@ -125,6 +126,8 @@ async def wait_until(predicate: Any, event: asyncio.Event) -> None:
             await event.wait()
 
 
+@pytest.mark.expect_log(r"reconnecting \(media_timeout\), attempt", logger="kiosk.call.session")
+@pytest.mark.expect_log(r"check_in bad_code", logger="kiosk.hub.ws")
 async def test_reconnect_through_the_hub_after_a_transport_failure(hub: Any) -> None:
     specialist_media = synthetic_media(320, 240)
     demo = DemoSpecialist.for_hub(hub.url, hub.specialist_username, hub.specialist_password,
@@ -177,6 +180,8 @@ async def test_reconnect_through_the_hub_after_a_transport_failure(hub: Any) -> 
     assert summary.answers == 2
 
 
+@pytest.mark.expect_log(r"reconnecting \(rejoined\), attempt", logger="kiosk.call.session")
+@pytest.mark.expect_log(r"lost the hub connection \(close code", logger="kiosk.call.signalling")
 async def test_dropped_hub_socket_resumes_the_visit_and_re_offers(hub: Any) -> None:
     specialist_media = synthetic_media(320, 240)
     demo = DemoSpecialist.for_hub(hub.url, hub.specialist_username, hub.specialist_password,

@@ -60,6 +60,7 @@ async def test_hub_check_passes_with_ws_round_trip(hub: HubHandle) -> None:
     assert probe.ice_servers == []  # this hub has no ICE URLs configured
 
 
+@pytest.mark.expect_log(r"hello auth_failed", logger="kiosk.hub.ws")
 async def test_hub_check_as_kiosk_and_wrong_token(hub: HubHandle) -> None:
     assert (await check_hub(hub.url, token=hub.new_kiosk_token())).result.status == "pass"
     bad = (await check_hub(hub.url, token="not-a-token")).result
@@ -180,6 +181,12 @@ async def test_readiness_reaches_clinic_hub_kiosks(hub: HubHandle) -> None:
     assert " fit (" in out
 
 
+@pytest.mark.expect_log(
+    r"hello auth_failed",
+    r"message bad_message",
+    r"readiness bad_message",
+    r"readiness not_allowed",
+    logger="kiosk.hub.ws")
 async def test_readiness_only_from_kiosks_and_well_formed(hub: HubHandle) -> None:
     patient = await hub.patient()
     await patient.send("readiness", report={"fit": True, "checks": []})

@@ -62,6 +62,9 @@ class Recorder(VisitListener):
         self.changed.set()
 
 
+@pytest.mark.expect_log(
+    r"reconnecting \(connection_failed\), attempt",
+    logger="kiosk.call.session")
 async def test_console_takes_a_call_end_to_end(hub: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,10 @@ async def try_sign_in(page: Page, username: str, password: str) -> str:
     return await error.inner_text()
 
 
+@pytest.mark.expect_log(
+    r"login failed: wrong password for specialist",
+    r"login refused: specialist",
+    logger="kiosk.hub.api")
 async def test_sign_in_errors_lockout_and_session_restore(hub: Any) -> None:
     hub.new_specialist(hub.seed.clinic_id, "dr.locked", "right password 1")
     async with chromium() as browser, console_page(browser, hub.url) as page:
@@ -61,6 +65,7 @@ async def test_sign_in_errors_lockout_and_session_restore(hub: Any) -> None:
         assert errors.errors == []
 
 
+@pytest.mark.expect_log(r"join forbidden", logger="kiosk.hub.ws")
 async def test_another_clinic_cannot_see_or_join(hub: Any) -> None:
     clinic_id, _area = hub.new_clinic("Other Clinic")
     hub.new_specialist(clinic_id, "dr.other", "other password 1", name="Dr Other")
@@ -98,6 +103,9 @@ async def test_another_clinic_cannot_see_or_join(hub: Any) -> None:
     await kiosk.send("leave")
 
 
+@pytest.mark.expect_log(
+    r"logout refused: missing or wrong CSRF token \(specialist",
+    logger="kiosk.hub.api")
 async def test_sign_out_needs_the_csrf_token(hub: Any) -> None:
     async with chromium() as browser, console_page(browser, hub.url) as page:
         await sign_in(page, hub.specialist_username, hub.specialist_password)

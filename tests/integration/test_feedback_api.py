@@ -68,6 +68,9 @@ async def post(hub: HubHandle, token: str, *answers: dict[str, Any]) -> tuple[in
     return await raw_post(hub, json.dumps({"answers": list(answers)}), token=token)
 
 
+@pytest.mark.expect_log(
+    r"feedback refused: missing or unknown kiosk token",
+    logger="kiosk.hub.feedback")
 async def test_wrong_or_missing_token_is_401(hub: HubHandle) -> None:
     body = json.dumps({"answers": [answer()]})
     for token in (None, "not-a-token", "x" * 500):
@@ -81,6 +84,10 @@ async def test_wrong_or_missing_token_is_401(hub: HubHandle) -> None:
     assert hub_rows(hub.storage) == {}
 
 
+@pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
+@pytest.mark.expect_log(
+    r"feedback refused: missing or unknown kiosk token",
+    logger="kiosk.hub.feedback")
 async def test_wrong_token_keeps_answers_pending_with_a_clear_status(
         hub: HubHandle, store: FeedbackStore, syncs: list[FeedbackSync]) -> None:
     _, ids = answer_survey(store)
@@ -96,6 +103,8 @@ async def test_wrong_token_keeps_answers_pending_with_a_clear_status(
     assert hub_rows(hub.storage) == {}
 
 
+@pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
 async def test_no_token_yet(hub: HubHandle, store: FeedbackStore,
                             syncs: list[FeedbackSync]) -> None:
     answer_survey(store)
@@ -125,6 +134,7 @@ async def test_no_token_yet(hub: HubHandle, store: FeedbackStore,
     (json.dumps({"answers": [{k: v for k, v in answer().items() if k != "value"}]}), 0,
      "'value' is missing"),
 ])
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
 async def test_malformed_body_is_400(hub: HubHandle, body: bytes | str, index: int | None,
                                      words: str) -> None:
     status, reply = await raw_post(hub, body, token=hub.new_kiosk_token())
@@ -153,6 +163,7 @@ async def test_unknown_context_is_dropped_not_stored(hub: HubHandle) -> None:
     assert row[1] == "main"
 
 
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
 async def test_too_large_is_413(hub: HubHandle) -> None:
     token = hub.new_kiosk_token()
     big = json.dumps({"answers": [answer(value="y" * 5000) for _ in range(220)]})
@@ -214,6 +225,8 @@ class OneBadAnswer:
         return self.store.mark_sent([a for a in answers if a is not self.bad])
 
 
+@pytest.mark.expect_log(r"the hub refused feedback answer", logger="kiosk.feedback.sync")
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
 async def test_a_malformed_answer_is_kept_and_the_rest_delivered(
         hub: HubHandle, store: FeedbackStore, syncs: list[FeedbackSync]) -> None:
     _, ids = answer_survey(store)

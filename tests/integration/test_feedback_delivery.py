@@ -172,6 +172,7 @@ async def offline_hub(tmp_path: Path) -> AsyncIterator[OfflineHub]:
     await handle.stop()
 
 
+@pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
 async def test_hub_down_then_up_delivers_everything_once(
         offline_hub: OfflineHub, store: FeedbackStore, syncs: list[FeedbackSync]) -> None:
     sleeper = GatedSleeper(free=6)
@@ -212,6 +213,7 @@ async def test_hub_down_then_up_delivers_everything_once(
     assert sync.last_error is None
 
 
+@pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
 async def test_hub_down_for_a_day(offline_hub: OfflineHub, store: FeedbackStore,
                                   syncs: list[FeedbackSync]) -> None:
     clock = ManualTime()

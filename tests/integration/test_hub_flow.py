@@ -160,6 +160,7 @@ async def test_ping_and_ice_request(hub_factory: Any) -> None:
     assert fresh["ice_servers"][1]["urls"] == ["turn:turn.example.org:3478?transport=udp"]
 
 
+@pytest.mark.expect_log(r"join not_found", logger="kiosk.hub.ws")
 async def test_kiosk_help_before_check_in_is_listed(hub: Any) -> None:
     specialist = await hub.specialist()
     kiosk = await hub.kiosk(hub.new_kiosk_token(room="Room 7"))
@@ -209,6 +210,7 @@ async def test_resume_within_grace_keeps_the_call(hub: Any) -> None:
     assert call.reconnects == 1
 
 
+@pytest.mark.expect_log(r"hello not_found", logger="kiosk.hub.ws")
 async def test_resume_with_a_wrong_token_or_another_kiosk_is_refused(hub: Any) -> None:
     token = hub.new_kiosk_token()
     kiosk = await hub.kiosk(token)
@@ -229,6 +231,7 @@ async def test_resume_with_a_wrong_token_or_another_kiosk_is_refused(hub: Any) -
     await kiosk.expect("pong")
 
 
+@pytest.mark.expect_log(r"hello not_found", logger="kiosk.hub.ws")
 async def test_visit_ends_after_the_grace_period(hub_factory: Any) -> None:
     hub = await hub_factory(resume_grace=0.2)
     specialist = await hub.specialist()

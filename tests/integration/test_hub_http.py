@@ -72,6 +72,9 @@ async def test_static_console_is_served_when_present(hub_factory: Any, tmp_path:
         assert resp.status == 200
 
 
+@pytest.mark.expect_log(
+    r"logout refused: missing or wrong CSRF token \(specialist",
+    logger="kiosk.hub.api")
 async def test_login_me_logout_with_csrf(hub: Any) -> None:
     session = hub.client_session()
     async with session.post(f"{hub.url}/api/login", json={
@@ -118,6 +121,10 @@ async def test_logout_closes_the_specialists_socket(hub: Any) -> None:
     assert await specialist.closed() == 4001
 
 
+@pytest.mark.expect_log(
+    r"login failed: wrong password for specialist",
+    r"login refused: specialist",
+    logger="kiosk.hub.api")
 async def test_wrong_password_lockout_grows(hub_factory: Any) -> None:
     clock = ManualClock()
     hub = await hub_factory(clock=clock, rate_limits=RateLimits(
@@ -149,6 +156,11 @@ async def test_wrong_password_lockout_grows(hub_factory: Any) -> None:
         assert resp.status == 401
 
 
+@pytest.mark.expect_log(
+    r"login failed: unknown username",
+    r"login failed: wrong password for specialist",
+    r"login refused: address rate\-limited",
+    logger="kiosk.hub.api")
 async def test_unknown_user_and_address_rate_limit(hub_factory: Any) -> None:
     clock = ManualClock()
     hub = await hub_factory(clock=clock, rate_limits=RateLimits(
@@ -195,6 +207,7 @@ async def test_login_accepts_only_json_within_a_size_cap_from_allowed_origins(hu
         assert r.status == 200
 
 
+@pytest.mark.expect_log(r"pairing failed: code_used", logger="kiosk.hub.api")
 async def test_kiosk_pairing_single_use(hub: Any) -> None:
     code = hub.new_pairing_code(room="Room 3")
     session = hub.client_session()
@@ -215,6 +228,11 @@ async def test_kiosk_pairing_single_use(hub: Any) -> None:
     assert kiosk.welcome["kiosk"]["room"] == "Room 3"
 
 
+@pytest.mark.expect_log(
+    r"pairing failed: bad_code",
+    r"pairing failed: code_expired",
+    r"pairing refused: address rate\-limited",
+    logger="kiosk.hub.api")
 async def test_pairing_code_expiry_and_rate_limit(hub_factory: Any) -> None:
     clock = ManualClock()
     hub = await hub_factory(clock=clock, rate_limits=RateLimits(pair_failures_per_address=3))

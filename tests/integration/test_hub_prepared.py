@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from kiosk.hub.codes import issue_appointment
 from tests.integration.conftest import HubHandle
 
@@ -17,6 +19,7 @@ def new_appointment(hub: HubHandle, *, waiting_area_id: int | None = None) -> in
     return issued.appointment.id
 
 
+@pytest.mark.expect_log(r"check_in code_used", logger="kiosk.hub.ws")
 async def test_kiosk_checks_in_a_prepared_appointment_once(hub: HubHandle) -> None:
     appointment_id = new_appointment(hub)
     kiosk = await hub.kiosk()
@@ -30,6 +33,11 @@ async def test_kiosk_checks_in_a_prepared_appointment_once(hub: HubHandle) -> No
     assert error["code"] == "code_used"
 
 
+@pytest.mark.expect_log(
+    r"check_in bad_code",
+    r"check_in bad_message",
+    r"check_in not_allowed",
+    logger="kiosk.hub.ws")
 async def test_prepared_check_in_refusals(hub: HubHandle) -> None:
     _, other_area = hub.new_clinic("Another Clinic")
     elsewhere = new_appointment(hub, waiting_area_id=other_area)

@@ -23,6 +23,7 @@ async def still_served(hub: Any) -> None:
     await other.close()
 
 
+@pytest.mark.expect_log(r"message bad_message", logger="kiosk.hub.ws")
 async def test_malformed_json_non_object_and_wrong_types(hub: Any) -> None:
     peer = await hub.patient()
     await peer.send_raw("{not json")
@@ -45,6 +46,7 @@ async def test_malformed_json_non_object_and_wrong_types(hub: Any) -> None:
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"message too_large", logger="kiosk.hub.ws")
 async def test_oversized_message_is_refused_and_socket_stays(hub: Any) -> None:
     peer = await hub.patient()
     big = json.dumps({"v": 1, "type": "ping", "pad": "x" * (protocol.MAX_MESSAGE_BYTES + 10)})
@@ -62,6 +64,7 @@ async def test_frame_over_one_mib_is_cut_off_by_the_websocket_layer(hub: Any) ->
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"message bad_message", logger="kiosk.hub.ws")
 async def test_binary_frames_get_an_error(hub: Any) -> None:
     peer = await hub.patient()
     await peer.ws.send_bytes(b'{"v":1,"type":"ping"}')
@@ -70,6 +73,7 @@ async def test_binary_frames_get_an_error(hub: Any) -> None:
     await peer.expect("pong")
 
 
+@pytest.mark.expect_log(r"message unknown_type", logger="kiosk.hub.ws")
 async def test_unknown_type(hub: Any) -> None:
     peer = await hub.patient()
     await peer.send_json({"v": 1, "type": "teleport"})
@@ -78,6 +82,7 @@ async def test_unknown_type(hub: Any) -> None:
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"message unsupported_version", logger="kiosk.hub.ws")
 @pytest.mark.parametrize("version", [0, 2])
 async def test_unsupported_version_is_fatal_with_a_reason(hub: Any, version: int) -> None:
     peer = await hub.connect()
@@ -90,6 +95,7 @@ async def test_unsupported_version_is_fatal_with_a_reason(hub: Any, version: int
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"check_in hello_required", r"hello not_allowed", logger="kiosk.hub.ws")
 async def test_message_before_hello(hub: Any) -> None:
     peer = await hub.connect()
     await peer.send("check_in", code=hub.appointment_code)
@@ -100,6 +106,7 @@ async def test_message_before_hello(hub: Any) -> None:
     await peer.error("not_allowed")
 
 
+@pytest.mark.expect_log(r"message hello_required", logger="kiosk.hub.ws")
 async def test_no_hello_in_time_closes_the_socket(hub_factory: Any) -> None:
     hub = await hub_factory(hello_timeout=0.2)
     peer = await hub.connect()
@@ -108,6 +115,12 @@ async def test_no_hello_in_time_closes_the_socket(hub_factory: Any) -> None:
     assert await peer.closed() == 4002
 
 
+@pytest.mark.expect_log(
+    r"hello bad_message",
+    r"join not_allowed",
+    r"offer not_allowed",
+    r"welcome not_allowed",
+    logger="kiosk.hub.ws")
 async def test_wrong_role_and_senders(hub: Any) -> None:
     peer = await hub.connect()
     await peer.send("hello", role="admin")
@@ -123,6 +136,7 @@ async def test_wrong_role_and_senders(hub: Any) -> None:
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"hello auth_failed", logger="kiosk.hub.ws")
 async def test_wrong_kiosk_token_is_fatal(hub: Any) -> None:
     peer = await hub.connect()
     await peer.send("hello", role="kiosk", token="not-a-real-token")
@@ -136,6 +150,7 @@ async def test_wrong_kiosk_token_is_fatal(hub: Any) -> None:
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"hello auth_failed", logger="kiosk.hub.ws")
 async def test_specialist_without_session_or_with_foreign_origin(hub: Any) -> None:
     peer = await hub.connect()
     await peer.send("hello", role="specialist")
@@ -153,6 +168,11 @@ async def test_specialist_without_session_or_with_foreign_origin(hub: Any) -> No
     await still_served(hub)
 
 
+@pytest.mark.expect_log(
+    r"check_in bad_code",
+    r"check_in code_expired",
+    r"check_in code_used",
+    logger="kiosk.hub.ws")
 async def test_used_code_wrong_code_and_expired_code(hub_factory: Any) -> None:
     clock = ManualClock()
     hub = await hub_factory(clock=clock)
@@ -178,6 +198,7 @@ async def test_used_code_wrong_code_and_expired_code(hub_factory: Any) -> None:
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"check_in bad_code", r"check_in rate_limited", logger="kiosk.hub.ws")
 async def test_brute_force_is_rate_limited_per_kiosk(hub_factory: Any) -> None:
     clock = ManualClock()
     hub = await hub_factory(clock=clock, rate_limits=RateLimits(
@@ -208,6 +229,7 @@ async def test_brute_force_is_rate_limited_per_kiosk(hub_factory: Any) -> None:
     await kiosk.expect("checked_in")
 
 
+@pytest.mark.expect_log(r"check_in bad_code", r"check_in rate_limited", logger="kiosk.hub.ws")
 async def test_brute_force_is_rate_limited_per_address(hub_factory: Any) -> None:
     clock = ManualClock()
     hub = await hub_factory(clock=clock, rate_limits=RateLimits(
@@ -227,6 +249,15 @@ async def test_brute_force_is_rate_limited_per_address(hub_factory: Any) -> None
     await still_served(hub)
 
 
+@pytest.mark.expect_log(
+    r"answer bad_message",
+    r"answer busy",
+    r"hangup busy",
+    r"join busy",
+    r"join forbidden",
+    r"join not_found",
+    r"message forbidden",
+    logger="kiosk.hub.ws")
 async def test_join_other_clinic_is_forbidden_and_second_specialist_is_busy(hub: Any) -> None:
     first = await hub.specialist()
     patient = await hub.patient()
@@ -262,6 +293,9 @@ async def test_join_other_clinic_is_forbidden_and_second_specialist_is_busy(hub:
     assert (await first.expect("offer"))["visit_id"] == visit_id
 
 
+@pytest.mark.expect_log(
+    r"conn \d+a\d+f\d+a patient: outgoing queue overflowed; droppi",
+    logger="kiosk.hub.connection")
 async def test_slow_client_is_dropped_without_blocking_others(
         hub_factory: Any, caplog: pytest.LogCaptureFixture) -> None:
     hub = await hub_factory(send_queue_max=4)
@@ -286,6 +320,7 @@ async def test_slow_client_is_dropped_without_blocking_others(
     await still_served(hub)
 
 
+@pytest.mark.expect_log(r"hello auth_failed", logger="kiosk.hub.ws")
 async def test_nothing_is_acted_on_after_a_fatal_error(hub: Any) -> None:
     peer = await hub.connect()
     await peer.send("hello", role="kiosk", token="wrong")

@@ -135,6 +135,8 @@ async def test_whole_visit_through_the_engine(hub: Any, specialist: asyncio.Even
     assert engine.visit is None
 
 
+@pytest.mark.expect_log(r"hub unreachable: SignallingError", logger="kiosk.engine")
+@pytest.mark.expect_log(r"check_in bad_code", logger="kiosk.hub.ws")
 async def test_wrong_code_and_unreachable_hub(hub: Any) -> None:
     rec = Recorder()
     engine = KioskEngine(hub.url, synthetic, rec, token=hub.new_kiosk_token())

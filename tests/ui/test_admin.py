@@ -207,6 +207,7 @@ def test_the_right_pin_opens_admin_mode(qtbot: QtBot, admin: AdminMode, host: Ho
     assert "Paired with the hub: no" in admin.screen.status_page.facts.text()
 
 
+@pytest.mark.expect_log(r"admin PIN wrong", logger="kiosk.admin")
 def test_a_wrong_pin_says_how_many_tries_are_left(qtbot: QtBot, admin: AdminMode, host: Host,
                                                   store: SecretStore) -> None:
     with_pin(store)
@@ -220,6 +221,10 @@ def test_a_wrong_pin_says_how_many_tries_are_left(qtbot: QtBot, admin: AdminMode
     assert host.journey.step is Step.ATTRACT
 
 
+@pytest.mark.expect_log(
+    r"admin PIN attempt refused: locked for",
+    r"admin PIN wrong",
+    logger="kiosk.admin")
 def test_five_wrong_pins_lock_admin_mode_with_a_back_off(qtbot: QtBot, admin: AdminMode,
                                                          host: Host, clock: FakeClock,
                                                          store: SecretStore) -> None:
@@ -275,6 +280,7 @@ def test_first_run_asks_for_a_new_pin_twice(qtbot: QtBot, admin: AdminMode, host
     assert host.journey.step is Step.ADMIN
 
 
+@pytest.mark.expect_log(r"admin entry refused: no secure secret store", logger="ui.admin")
 def test_no_secure_store_says_so_and_stores_nothing(
         qtbot: QtBot, make_admin: Callable[..., AdminMode], host: Host,
         memory_keyring: object) -> None:
@@ -309,6 +315,9 @@ def test_never_during_a_call(qtbot: QtBot, admin: AdminMode, host: Host, store: 
     assert not admin.pin.isVisible()
 
 
+@pytest.mark.expect_log(
+    r"admin mode not entered: the journey refused \(consultation\)",
+    logger="ui.admin")
 def test_a_call_that_starts_while_the_pin_is_typed_wins(qtbot: QtBot, admin: AdminMode,
                                                         host: Host, store: SecretStore) -> None:
     with_pin(store)
@@ -405,6 +414,9 @@ def test_a_refused_code_gets_the_hubs_plain_message(
     assert admin.screen.pairing_page.result.property("role") == "status_bad"
 
 
+@pytest.mark.expect_log(
+    r"pairing failed: hub not reachable \(ClientConnectorError\)",
+    logger="kiosk.admin")
 def test_pairing_runs_on_the_engine_thread_and_reports_back(
         qtbot: QtBot, host: Host, window: MainWindow, store: SecretStore,
         tmp_path: Path) -> None:
@@ -429,6 +441,7 @@ def test_pairing_runs_on_the_engine_thread_and_reports_back(
     assert store.get(DEVICE_TOKEN) is None
 
 
+@pytest.mark.expect_log(r"Authorization: <redacted>", logger="kiosk.test")
 def test_diagnostics_show_versions_and_export_a_zip_without_secrets(
         qtbot: QtBot, make_admin: Callable[..., AdminMode], store: SecretStore,
         tmp_path: Path) -> None:
@@ -478,6 +491,7 @@ def test_diagnostics_show_versions_and_export_a_zip_without_secrets(
     assert not any(word in saved.lower() for word in ("token", "pin", "password"))
 
 
+@pytest.mark.expect_log(r"admin PIN wrong", logger="kiosk.admin")
 def test_leave_restart_and_exit(qtbot: QtBot, admin: AdminMode, host: Host,
                                 window: MainWindow, store: SecretStore) -> None:
     enter_admin(qtbot, admin, store)
@@ -547,6 +561,9 @@ def test_every_admin_control_is_named_big_and_reachable(qtbot: QtBot, admin: Adm
                 assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, label
 
 
+@pytest.mark.expect_log(
+    r"settings file not used: device_token: Secrets never go in",
+    logger="ui.admin")
 def test_settings_for_prefers_the_file_then_the_running_values(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     running = settings_for(path, clinic_name="Dunbar", hub_url="http://127.0.0.1:8080")

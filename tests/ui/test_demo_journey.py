@@ -173,6 +173,8 @@ def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
     assert j.prepared is None  # used once
 
 
+@pytest.mark.expect_log(r"lost the hub connection \(close code", logger="kiosk.call.signalling")
+@pytest.mark.expect_log(r"hub unreachable: SignallingError", logger="kiosk.engine")
 def test_hub_lost_while_waiting_tells_the_patient_and_calls_staff(qtbot: QtBot,
                                                                    kiosk: Kiosk) -> None:
     j, w = kiosk.journey, kiosk.window

@@ -94,6 +94,7 @@ def test_only_a_salted_hash_is_stored(store: MemorySecretStore, lock: AdminLock)
     assert lock.has_pin()
 
 
+@pytest.mark.expect_log(r"admin PIN wrong", logger="kiosk.admin")
 def test_the_right_pin_is_accepted_and_a_wrong_one_counts_down(lock: AdminLock) -> None:
     assert lock.check(PIN).ok
     first = lock.check("000000")
@@ -102,6 +103,10 @@ def test_the_right_pin_is_accepted_and_a_wrong_one_counts_down(lock: AdminLock) 
     assert lock.check("000001").tries_left == MAX_TRIES - 1
 
 
+@pytest.mark.expect_log(
+    r"admin PIN attempt refused: locked for",
+    r"admin PIN wrong",
+    logger="kiosk.admin")
 def test_five_wrong_pins_lock_with_a_growing_back_off(lock: AdminLock, clock: FakeClock) -> None:
     for n in range(MAX_TRIES - 1):
         assert lock.check(f"00000{n}").outcome is Outcome.WRONG
@@ -127,6 +132,10 @@ def test_five_wrong_pins_lock_with_a_growing_back_off(lock: AdminLock, clock: Fa
     assert lock.check("000013").outcome is Outcome.WRONG  # the right PIN reset it all
 
 
+@pytest.mark.expect_log(
+    r"admin PIN attempt refused: locked for",
+    r"admin PIN wrong",
+    logger="kiosk.admin")
 def test_every_attempt_is_logged_without_the_pin(lock: AdminLock, clock: FakeClock,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="kiosk.admin")
@@ -142,6 +151,7 @@ def test_every_attempt_is_logged_without_the_pin(lock: AdminLock, clock: FakeClo
     assert "97531" not in text
 
 
+@pytest.mark.expect_log(r"admin mode refused: no secure secret store", logger="kiosk.admin")
 def test_an_insecure_store_refuses_everything_with_the_plain_message() -> None:
     store = KeyringSecretStore(backend=fail.Keyring())
     lock = AdminLock(store)
@@ -170,6 +180,9 @@ async def test_pairing_refuses_bad_input_before_sending(url: str, code: str) -> 
     assert raised.value.code == "bad_input"
 
 
+@pytest.mark.expect_log(
+    r"pairing failed: hub not reachable \(ClientConnectorError\)",
+    logger="kiosk.admin")
 async def test_pairing_with_no_hub_says_it_could_not_reach_it() -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))

@@ -134,6 +134,13 @@ def signalling_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
             if r.name == "kiosk.call.signalling" and r.levelno == logging.WARNING]
 
 
+@pytest.mark.expect_log(
+    r"further bad messages from the hub are counted, not logged",
+    r"skipped \d+ bad messages from the hub in all",
+    r"skipped a bad message from the hub: bad_message \(NaN,",
+    r"skipped a bad message from the hub: bad_message \(message is",
+    r"skipped a bad message from the hub: too_large \(message of",
+    logger="kiosk.call.signalling")
 async def test_every_bad_frame_is_skipped_and_the_next_message_arrives(
         hostile: Callable[..., Awaitable[HostileHub]], caplog: pytest.LogCaptureFixture) -> None:
     async def script(ws: web.WebSocketResponse, n: int) -> None:
@@ -170,6 +177,13 @@ async def test_every_bad_frame_is_skipped_and_the_next_message_arrives(
     assert not any("x" * 50 in w or "[[[[" in w for w in warnings)  # never the content
 
 
+@pytest.mark.expect_log(
+    r"further bad messages from the hub are counted, not logged",
+    r"skipped \d+ bad messages from the hub in all",
+    r"skipped a bad message from the hub: bad_message \(NaN,",
+    r"skipped a bad message from the hub: bad_message \(message is",
+    r"skipped a bad message from the hub: too_large \(message of",
+    logger="kiosk.call.signalling")
 async def test_bad_frames_before_welcome_do_not_stop_the_handshake(
         hostile: Callable[..., Awaitable[HostileHub]], caplog: pytest.LogCaptureFixture) -> None:
     async def script(ws: web.WebSocketResponse, n: int) -> None:
@@ -194,6 +208,7 @@ async def test_bad_frames_before_welcome_do_not_stop_the_handshake(
     assert_no_traceback(caplog)
 
 
+@pytest.mark.expect_log(r"lost the hub connection \(close code", logger="kiosk.call.signalling")
 async def test_invalid_utf8_breaks_the_socket_and_the_client_reconnects(
         hostile: Callable[..., Awaitable[HostileHub]], caplog: pytest.LogCaptureFixture) -> None:
     async def script(ws: web.WebSocketResponse, n: int) -> None:
@@ -224,6 +239,13 @@ async def test_invalid_utf8_breaks_the_socket_and_the_client_reconnects(
     assert_no_traceback(caplog)
 
 
+@pytest.mark.expect_log(
+    r"further bad messages from the hub are counted, not logged",
+    r"skipped \d+ bad messages from the hub in all",
+    r"skipped a bad message from the hub: bad_message \(NaN,",
+    r"skipped a bad message from the hub: bad_message \(message is",
+    r"skipped a bad message from the hub: too_large \(message of",
+    logger="kiosk.call.signalling")
 async def test_a_flood_of_messages_keeps_memory_bounded_and_loses_nothing(
         hostile: Callable[..., Awaitable[HostileHub]], caplog: pytest.LogCaptureFixture) -> None:
     async def script(ws: web.WebSocketResponse, n: int) -> None:

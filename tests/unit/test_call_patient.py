@@ -211,6 +211,7 @@ async def test_leaving_the_waiting_room(visit: tuple[PatientVisit, TestHub, Reco
     assert "joined" not in recorder.names()
 
 
+@pytest.mark.expect_log(r"lost the hub for good", logger="kiosk.call.patient")
 async def test_losing_the_hub_ends_the_visit(
         visit: tuple[PatientVisit, TestHub, Recorder]) -> None:
     patient, hub, recorder = visit

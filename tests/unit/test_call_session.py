@@ -208,6 +208,10 @@ async def test_stale_attempts_are_ignored(make_call: Callable[..., Call]) -> Non
     assert call.session.attempt == 1
 
 
+@pytest.mark.expect_log(
+    r"reconnecting \(connection_failed\), attempt",
+    r"reconnecting \(media_timeout\), attempt",
+    logger="kiosk.call.session")
 @pytest.mark.parametrize("side", ["specialist", "patient"])
 async def test_peer_failure_mid_call_renegotiates(make_call: Callable[..., Call],
                                                   side: str) -> None:
@@ -236,6 +240,7 @@ async def test_peer_failure_mid_call_renegotiates(make_call: Callable[..., Call]
     assert call.states[-2:] == [CallState.RECONNECTING, CallState.CONNECTED]
 
 
+@pytest.mark.expect_log(r"reconnecting \(frozen\), attempt", logger="kiosk.call.session")
 async def test_restart_from_the_specialist_renegotiates(make_call: Callable[..., Call]) -> None:
     call = make_call()
     await call.session.start()
@@ -247,6 +252,10 @@ async def test_restart_from_the_specialist_renegotiates(make_call: Callable[...,
     assert call.session.attempt == 2
 
 
+@pytest.mark.expect_log(
+    r"call failed after",
+    r"reconnecting \(connect_timeout\), attempt",
+    logger="kiosk.call.session")
 async def test_gives_up_after_bounded_attempts(make_call: Callable[..., Call]) -> None:
     config = SessionConfig(connect_timeout=0.5, max_attempts=2, backoff=(0.0, 0.1))
     call = make_call(config=config, drop_offer=lambda m: m["type"] == "offer")

@@ -100,6 +100,10 @@ async def hub_factory() -> AsyncIterator[Callable[[Script], Awaitable[FakeHub]]]
 
 # --- the in-memory pair ---
 
+@pytest.mark.expect_log(
+    r"skipped a bad message from peer: bad_message \(message is",
+    r"skipped a bad message from peer: unsupported_version",
+    logger="kiosk.call.signalling")
 async def test_memory_pair_delivers_validated_messages() -> None:
     a, b = MemorySignalling.pair()
     await a.connect()
@@ -120,6 +124,14 @@ async def test_memory_pair_delivers_validated_messages() -> None:
 
 # --- the hub client ---
 
+@pytest.mark.expect_log(
+    r"further bad messages from the hub are counted, not logged",
+    r"skipped a bad message from the hub: a binary frame",
+    r"skipped a bad message from the hub: bad_message \(message is",
+    r"skipped a bad message from the hub: bad_message \(offer",
+    r"skipped a bad message from the hub: too_large \(message of",
+    r"skipped a bad message from the hub: unsupported_version",
+    logger="kiosk.call.signalling")
 async def test_hello_welcome_and_bad_frames_are_skipped(
         hub_factory: Callable[[Script], Awaitable[FakeHub]]) -> None:
     async def script(hub: FakeHub, ws: web.WebSocketResponse, hello: dict[str, Any]) -> None:
@@ -181,6 +193,7 @@ async def test_unreachable_hub() -> None:
     await client.close()
 
 
+@pytest.mark.expect_log(r"lost the hub connection \(close code", logger="kiosk.call.signalling")
 async def test_dropped_socket_reconnects_and_resumes_the_visit(
         hub_factory: Callable[[Script], Awaitable[FakeHub]]) -> None:
     async def script(hub: FakeHub, ws: web.WebSocketResponse, hello: dict[str, Any]) -> None:
@@ -241,6 +254,10 @@ async def test_specialist_signs_in_and_carries_the_session_cookie(
     await refused.close()
 
 
+@pytest.mark.expect_log(
+    r"gave up reconnecting to the hub after",
+    r"lost the hub connection \(close code",
+    logger="kiosk.call.signalling")
 async def test_gives_up_after_the_outage_limit(
         hub_factory: Callable[[Script], Awaitable[FakeHub]]) -> None:
     async def script(hub: FakeHub, ws: web.WebSocketResponse, hello: dict[str, Any]) -> None:

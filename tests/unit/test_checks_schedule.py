@@ -79,6 +79,10 @@ async def test_runs_at_each_time_and_reports() -> None:
     assert sched.runs == len(ran_at)
 
 
+@pytest.mark.expect_log(r"the scheduled self\-test failed to run", logger="kiosk.checks.schedule")
+@pytest.mark.expect_log(
+    r"could not report readiness to the hub: ConnectionError",
+    logger="kiosk.checks.schedule")
 async def test_failures_do_not_stop_the_schedule() -> None:
     fake = FakeTime(datetime(2025, 3, 14, 7, 0, tzinfo=TZ), limit=60)
     calls = 0

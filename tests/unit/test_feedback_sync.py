@@ -124,6 +124,7 @@ async def test_life_cycle_is_clean() -> None:
     sync.wake()  # after stop: nothing happens
 
 
+@pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
 async def test_stop_during_backoff_and_nothing_secret_in_logs(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -184,6 +185,7 @@ class FakeHub:
         await self._runner.cleanup()
 
 
+@pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
 async def test_5xx_and_429_back_off_honouring_retry_after(tmp_path: Path) -> None:
     with FeedbackStore(tmp_path / "f.sqlite3") as store:
         rid = store.begin_response("near-me", 1, "en", {})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from kiosk import protocol
 from kiosk.hub.models import Appointment, Kiosk
 from kiosk.hub.presence import Presence, Visit, iso
@@ -39,6 +41,7 @@ def test_entries_are_scoped_to_the_clinic_and_ordered() -> None:
     assert "patient_name" not in entry
 
 
+@pytest.mark.expect_log(r"waiting list of clinic", logger="kiosk.hub.presence")
 def test_an_overfull_list_is_shortened_to_fit() -> None:
     presence = Presence()
     big: dict[str, Any] = {"camera": "ok", "detail": "x" * 4000}

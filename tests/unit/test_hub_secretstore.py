@@ -42,6 +42,7 @@ def test_loose_permissions_are_refused_without_showing_the_secret(tmp_path: Path
         DirSecretStore(folder).code_pepper()
 
 
+@pytest.mark.expect_log(r"secret file", logger="kiosk.hub.secretstore")
 def test_turn_secret_from_a_provided_file(tmp_path: Path) -> None:
     provided = tmp_path / "turn.secret"
     provided.write_text("shared-with-coturn\n")

@@ -83,6 +83,7 @@ def test_stderr_gets_json_lines(capsys: pytest.CaptureFixture[str],
     assert json.loads(line)["token"] == REDACTED
 
 
+@pytest.mark.expect_log(r"kiosk paired with token=<redacted>", logger="kiosk.test")
 def test_stderr_can_be_plain_text_and_is_still_redacted(
         capsys: pytest.CaptureFixture[str], root_logger: logging.Logger) -> None:
     setup_logging(logging.INFO, stderr_json=False)
@@ -107,6 +108,7 @@ def test_unknown_level_is_refused(root_logger: logging.Logger) -> None:
         setup_logging("LOUD", stderr=False)
 
 
+@pytest.mark.expect_log(r"offer for v\-", logger="kiosk.test")
 def test_secret_extras_and_arguments_are_redacted(log_file: Path, read_log: Read) -> None:
     check_in = protocol.make("check_in", code="123456", checks={"camera": "ok"})
     log.info("received %s", check_in, extra={
@@ -167,6 +169,7 @@ def test_ordinary_text_is_kept(message: str) -> None:
     assert redact_text(message) == message
 
 
+@pytest.mark.expect_log(r"pairing failed", logger="kiosk.test")
 def test_tracebacks_are_redacted(read_log: Read) -> None:
     try:
         raise ValueError(f"hub refused token={TOKEN}")
