@@ -323,6 +323,7 @@ def test_answers_survive_a_real_crash(tmp_path: Path) -> None:
         store.save_answer(response_id, "use_again", "yes")  # and the store still works
 
 
+@pytest.mark.expect_log(r"was damaged and has been moved to", logger="kiosk.feedback.store")
 def test_garbage_file_is_moved_aside_not_deleted(tmp_path: Path, clock: FakeClock) -> None:
     path = tmp_path / "feedback.db"
     garbage = b"this is not a database at all, but it is somebody's data " * 100
@@ -348,6 +349,7 @@ def test_garbage_file_is_moved_aside_not_deleted(tmp_path: Path, clock: FakeCloc
         assert fresh.counts().responses == 0
 
 
+@pytest.mark.expect_log(r"was damaged and has been moved to", logger="kiosk.feedback.store")
 def test_damaged_pages_are_detected(tmp_path: Path) -> None:
     path = tmp_path / "feedback.db"
     with FeedbackStore(path) as store:
