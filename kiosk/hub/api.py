@@ -29,7 +29,7 @@ from aiohttp import web
 from kiosk import protocol
 from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
 from kiosk.hub.codes import new_token, pair_kiosk, token_hash
-from kiosk.hub.models import Kiosk
+from kiosk.hub.models import KioskRecord
 from kiosk.hub.passwords import burn_time, verify_password
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
@@ -222,7 +222,7 @@ async def pair(request: web.Request) -> web.Response:
 MAX_TOKEN = 256
 
 
-def _bearer_kiosk(request: web.Request, hub: Hub) -> Kiosk | None:
+def _bearer_kiosk(request: web.Request, hub: Hub) -> KioskRecord | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN:

@@ -15,7 +15,7 @@ from kiosk.hub.config import HubConfig
 from kiosk.hub.feedback import setup_feedback_routes
 from kiosk.hub.secretstore import HubSecrets
 from kiosk.hub.security import add_security_headers, api_errors
-from kiosk.hub.signalling import SIGNALLING, Signalling
+from kiosk.hub.signalling import SIGNALLING, SignallingRouter
 from kiosk.hub.state import HUB, Hub, Limiters
 from kiosk.hub.storage import Storage
 from kiosk.hub.ws import websocket_handler
@@ -56,7 +56,7 @@ def create_app(config: HubConfig, storage: Storage, secrets: HubSecrets, *,
               version=hub_version(), limiters=Limiters.from_config(config, clock))
     app = web.Application(middlewares=[api_errors], client_max_size=api.MAX_BODY)
     app[HUB] = hub
-    app[SIGNALLING] = Signalling(hub)
+    app[SIGNALLING] = SignallingRouter(hub)
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(_shutdown)
     api.add_routes(app)

@@ -27,7 +27,7 @@ from kiosk.hub.clock import SystemClock
 from kiosk.hub.codes import DEFAULT_VALID_HOURS, issue_appointment, issue_pairing_code
 from kiosk.hub.config import ConfigError
 from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version, migrate
-from kiosk.hub.models import Appointment
+from kiosk.hub.models import AppointmentRecord
 from kiosk.hub.passwords import check_new_password, hash_password
 from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
 from kiosk.hub.storage import Storage, StorageError
@@ -209,13 +209,13 @@ def cmd_kiosk_pair(args: argparse.Namespace) -> None:
            "it works once."])
 
 
-def _status(a: Appointment, now: float) -> str:
+def _status(a: AppointmentRecord, now: float) -> str:
     if a.code_used_at is not None:
         return "checked_in"
     return "expired" if a.code_expires_at <= now else "booked"
 
 
-def _appointment_json(a: Appointment, now: float) -> dict[str, Any]:
+def _appointment_json(a: AppointmentRecord, now: float) -> dict[str, Any]:
     return {
         "id": a.id, "time": _local_iso(a.starts_at),
         "waiting_area": {"id": a.waiting_area_id, "name": a.waiting_area_name},

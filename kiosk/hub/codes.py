@@ -17,7 +17,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from kiosk.hub.models import Appointment, Kiosk
+from kiosk.hub.models import AppointmentRecord, KioskRecord
 from kiosk.hub.secretstore import HubSecrets
 from kiosk.hub.storage import CodeError, Conflict, Storage
 
@@ -75,7 +75,7 @@ def new_token() -> str:
 class IssuedAppointment:
     """An appointment just created, with its clear code (shown once)."""
 
-    appointment: Appointment
+    appointment: AppointmentRecord
     code: str
 
     def __repr__(self) -> str:
@@ -118,7 +118,7 @@ def issue_pairing_code(storage: Storage, secrets_: HubSecrets, *, clinic_id: int
 
 
 def pair_kiosk(storage: Storage, secrets_: HubSecrets, *, pairing_code: str, now: float,
-               name: str | None = None) -> tuple[Kiosk, str]:
+               name: str | None = None) -> tuple[KioskRecord, str]:
     """Redeem a pairing code: a new kiosk and its device token (in clear, returned once).
 
     Raises :class:`kiosk.hub.storage.CodeError`.

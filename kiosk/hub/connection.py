@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from kiosk import protocol
-from kiosk.hub.models import Kiosk, Specialist
+from kiosk.hub.models import KioskRecord, Specialist
 
 log = logging.getLogger("kiosk.hub.connection")
 
@@ -48,7 +48,7 @@ class Connection:
         self.id = secrets.token_hex(6)
         self.address = address
         self.role: str | None = None
-        self.kiosk: Kiosk | None = None
+        self.kiosk: KioskRecord | None = None
         self.specialist: Specialist | None = None
         self.session_hash: str | None = None
         self.visit_id: str | None = None

@@ -41,8 +41,8 @@ class Specialist:
 
 
 @dataclass(frozen=True)
-class Kiosk:
-    """A paired kiosk."""
+class KioskRecord:
+    """A paired kiosk, as the hub stores it."""
 
     id: int
     clinic_id: int
@@ -61,8 +61,8 @@ class Session:
 
 
 @dataclass(frozen=True)
-class Appointment:
-    """An appointment, with the names a waiting list needs."""
+class AppointmentRecord:
+    """An appointment as the hub stores it, with the names a waiting list needs."""
 
     id: int
     starts_at: float

@@ -20,7 +20,7 @@ from typing import Any
 
 from kiosk import protocol
 from kiosk.hub.connection import Connection
-from kiosk.hub.models import Appointment, Kiosk, Specialist
+from kiosk.hub.models import AppointmentRecord, KioskRecord, Specialist
 
 log = logging.getLogger("kiosk.hub.presence")
 
@@ -31,14 +31,15 @@ def iso(ts: float) -> str:
 
 
 @dataclass(eq=False)
-class Visit:
-    """A checked-in patient, from ``check_in`` until the visit ends."""
+class LiveVisit:
+    """The hub's live record of a checked-in patient, from ``check_in`` until the visit ends
+    (the kiosk's own :class:`kiosk.journey.Visit` is the patient's side of it)."""
 
     id: str
     resume_token: str
-    appointment: Appointment
+    appointment: AppointmentRecord
     checked_in_at: float
-    kiosk: Kiosk | None
+    kiosk: KioskRecord | None
     patient: Connection | None
     checks: dict[str, Any] = field(default_factory=dict)
     help_requested: bool = False
@@ -115,7 +116,7 @@ class HelpRequest:
     """A kiosk asking for help before anyone has checked in on it."""
 
     id: str
-    kiosk: Kiosk
+    kiosk: KioskRecord
     since: float
 
     def list_entry(self, clinic_name: str) -> dict[str, Any]:
@@ -129,7 +130,7 @@ class Presence:
     """Visits in memory, and the specialist connections of each clinic."""
 
     def __init__(self) -> None:
-        self.visits: dict[str, Visit] = {}
+        self.visits: dict[str, LiveVisit] = {}
         self.help_requests: dict[Connection, HelpRequest] = {}
         self._specialists: dict[int, set[Connection]] = {}
         self._clinic_names: dict[int, str] = {}
@@ -158,7 +159,7 @@ class Presence:
     def specialist_count(self) -> int:
         return sum(len(c) for c in self._specialists.values())
 
-    def visits_of(self, clinic_id: int) -> list[Visit]:
+    def visits_of(self, clinic_id: int) -> list[LiveVisit]:
         return sorted((v for v in self.visits.values() if v.clinic_id == clinic_id),
                       key=lambda v: (v.checked_in_at, v.id))
 

@@ -32,7 +32,7 @@ from kiosk.hub.connection import (
     Connection,
 )
 from kiosk.hub.models import CallRecord
-from kiosk.hub.presence import HelpRequest, Visit
+from kiosk.hub.presence import HelpRequest, LiveVisit
 from kiosk.hub.state import Hub
 from kiosk.hub.storage import CodeError
 
@@ -61,8 +61,9 @@ class Refusal(Exception):
 Handler = Callable[[Connection, dict[str, Any]], None]
 
 
-class Signalling:
-    """Visit and call handling for one hub."""
+class SignallingRouter:
+    """Routes each client's messages to the handler for its type: check-in, visits, calls,
+    help and resume, for one hub."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
@@ -120,9 +121,9 @@ class Signalling:
         except CodeError as exc:
             limiters.code_failure(key, conn.address)
             raise Refusal(exc.code, _CODE_MESSAGES[exc.code]) from None
-        visit = Visit(id=secrets.token_urlsafe(12), resume_token=secrets.token_urlsafe(24),
-                      appointment=appointment, checked_in_at=now, kiosk=conn.kiosk,
-                      patient=conn, checks=msg.get("checks") or {})
+        visit = LiveVisit(id=secrets.token_urlsafe(12), resume_token=secrets.token_urlsafe(24),
+                          appointment=appointment, checked_in_at=now, kiosk=conn.kiosk,
+                          patient=conn, checks=msg.get("checks") or {})
         self.presence.visits[visit.id] = visit
         conn.visit_id = visit.id
         self.presence.help_requests.pop(conn, None)
@@ -130,7 +131,7 @@ class Signalling:
         conn.send(visit.checked_in(ref=msg.get("ref")))
         self.presence.publish(visit.clinic_id)
 
-    def _own_visit(self, conn: Connection) -> Visit:
+    def _own_visit(self, conn: Connection) -> LiveVisit:
         visit = self.presence.visits.get(conn.visit_id) if conn.visit_id else None
         if visit is None:
             raise Refusal("not_allowed", "Check in with an appointment code first.")
@@ -209,7 +210,7 @@ class Signalling:
         visit.quality["patient"] = msg["stats"]
         self._to_specialist(visit, msg)
 
-    def _to_specialist(self, visit: Visit, msg: dict[str, Any]) -> None:
+    def _to_specialist(self, visit: LiveVisit, msg: dict[str, Any]) -> None:
         target = visit.specialist_conn
         if target is None:
             return  # no specialist, or theirs is reconnecting: nothing to relay to
@@ -219,7 +220,7 @@ class Signalling:
 
     # --- specialist side ---
 
-    def _visit_for(self, conn: Connection, msg: dict[str, Any]) -> Visit:
+    def _visit_for(self, conn: Connection, msg: dict[str, Any]) -> LiveVisit:
         visit_id = msg.get("visit_id")
         if visit_id is None:
             raise Refusal("bad_message", f"{msg['type']} from a specialist needs 'visit_id'")
@@ -231,7 +232,7 @@ class Signalling:
             raise Refusal("forbidden", "That patient is not waiting at your clinic.")
         return visit
 
-    def _specialist_visit(self, conn: Connection, msg: dict[str, Any]) -> Visit:
+    def _specialist_visit(self, conn: Connection, msg: dict[str, Any]) -> LiveVisit:
         """The visit named in ``msg``, which this specialist must have joined."""
         visit = self._visit_for(conn, msg)
         assert conn.specialist is not None
@@ -261,7 +262,7 @@ class Signalling:
             visit.patient.send(joined)
         self.presence.publish(visit.clinic_id)
 
-    def _attach_specialist(self, visit: Visit, conn: Connection) -> None:
+    def _attach_specialist(self, visit: LiveVisit, conn: Connection) -> None:
         visit.specialist_conn = conn
         if visit.specialist_timer is not None:
             visit.specialist_timer.cancel()
@@ -302,7 +303,7 @@ class Signalling:
                 self._attach_specialist(visit, conn)
         conn.send(self.presence.waiting_list(spec.clinic_id, clinic_name))
 
-    def resume(self, conn: Connection, resume: dict[str, Any]) -> Visit | None:
+    def resume(self, conn: Connection, resume: dict[str, Any]) -> LiveVisit | None:
         """Re-attach a patient socket to its visit, or None if the visit is gone."""
         visit_id, token = resume.get("visit_id"), resume.get("resume_token")
         if not isinstance(visit_id, str) or not isinstance(token, str):
@@ -368,7 +369,7 @@ class Signalling:
 
     # --- ending ---
 
-    def end_visit(self, visit: Visit, reason: str) -> None:
+    def end_visit(self, visit: LiveVisit, reason: str) -> None:
         """End a visit: tell both sides, record the call, update the list."""
         if self.presence.visits.pop(visit.id, None) is None:
             return
@@ -404,4 +405,4 @@ class Signalling:
             conn.close_after_sending(CLOSE_GOING_AWAY, "the hub is stopping")
 
 
-SIGNALLING: web.AppKey[Signalling] = web.AppKey("signalling", Signalling)
+SIGNALLING: web.AppKey[SignallingRouter] = web.AppKey("signalling", SignallingRouter)

@@ -23,10 +23,10 @@ from typing import Any
 
 from kiosk.hub.migrations import migrate
 from kiosk.hub.models import (
-    Appointment,
+    AppointmentRecord,
     CallRecord,
     Clinic,
-    Kiosk,
+    KioskRecord,
     Session,
     Specialist,
     WaitingArea,
@@ -70,8 +70,8 @@ _SPECIALIST_SELECT = ("SELECT id, clinic_id, username, display_name, password_ha
                       "failed_logins, locked_until FROM specialists")
 
 
-def _appointment(row: Any) -> Appointment:
-    return Appointment(*row)
+def _appointment(row: Any) -> AppointmentRecord:
+    return AppointmentRecord(*row)
 
 
 class Storage:
@@ -264,7 +264,7 @@ class Storage:
             raise Conflict("pairing code collision") from None
 
     def redeem_pairing_code(self, code_hash: str, token_hash: str, name: str | None,
-                            now: float) -> Kiosk:
+                            now: float) -> KioskRecord:
         """Use a pairing code once: create the kiosk, store its token hash."""
         name = _clean_name(name, "kiosk name") if name and name.strip() else None
         with self._tx() as db:
@@ -283,12 +283,12 @@ class Storage:
             kiosk_id = _rowid(cur)
             db.execute("UPDATE pairing_codes SET used_at = ?, kiosk_id = ? WHERE id = ?",
                        (now, kiosk_id, code_id))
-        return Kiosk(kiosk_id, clinic_id, room, name, now)
+        return KioskRecord(kiosk_id, clinic_id, room, name, now)
 
-    def kiosk_by_token(self, token_hash: str) -> Kiosk | None:
+    def kiosk_by_token(self, token_hash: str) -> KioskRecord | None:
         row = self._one("SELECT id, clinic_id, room, name, last_seen FROM kiosks "
                         "WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,))
-        return Kiosk(*row) if row else None
+        return KioskRecord(*row) if row else None
 
     def touch_kiosk(self, kiosk_id: int, now: float) -> None:
         with self._tx() as db:
@@ -298,7 +298,7 @@ class Storage:
 
     def create_appointment(self, waiting_area_id: int, specialist_id: int | None,
                            starts_at: float, patient_name: str | None, code_hash: str,
-                           code_expires_at: float, now: float) -> Appointment:
+                           code_expires_at: float, now: float) -> AppointmentRecord:
         area = self.get_waiting_area(waiting_area_id)
         if area is None:
             raise NotFound(f"there is no waiting area with id {waiting_area_id}")
@@ -329,11 +329,11 @@ class Storage:
         assert appointment is not None
         return appointment
 
-    def get_appointment(self, appointment_id: int) -> Appointment | None:
+    def get_appointment(self, appointment_id: int) -> AppointmentRecord | None:
         row = self._one(_APPOINTMENT_SELECT + " WHERE a.id = ?", (appointment_id,))
         return _appointment(row) if row else None
 
-    def redeem_appointment_code(self, code_hash: str, now: float) -> Appointment:
+    def redeem_appointment_code(self, code_hash: str, now: float) -> AppointmentRecord:
         """Use an appointment code once. Raises :class:`CodeError`."""
         with self._tx() as db:
             row = db.execute("SELECT id, code_expires_at FROM appointments "
@@ -353,7 +353,7 @@ class Storage:
         return _appointment(found)
 
     def redeem_prepared_appointment(self, appointment_id: int, clinic_id: int,
-                                    now: float) -> Appointment:
+                                    now: float) -> AppointmentRecord:
         """Check in an appointment staff prepared a kiosk of ``clinic_id`` for, once. The same
         rules as a code: single use, not after its code expires. Raises :class:`CodeError`."""
         with self._tx() as db:
@@ -372,7 +372,7 @@ class Storage:
                                (appointment_id,)).fetchone()
         return _appointment(found)
 
-    def appointments_between(self, start: float, end: float) -> list[Appointment]:
+    def appointments_between(self, start: float, end: float) -> list[AppointmentRecord]:
         """Appointments starting in ``[start, end)``, earliest first."""
         rows = self._all(_APPOINTMENT_SELECT + " WHERE a.starts_at >= ? AND a.starts_at < ? "
                          "ORDER BY a.starts_at, a.id", (start, end))

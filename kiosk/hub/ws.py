@@ -30,7 +30,7 @@ from kiosk.hub.connection import (
     CLOSE_UNSUPPORTED_VERSION,
     Connection,
 )
-from kiosk.hub.signalling import SIGNALLING, Refusal, Signalling
+from kiosk.hub.signalling import SIGNALLING, Refusal, SignallingRouter
 from kiosk.hub.state import HUB, Hub
 
 log = logging.getLogger("kiosk.hub.ws")
@@ -55,7 +55,7 @@ def _ref_of(text: str | bytes) -> str | None:
 class SocketSession:
     """One client's conversation with the hub, from upgrade to close."""
 
-    def __init__(self, hub: Hub, signalling: Signalling, request: web.Request,
+    def __init__(self, hub: Hub, signalling: SignallingRouter, request: web.Request,
                  conn: Connection) -> None:
         self.hub = hub
         self.signalling = signalling

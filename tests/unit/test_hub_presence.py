@@ -8,21 +8,22 @@ from typing import Any
 import pytest
 
 from kiosk import protocol
-from kiosk.hub.models import Appointment, Kiosk
-from kiosk.hub.presence import Presence, Visit, iso
+from kiosk.hub.models import AppointmentRecord, KioskRecord
+from kiosk.hub.presence import LiveVisit, Presence, iso
 
 
-def _appointment(clinic_id: int = 1, patient_name: str | None = None) -> Appointment:
-    return Appointment(id=1, starts_at=1_750_000_000.0, waiting_area_id=2,
+def _appointment(clinic_id: int = 1, patient_name: str | None = None) -> AppointmentRecord:
+    return AppointmentRecord(id=1, starts_at=1_750_000_000.0, waiting_area_id=2,
                        waiting_area_name="Hall", clinic_id=clinic_id, clinic_name="Leith",
                        specialist_id=None, specialist_name=None, patient_name=patient_name,
                        code_expires_at=1_750_040_000.0, code_used_at=None)
 
 
-def _visit(n: int, clinic_id: int = 1, checks: dict[str, Any] | None = None) -> Visit:
-    return Visit(id=f"visit{n}", resume_token="r" * 32, appointment=_appointment(clinic_id),
-                 checked_in_at=1_750_000_000.0 + n, kiosk=Kiosk(1, clinic_id, "Room 2", None, 0),
-                 patient=None, checks=checks or {})
+def _visit(n: int, clinic_id: int = 1, checks: dict[str, Any] | None = None) -> LiveVisit:
+    return LiveVisit(id=f"visit{n}", resume_token="r" * 32, appointment=_appointment(clinic_id),
+                     checked_in_at=1_750_000_000.0 + n,
+                     kiosk=KioskRecord(1, clinic_id, "Room 2", None, 0),
+                     patient=None, checks=checks or {})
 
 
 def test_entries_are_scoped_to_the_clinic_and_ordered() -> None:
