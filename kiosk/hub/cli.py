@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from kiosk.hub.cliargs import DB_ENV, DEFAULT_DB, PROG, UsageError, default_db
 from kiosk.hub.clock import SystemClock
 from kiosk.hub.codes import DEFAULT_VALID_HOURS, issue_appointment, issue_pairing_code
 from kiosk.hub.config import ConfigError
@@ -32,22 +32,10 @@ from kiosk.hub.passwords import check_new_password, hash_password
 from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
 from kiosk.hub.storage import Storage, StorageError
 
-PROG = "clinic-hub"
-DB_ENV = "CLINIC_HUB_DB"
-DEFAULT_DB = "clinic-hub.sqlite3"
-
-
-class UsageError(Exception):
-    """Bad input: shown as one line on stderr, exit status 2."""
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see: {self.prog} --help)")
-
-
-def default_db() -> Path:
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

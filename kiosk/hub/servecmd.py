@@ -22,6 +22,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, cast
 
+from kiosk.hub.cliargs import UsageError, default_db
 from kiosk.hub.config import HubConfig, load_config
 from kiosk.hub.demo import seed_demo
 from kiosk.hub.secretstore import DirSecretStore
@@ -86,11 +87,9 @@ def add_commands(sub: Any, leaf: Callable[..., argparse.ArgumentParser]) -> None
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
-def serve_config(args: argparse.Namespace, default_db: Path) -> HubConfig:
+def serve_config(args: argparse.Namespace, db_path: Path) -> HubConfig:
     """The config from defaults, then ``--config``, then flags."""
-    from kiosk.hub.cli import UsageError
-
-    config = HubConfig(db_path=default_db)
+    config = HubConfig(db_path=db_path)
     if args.config is not None:
         config = load_config(args.config, defaults=config)
     changes: dict[str, Any] = {}
@@ -112,8 +111,6 @@ def serve_config(args: argparse.Namespace, default_db: Path) -> HubConfig:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kiosk.hub.cli import default_db
-
     config = serve_config(args, default_db())
     setup_logging(args.log_level, stderr_json=args.log_json)
     with contextlib.ExitStack() as stack:
@@ -180,8 +177,6 @@ DemoSpecialist = Callable[..., Coroutine[Any, Any, Any]]
 
 
 def cmd_demo_specialist(args: argparse.Namespace) -> int:
-    from kiosk.hub.cli import UsageError
-
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -3,7 +3,8 @@ only the device adapters (``ui/devices*.py``, ``ui/media*.py``) import aiortc.
 
 Checked statically (every import statement and every ``importlib.import_module``/``__import__``
 call with a literal name) and dynamically (import every kiosk module in a fresh interpreter and
-look at ``sys.modules``), so an import hidden in a third-party library is caught too.
+look at ``sys.modules``), so an import hidden in a third-party library is caught too. And no
+two project modules import each other, directly or round a longer circle, even lazily.
 """
 
 from __future__ import annotations
@@ -121,3 +122,82 @@ def test_kiosk_imports_no_qt_and_no_ui_when_run() -> None:
     assert int(lines["modules"]) >= len(files) > 1
     assert lines["leaked"] == "[]", "kiosk/ pulled in Qt or ui: " + lines["leaked"]
     assert lines["failed"] == "[]", "kiosk modules that cannot be imported: " + lines["failed"]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph(packages: tuple[str, ...] = ("kiosk", "ui")) -> dict[str, set[str]]:
+    """Which project module imports which, statically, counting imports inside functions too
+    (a lazy import still ties two modules together)."""
+    modules = {_module_name(p): p for pkg in packages for p in (ROOT / pkg).rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules
+                           else node.module for a in node.names]
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles_between_project_modules() -> None:
+    graph = import_graph()
+    assert len(graph) > 80  # it did read the project
+    assert sum(map(len, graph.values())) > 150
+    assert cycles(graph) == []
