@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from kiosk.feedback.store import PendingAnswer
+from kiosk.feedback.wire import to_wire
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +82,6 @@ class _RetryLater(Exception):
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-def _wire(answer: PendingAnswer) -> dict[str, Any]:
-    return {"answer_id": answer.answer_id, "revision": answer.revision,
-            "response_id": answer.response_id, "survey_id": answer.survey_id,
-            "survey_version": answer.survey_version, "language": answer.language,
-            "context": dict(answer.context), "question_id": answer.question_id,
-            "value": answer.value, "created_at": answer.created_at}
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -292,7 +285,7 @@ class FeedbackSync:
         chunks: list[list[PendingAnswer]] = []
         size = 0
         for answer in answers:
-            n = len(json.dumps(_wire(answer)).encode()) + 2
+            n = len(json.dumps(to_wire(answer)).encode()) + 2
             if chunks and size + n <= self._max_bytes:
                 chunks[-1].append(answer)
                 size += n
@@ -336,7 +329,7 @@ class FeedbackSync:
         session = self._session
         if session is None:
             raise _RetryLater("the feedback sync is stopping")
-        body = {"answers": [_wire(a) for a in answers]}
+        body = {"answers": [to_wire(a) for a in answers]}
         try:
             async with session.post(self._url, json=body, ssl=self._ssl,
                                     allow_redirects=False,  # the token goes to the hub only

@@ -1,10 +1,13 @@
-"""The hub's HTTP API: health, specialist sign-in and sign-out, kiosk pairing, and a kiosk's
-list of today's appointments (for admin mode).
+"""The hub's HTTP API: health, specialist sign-in and sign-out, kiosk pairing, a kiosk's list
+of today's appointments (for admin mode), and patient feedback (kiosks deliver answers,
+specialists see the results and export them).
 
 Rules that matter:
 
-- Bodies are JSON only (``Content-Type: application/json``), at most :data:`MAX_BODY` bytes,
-  and a request with an ``Origin`` that is not allowed is refused before anything else.
+- Bodies are JSON only (``Content-Type: application/json``), at most :data:`MAX_BODY` bytes
+  (:data:`MAX_FEEDBACK_BODY` for feedback), parsed by :func:`kiosk.protocol.loads_untrusted`
+  (no NaN, bounded nesting), and a request with an ``Origin`` that is not allowed is refused
+  before anything else.
 - Every error is a JSON body ``{"error": code, "message": plain text}`` (plus ``retry_after``
   when waiting helps). Messages never echo what was sent.
 - A kiosk authenticates with ``Authorization: Bearer <device token>`` (never in the URL). The
@@ -12,32 +15,43 @@ Rules that matter:
   waiting areas and whether the patient has checked in.
 - Passwords are checked with scrypt off the event loop. Wrong passwords count towards a
   per-account lockout that grows, and towards a per-address limit.
+- Feedback (``POST /api/feedback``, format in :mod:`kiosk.feedback.wire`): exactly once,
+  highest revision wins; the clinic is the kiosk's (from its token), never what it claims; a
+  whole delivery is checked before anything is stored. Nothing logs answer values.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
 from kiosk import protocol
+from kiosk.feedback.wire import MAX_ANSWERS, FeedbackError, check_body
 from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
 from kiosk.hub.codes import new_token, pair_kiosk, token_hash
+from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.models import KioskRecord
 from kiosk.hub.passwords import burn_time, verify_password
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
 from kiosk.hub.storage import CodeError, StorageError
+from kiosk.hub.summary import summarise
 
 log = logging.getLogger("kiosk.hub.api")
 
 MAX_BODY = 16 * 1024
+#: Most bytes in a feedback delivery's body.
+MAX_FEEDBACK_BODY = 1024 * 1024
+#: Most answers ``GET /api/feedback`` lists (the summary always covers all of them).
+MAX_LISTED = 2000
+#: The hub keeps when an answer arrived only to the hour (it arrives moments after it is given).
+RECEIVED_RESOLUTION_S = 3600
 CSRF_HEADER = "X-CSRF-Token"
 
 _PAIR_MESSAGES = {
@@ -48,10 +62,11 @@ _PAIR_MESSAGES = {
 
 
 def json_error(status: int, code: str, message: str, *,
-               retry_after: float | None = None) -> web.Response:
-    """An error response with a JSON body."""
-    body: dict[str, Any] = {"error": code, "message": message}
-    headers = {}
+               retry_after: float | None = None, headers: dict[str, str] | None = None,
+               **extra: Any) -> web.Response:
+    """An error response with a JSON body (``extra`` adds fields, e.g. ``index``)."""
+    body: dict[str, Any] = {"error": code, "message": message, **extra}
+    headers = dict(headers or {})
     if retry_after is not None:
         body["retry_after"] = math.ceil(retry_after)
         headers["Retry-After"] = str(math.ceil(retry_after))
@@ -64,22 +79,31 @@ class _BadRequest(Exception):
         self.response = response
 
 
-async def _json_body(request: web.Request, hub: Hub) -> dict[str, Any]:
-    if not origin_allowed(request, hub):
+async def _json_body(request: web.Request, hub: Hub, limit: int = MAX_BODY,
+                     *, check_origin: bool = True) -> Any:
+    """The request's JSON body (any JSON value), or :class:`_BadRequest` with the answer."""
+    if check_origin and not origin_allowed(request, hub):
         raise _BadRequest(json_error(403, "forbidden", "This origin is not allowed."))
     if request.content_type != "application/json":
         raise _BadRequest(json_error(415, "bad_request", "Send the body as application/json."))
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise _BadRequest(json_error(413, "too_large", "The request body is too large."))
+    too_large = json_error(413, "too_large", "The request body is too large.", max_bytes=limit)
+    if request.content_length is not None and request.content_length > limit:
+        raise _BadRequest(too_large)
     data = bytearray()
-    while chunk := await request.content.read(MAX_BODY + 1 - len(data)):
+    while chunk := await request.content.read(limit + 1 - len(data)):
         data += chunk
-        if len(data) > MAX_BODY:
-            raise _BadRequest(json_error(413, "too_large", "The request body is too large."))
+        if len(data) > limit:
+            raise _BadRequest(too_large)
     try:
-        body = json.loads(data)
-    except ValueError:
+        return protocol.loads_untrusted(data, limit)
+    except protocol.ProtocolError as exc:
+        if exc.code == "too_large":
+            raise _BadRequest(too_large) from None
         raise _BadRequest(json_error(400, "bad_request", "The body is not valid JSON.")) from None
+
+
+async def _json_object(request: web.Request, hub: Hub) -> dict[str, Any]:
+    body = await _json_body(request, hub)
     if not isinstance(body, dict):
         raise _BadRequest(json_error(400, "bad_request", "The body must be a JSON object."))
     return body
@@ -111,7 +135,7 @@ async def login(request: web.Request) -> web.Response:
         return json_error(429, "rate_limited", "Too many attempts. Please wait.",
                           retry_after=wait)
     try:
-        body = await _json_body(request, hub)
+        body = await _json_object(request, hub)
         username = _string(body, "username", limit=64)
         password = _string(body, "password", limit=1024)
     except _BadRequest as bad:
@@ -197,7 +221,7 @@ async def pair(request: web.Request) -> web.Response:
         return json_error(429, "rate_limited", "Too many attempts. Please wait.",
                           retry_after=wait)
     try:
-        body = await _json_body(request, hub)
+        body = await _json_object(request, hub)
         code = _string(body, "pairing_code", limit=32)
         name = _string(body, "name", limit=120, required=False)
     except _BadRequest as bad:
@@ -230,6 +254,11 @@ def _bearer_kiosk(request: web.Request, hub: Hub) -> KioskRecord | None:
     return hub.storage.kiosk_by_token(token_hash(token))
 
 
+def _kiosk_token_refused() -> web.Response:
+    return json_error(401, "auth_failed", "This kiosk's device token was not accepted; "
+                      "pair the kiosk again.", headers={"WWW-Authenticate": "Bearer"})
+
+
 def _local_day(now: float) -> tuple[float, float]:
     """The hub's local calendar day around ``now``, as [start, end) timestamps."""
     midnight = datetime.fromtimestamp(now).astimezone().replace(hour=0, minute=0, second=0,
@@ -243,9 +272,7 @@ async def kiosk_appointments(request: web.Request) -> web.Response:
     kiosk = _bearer_kiosk(request, hub)
     if kiosk is None:
         log.warning("appointment list refused: missing or unknown kiosk token")
-        return web.json_response(
-            {"error": "auth_failed", "message": "This kiosk's device token was not accepted; "
-             "pair the kiosk again."}, status=401, headers={"WWW-Authenticate": "Bearer"})
+        return _kiosk_token_refused()
     start, end = _local_day(hub.clock.now())
     listed = [a for a in hub.storage.appointments_between(start, end)
               if a.clinic_id == kiosk.clinic_id]
@@ -261,6 +288,89 @@ async def kiosk_appointments(request: web.Request) -> web.Response:
         } for a in listed]})
 
 
+# ----- feedback ---------------------------------------------------------------------------------
+
+
+async def post_feedback(request: web.Request) -> web.Response:
+    """A kiosk delivers answers; the reply acknowledges each valid one with its revision."""
+    hub = request.app[HUB]
+    if not origin_allowed(request, hub):
+        return json_error(403, "forbidden", "This origin is not allowed.")
+    kiosk = _bearer_kiosk(request, hub)
+    if kiosk is None:
+        log.warning("feedback refused: missing or unknown kiosk token")
+        return _kiosk_token_refused()
+    try:
+        answers = check_body(await _json_body(request, hub, MAX_FEEDBACK_BODY,
+                                              check_origin=False))
+    except _BadRequest as bad:
+        return bad.response
+    except FeedbackError as exc:
+        log.warning("feedback refused from kiosk %d: %s", kiosk.id, exc)
+        if exc.status == 413:
+            return json_error(413, "too_large", str(exc), max_answers=MAX_ANSWERS)
+        return json_error(400, "bad_request", str(exc), index=exc.index)
+    now = hub.clock.now()
+    # Received when the patient answered, give or take: kept to the hour, like created_at.
+    received = float(int(now // RECEIVED_RESOLUTION_S * RECEIVED_RESOLUTION_S))
+    written = hub.storage.store_feedback(kiosk.clinic_id, kiosk.id, answers, received)
+    hub.storage.touch_kiosk(kiosk.id, now)
+    log.info("feedback from kiosk %d: %d answers, %d new or newer", kiosk.id, len(answers),
+             written)
+    return web.json_response({"acknowledged": [
+        {"answer_id": a.answer_id, "revision": a.revision} for a in answers]})
+
+
+def _since(request: web.Request) -> date | None:
+    text = request.query.get("since")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise web.HTTPBadRequest(reason="since must be YYYY-MM-DD") from None
+
+
+def _specialist_clinic(request: web.Request) -> int | web.Response:
+    hub = request.app[HUB]
+    if not origin_allowed(request, hub):
+        return json_error(403, "forbidden", "This origin is not allowed.")
+    found = session_from(request, hub)
+    if found is None:
+        return json_error(401, "auth_failed", "You are not signed in.")
+    return found[2].clinic_id
+
+
+async def get_feedback(request: web.Request) -> web.Response:
+    """A signed-in specialist: their clinic's answers (newest first) and a summary."""
+    clinic = _specialist_clinic(request)
+    if isinstance(clinic, web.Response):
+        return clinic
+    hub = request.app[HUB]
+    answers = hub.storage.feedback_answers(clinic_id=clinic, since=_since(request))
+    info = hub.storage.get_clinic(clinic)
+    rows = answer_rows(answers)
+    return web.json_response({
+        "clinic": {"id": clinic, "name": info.name if info else ""},
+        "summary": summarise(answers),
+        "answers": rows[-MAX_LISTED:][::-1],
+        "answers_truncated": len(rows) > MAX_LISTED,
+    })
+
+
+async def get_feedback_csv(request: web.Request) -> web.Response:
+    """The same answers as CSV (:func:`kiosk.hub.export.to_csv`)."""
+    clinic = _specialist_clinic(request)
+    if isinstance(clinic, web.Response):
+        return clinic
+    hub = request.app[HUB]
+    answers = hub.storage.feedback_answers(clinic_id=clinic, since=_since(request))
+    day = datetime.fromtimestamp(hub.clock.now(), UTC).date().isoformat()
+    return web.Response(
+        text=to_csv(answers), content_type="text/csv", charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="feedback-{clinic}-{day}.csv"'})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/login", login)
@@ -268,3 +378,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/me", me)
     app.router.add_post("/api/kiosk/pair", pair)
     app.router.add_get("/api/kiosk/appointments", kiosk_appointments)
+    app.router.add_post("/api/feedback", post_feedback)
+    app.router.add_get("/api/feedback", get_feedback)
+    app.router.add_get("/api/feedback.csv", get_feedback_csv)

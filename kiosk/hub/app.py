@@ -12,7 +12,6 @@ from aiohttp import web
 from kiosk.hub import api
 from kiosk.hub.clock import Clock, SystemClock
 from kiosk.hub.config import HubConfig
-from kiosk.hub.feedback import setup_feedback_routes
 from kiosk.hub.secretstore import HubSecrets
 from kiosk.hub.security import add_security_headers, api_errors
 from kiosk.hub.signalling import SIGNALLING, SignallingRouter
@@ -60,7 +59,6 @@ def create_app(config: HubConfig, storage: Storage, secrets: HubSecrets, *,
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(_shutdown)
     api.add_routes(app)
-    setup_feedback_routes(app)
     app.router.add_get("/ws", websocket_handler)
     _add_static(app, config.web_root)
     return app

@@ -26,11 +26,13 @@ from kiosk.hub.cliargs import DB_ENV, DEFAULT_DB, PROG, UsageError, default_db
 from kiosk.hub.clock import SystemClock
 from kiosk.hub.codes import DEFAULT_VALID_HOURS, issue_appointment, issue_pairing_code
 from kiosk.hub.config import ConfigError
+from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version, migrate
 from kiosk.hub.models import AppointmentRecord
 from kiosk.hub.passwords import check_new_password, hash_password
 from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
 from kiosk.hub.storage import Storage, StorageError
+from kiosk.hub.summary import summarise
 
 
 class _Parser(argparse.ArgumentParser):
@@ -287,8 +289,6 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_feedback_export(args: argparse.Namespace) -> None:
-    from kiosk.hub import feedback  # pulls in aiohttp; other admin commands need not
-
     if args.csv and args.json:
         raise UsageError("choose one of --csv and --json")
     try:
@@ -299,14 +299,14 @@ def cmd_feedback_export(args: argparse.Namespace) -> None:
     try:
         if args.clinic is not None and storage.get_clinic(args.clinic) is None:
             raise StorageError(f"there is no clinic with id {args.clinic}")
-        answers = feedback.load_answers(storage, clinic_id=args.clinic, since=since)
+        answers = storage.feedback_answers(clinic_id=args.clinic, since=since)
     finally:
         storage.close()
     if args.json:
-        print(json.dumps({"answers": feedback.answer_rows(answers),
-                          "summary": feedback.summarise(answers)}, ensure_ascii=False))
+        print(json.dumps({"answers": answer_rows(answers),
+                          "summary": summarise(answers)}, ensure_ascii=False))
     else:
-        sys.stdout.write(feedback.to_csv(answers))
+        sys.stdout.write(to_csv(answers))
         sys.stdout.flush()
 
 

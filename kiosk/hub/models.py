@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,26 @@ class CallRecord:
     end_reason: str
     reconnects: int
     quality: str | None
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """One feedback answer as the hub holds it (no ids leave the hub except ``response_id``
+    for grouping, which exports replace with a number). ``value`` is never None here:
+    withdrawn answers are kept only to stop an older revision bringing them back."""
+
+    response_id: str
+    clinic_id: int
+    clinic_name: str
+    waiting_area: str | None
+    survey_id: str
+    survey_version: int
+    language: str
+    context: Mapping[str, Any]
+    question_id: str
+    value: int | float | str | None
+    created_at: int
+
+    @property
+    def day(self) -> date:
+        return datetime.fromtimestamp(self.created_at, UTC).date()

@@ -14,13 +14,16 @@ Rules that matter:
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.feedback.wire import AnswerValue, WireAnswer
 from kiosk.hub.migrations import migrate
 from kiosk.hub.models import (
     AppointmentRecord,
@@ -29,6 +32,7 @@ from kiosk.hub.models import (
     KioskRecord,
     Session,
     Specialist,
+    StoredAnswer,
     WaitingArea,
 )
 
@@ -395,6 +399,67 @@ class Storage:
                          "checked_in_at, started_at, ended_at, end_reason, reconnects, quality "
                          "FROM calls ORDER BY id")
         return [CallRecord(*r) for r in rows]
+
+    # ----- feedback -----
+
+    def store_feedback(self, clinic_id: int, kiosk_id: int | None,
+                       answers: Iterable[WireAnswer], received_at: float) -> int:
+        """Upsert ``answers`` for ``clinic_id`` in one transaction (all of them or none),
+        keeping each answer's highest revision; an answer of another clinic is never touched.
+        Returns how many rows were written (new or newer)."""
+        written = 0
+        with self._tx() as db:
+            for a in answers:
+                area = a.context.get("waiting_area_id")
+                cur = db.execute(
+                    "INSERT INTO feedback_answers (answer_id, revision, response_id, clinic_id, "
+                    "kiosk_id, waiting_area, survey_id, survey_version, language, context, "
+                    "question_id, value, created_at, received_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (answer_id) DO UPDATE SET revision = excluded.revision, "
+                    "response_id = excluded.response_id, waiting_area = excluded.waiting_area, "
+                    "survey_id = excluded.survey_id, survey_version = excluded.survey_version, "
+                    "language = excluded.language, context = excluded.context, "
+                    "question_id = excluded.question_id, value = excluded.value, "
+                    "created_at = excluded.created_at, received_at = excluded.received_at, "
+                    "kiosk_id = excluded.kiosk_id "
+                    "WHERE excluded.revision > feedback_answers.revision "
+                    "AND excluded.clinic_id = feedback_answers.clinic_id",
+                    (a.answer_id, a.revision, a.response_id, clinic_id, kiosk_id,
+                     None if area is None else str(area), a.survey_id, a.survey_version,
+                     a.language, json.dumps(dict(a.context), sort_keys=True), a.question_id,
+                     None if a.value is None else json.dumps(a.value, ensure_ascii=False),
+                     a.created_at, received_at))
+                written += cur.rowcount
+        return written
+
+    def feedback_revision(self, answer_id: str) -> tuple[int, AnswerValue] | None:
+        """The stored revision and value of one answer (tests and diagnostics)."""
+        row = self._one("SELECT revision, value FROM feedback_answers WHERE answer_id = ?",
+                        (answer_id,))
+        if row is None:
+            return None
+        return int(row[0]), None if row[1] is None else json.loads(row[1])
+
+    def feedback_answers(self, *, clinic_id: int | None = None,
+                         since: date | None = None) -> list[StoredAnswer]:
+        """Answers that were not withdrawn, oldest first, optionally of one clinic and from a
+        day (UTC) on."""
+        sql = ("SELECT f.response_id, f.clinic_id, c.name, f.waiting_area, f.survey_id, "
+               "f.survey_version, f.language, f.context, f.question_id, f.value, f.created_at "
+               "FROM feedback_answers f JOIN clinics c ON c.id = f.clinic_id "
+               "WHERE f.value IS NOT NULL")
+        args: list[Any] = []
+        if clinic_id is not None:
+            sql += " AND f.clinic_id = ?"
+            args.append(clinic_id)
+        if since is not None:
+            sql += " AND f.created_at >= ?"
+            args.append(int(datetime.combine(since, datetime.min.time(), UTC).timestamp()))
+        sql += " ORDER BY f.created_at, f.rowid"
+        return [StoredAnswer(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8],
+                             json.loads(r[9]), r[10])
+                for r in self._all(sql, tuple(args))]
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:

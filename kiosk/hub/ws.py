@@ -15,7 +15,6 @@ Rules that matter:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -38,18 +37,6 @@ log = logging.getLogger("kiosk.hub.ws")
 #: Frames above this are refused by aiohttp itself (the connection is closed with 1009).
 MAX_FRAME_BYTES = 1024 * 1024
 _ROLES = ("kiosk", "patient", "specialist")
-
-
-def _ref_of(text: str | bytes) -> str | None:
-    """The ``ref`` of a message that failed validation, if it can be read safely."""
-    if len(text) > protocol.MAX_MESSAGE_BYTES:
-        return None
-    try:
-        raw = json.loads(text)
-    except ValueError:
-        return None
-    ref = raw.get("ref") if isinstance(raw, dict) else None
-    return ref if isinstance(ref, str) and len(ref) <= 64 else None
 
 
 class SocketSession:
@@ -81,7 +68,7 @@ class SocketSession:
         try:
             msg = protocol.decode(text)
         except protocol.ProtocolError as exc:
-            self.refuse(exc.code, exc.reason, ref=_ref_of(text), fatal=exc.fatal)
+            self.refuse(exc.code, exc.reason, ref=exc.ref, fatal=exc.fatal)
             if exc.fatal:
                 self.conn.close_after_sending(CLOSE_UNSUPPORTED_VERSION, exc.reason)
             return

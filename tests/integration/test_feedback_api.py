@@ -19,8 +19,10 @@ import pytest
 
 from kiosk.feedback.store import FeedbackStore, PendingAnswer
 from kiosk.feedback.sync import FeedbackSync
+from kiosk.feedback.wire import MAX_ANSWERS
 from kiosk.hub import cli
-from kiosk.hub.feedback import CSV_COLUMNS, MAX_ANSWERS, MAX_FEEDBACK_BODY
+from kiosk.hub.api import MAX_FEEDBACK_BODY
+from kiosk.hub.export import CSV_COLUMNS
 from tests.integration.conftest import WAIT, HubHandle
 from tests.integration.feedback_support import GatedSleeper, answer_survey, hub_rows
 
@@ -70,7 +72,7 @@ async def post(hub: HubHandle, token: str, *answers: dict[str, Any]) -> tuple[in
 
 @pytest.mark.expect_log(
     r"feedback refused: missing or unknown kiosk token",
-    logger="kiosk.hub.feedback")
+    logger="kiosk.hub.api")
 async def test_wrong_or_missing_token_is_401(hub: HubHandle) -> None:
     body = json.dumps({"answers": [answer()]})
     for token in (None, "not-a-token", "x" * 500):
@@ -87,7 +89,7 @@ async def test_wrong_or_missing_token_is_401(hub: HubHandle) -> None:
 @pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
 @pytest.mark.expect_log(
     r"feedback refused: missing or unknown kiosk token",
-    logger="kiosk.hub.feedback")
+    logger="kiosk.hub.api")
 async def test_wrong_token_keeps_answers_pending_with_a_clear_status(
         hub: HubHandle, store: FeedbackStore, syncs: list[FeedbackSync]) -> None:
     _, ids = answer_survey(store)
@@ -104,7 +106,7 @@ async def test_wrong_token_keeps_answers_pending_with_a_clear_status(
 
 
 @pytest.mark.expect_log(r"feedback not delivered \(attempt", logger="kiosk.feedback.sync")
-@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.api")
 async def test_no_token_yet(hub: HubHandle, store: FeedbackStore,
                             syncs: list[FeedbackSync]) -> None:
     answer_survey(store)
@@ -134,7 +136,7 @@ async def test_no_token_yet(hub: HubHandle, store: FeedbackStore,
     (json.dumps({"answers": [{k: v for k, v in answer().items() if k != "value"}]}), 0,
      "'value' is missing"),
 ])
-@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.api")
 async def test_malformed_body_is_400(hub: HubHandle, body: bytes | str, index: int | None,
                                      words: str) -> None:
     status, reply = await raw_post(hub, body, token=hub.new_kiosk_token())
@@ -163,7 +165,7 @@ async def test_unknown_context_is_dropped_not_stored(hub: HubHandle) -> None:
     assert row[1] == "main"
 
 
-@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.api")
 async def test_too_large_is_413(hub: HubHandle) -> None:
     token = hub.new_kiosk_token()
     big = json.dumps({"answers": [answer(value="y" * 5000) for _ in range(220)]})
@@ -226,7 +228,7 @@ class OneBadAnswer:
 
 
 @pytest.mark.expect_log(r"the hub refused feedback answer", logger="kiosk.feedback.sync")
-@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.feedback")
+@pytest.mark.expect_log(r"feedback refused from kiosk", logger="kiosk.hub.api")
 async def test_a_malformed_answer_is_kept_and_the_rest_delivered(
         hub: HubHandle, store: FeedbackStore, syncs: list[FeedbackSync]) -> None:
     _, ids = answer_survey(store)

@@ -299,3 +299,19 @@ async def test_tls_sets_hsts_and_secure_cookie(hub_factory: Any, tmp_path: Path)
         welcome = await ws.receive_json(timeout=5)
         assert welcome["type"] == "welcome"
         await ws.close()
+
+
+@pytest.mark.parametrize("path", ["/api/login", "/api/kiosk/pair", "/api/feedback"])
+@pytest.mark.parametrize("body", [
+    b"[" * 1000 + b"]" * 1000,  # ~2 KB that made json.loads raise RecursionError (500)
+    b'{"answers": [{"value": NaN}], "username": NaN}',
+    b'{"username": 1e999}',
+    b"\xff\xfe not UTF-8",
+], ids=["nested", "nan", "infinity", "bad-utf8"])
+async def test_hostile_json_bodies_get_400_not_500(hub: Any, path: str, body: bytes) -> None:
+    token = hub.new_kiosk_token()
+    session = hub.client_session()
+    async with session.post(f"{hub.url}{path}", data=body, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {token}"}) as resp:
+        assert resp.status == 400
+        assert (await resp.json())["error"] == "bad_request"
