@@ -16,17 +16,28 @@ A test says what it expects in one of two ways:
   for, so expected. The root logger's level is WARNING by default, so it says nothing and is not
   consulted.
 
-Qt's own warnings are failed by pytest-qt (``qt_log_level_fail = WARNING`` in pyproject.toml);
-log lines of programs a test launches are the test's own business.
+Qt's own messages (``qWarning`` and up, from any test, Qt or not) are failed by pytest-qt
+(``qt_log_level_fail = WARNING`` in pyproject.toml) in set-up and the test itself; pytest-qt stops
+listening once the test's outcome is known, so in tear-down this plugin installs the Qt message
+handler instead and turns each message into a record of the logger ``qt`` (so
+``expect_log(logger="qt")`` expects one). When pytest-qt's capture is off because output is not
+captured (``-s``), this plugin watches Qt in every phase; ``--no-qt-log`` and ``no_qt_log`` turn
+both off, and pytest-qt's ``qt_log_ignore`` (ini and marker) applies to both. Only one handler is
+installed at a time, so no Qt message is reported twice.
+
+Log lines of programs a test launches are the test's own business.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -60,12 +71,22 @@ def _message(record: logging.LogRecord) -> str:
         return f"{record.msg!r} % {record.args!r}"
 
 
+def _level(value: int | str) -> int:
+    """A level given as a number or a name ("WARNING")."""
+    if isinstance(value, int):
+        return value
+    try:
+        return logging.getLevelNamesMapping()[value.upper()]
+    except KeyError:
+        raise ValueError(f"{MARKER}: unknown log level {value!r}") from None
+
+
 def expectations(item: pytest.Item) -> list[Expectation]:
     out = []
     for mark in item.iter_markers(MARKER):
         level = mark.kwargs.get("level")
         out.append(Expectation(tuple(re.compile(p) for p in mark.args),
-                               logging._checkLevel(level) if level is not None else None,
+                               _level(level) if level is not None else None,
                                mark.kwargs.get("logger")))
     return out
 
@@ -103,6 +124,49 @@ def _asked_for(record: logging.LogRecord) -> bool:
 
 _handler = LogFailHandler()
 
+#: Qt message types (QtMsgType values) at WARNING and above, as logging levels.
+_QT_LEVELS = {1: logging.WARNING, 2: logging.ERROR, 3: logging.CRITICAL}
+_qt_log = logging.getLogger("qt")
+
+
+def _qt_ignores(item: pytest.Item) -> list[str] | None:
+    """pytest-qt's ignore regexes for this test; None: Qt messages are not watched for it."""
+    if not item.config.getoption("qt_log", default=False) or item.get_closest_marker("no_qt_log"):
+        return None
+    ignores = list(item.config.getini("qt_log_ignore"))
+    mark = item.get_closest_marker("qt_log_ignore")
+    if mark is not None:
+        ignores = ignores + list(mark.args) if mark.kwargs.get("extend", True) else list(mark.args)
+    return ignores
+
+
+@contextmanager
+def _watching_qt(item: pytest.Item, phase: str) -> Iterator[None]:
+    """During ``phase``, Qt messages at WARNING and up become records of the logger ``qt`` --
+    unless pytest-qt watches this phase itself (set-up and call, when it captures)."""
+    qtcore = sys.modules.get("PySide6.QtCore")
+    ignores = _qt_ignores(item)
+    pytest_qt_watches = item.config.pluginmanager.has_plugin("_qt_logging") and phase != "teardown"
+    if qtcore is None or ignores is None or pytest_qt_watches:
+        yield
+        return
+
+    def handle(msg_type: Any, context: Any, message: str) -> None:
+        level = _QT_LEVELS.get(int(getattr(msg_type, "value", msg_type)))
+        if level is None or any(re.search(r, message) for r in ignores):
+            return
+        category = getattr(context, "category", None)
+        if category and category != "default":
+            _qt_log.log(level, "%s: %s", category, message)
+        else:
+            _qt_log.log(level, "%s", message)
+
+    previous = qtcore.qInstallMessageHandler(handle)
+    try:
+        yield
+    finally:
+        qtcore.qInstallMessageHandler(previous)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -130,7 +194,8 @@ def _check(item: pytest.Item, phase: str) -> None:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     _handler.begin(expectations(item))
-    result = yield
+    with _watching_qt(item, "setup"):
+        result = yield
     _check(item, "set-up")
     return result
 
@@ -138,7 +203,8 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     _handler.begin(expectations(item))
-    result = yield
+    with _watching_qt(item, "call"):
+        result = yield
     _check(item, "the test")
     return result
 
@@ -146,6 +212,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
     _handler.begin(expectations(item))
-    result = yield
+    with _watching_qt(item, "teardown"):
+        result = yield
     _check(item, "tear-down")
     return result
