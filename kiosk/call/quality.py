@@ -5,12 +5,19 @@ aiortc has few stats (docs/architecture.md §7): RTT and far-end loss come from 
 (``remote-inbound-rtp``), our own loss and jitter from ``inbound-rtp``, bitrates from byte counters.
 Values are derived from the difference between two samples, so :class:`QualityMeter` is fed one
 report every couple of seconds. Pure code, no I/O: tests build reports from aiortc's stats types.
+
+Loss is always between 0 and 100 %: packets expected in an interval are the received plus the
+lost packets *of each stream* since the previous sample, and a stream whose counters went
+backwards (a new stream, a counter reset) is left out of that interval rather than subtracted
+(summing counters across streams that come and go once reported 300 %). Non-finite figures
+are never reported (the protocol refuses NaN and Infinity).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
 Verdict = Literal["good", "fair", "poor"]
@@ -39,7 +46,8 @@ class Quality:
         """The ``call_stats.stats`` object of the protocol."""
         out = asdict(self)
         del out["peer_packets_received"], out["sent_kbps"]
-        return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in out.items()}
+        return {k: (round(v, 1) if math.isfinite(v) else None) if isinstance(v, float) else v
+                for k, v in out.items()}
 
 
 def verdict(rtt_ms: float | None, loss_pct: float | None, jitter_ms: float | None) -> Verdict:
@@ -57,10 +65,30 @@ def verdict(rtt_ms: float | None, loss_pct: float | None, jitter_ms: float | Non
 
 @dataclass
 class _Totals:
-    received: int = 0
-    lost: int = 0
+    #: Per inbound stream (its stats id): packets received and packets lost, as reported.
+    streams: dict[str, tuple[int, int]] = field(default_factory=dict)
     bytes_in: int = 0
     bytes_out: int = 0
+
+
+def interval_loss(before: Mapping[str, tuple[int, int]],
+                  after: Mapping[str, tuple[int, int]]) -> float | None:
+    """Percent of packets lost between two samples of per-stream (received, lost) counters,
+    0 to 100, or None when no packet was expected. A stream new since ``before`` counts from
+    zero; one whose received count went backwards was reset and is left out; lost counts that
+    shrink (late duplicates, RFC 3550) count as no loss."""
+    expected = lost = 0
+    for key, (got_now, lost_now) in after.items():
+        got_then, lost_then = before.get(key, (0, 0))
+        got = got_now - got_then
+        if got < 0:
+            continue  # the counters restarted: this interval says nothing about this stream
+        newly_lost = max(0, lost_now - lost_then)
+        expected += got + newly_lost
+        lost += newly_lost
+    if expected <= 0:
+        return None
+    return min(100.0, 100.0 * lost / expected)
 
 
 class QualityMeter:
@@ -85,8 +113,8 @@ class QualityMeter:
         for stats in report.values():
             kind = getattr(stats, "type", None)
             if kind == "inbound-rtp":
-                totals.received += max(0, stats.packetsReceived)
-                totals.lost += max(0, stats.packetsLost)
+                totals.streams[stats.id] = (max(0, stats.packetsReceived),
+                                            max(0, stats.packetsLost))
                 rate = _CLOCK_RATES.get(stats.kind, 90_000)
                 jitters.append(1000.0 * stats.jitter / rate)
             elif kind == "remote-inbound-rtp":
@@ -99,21 +127,17 @@ class QualityMeter:
                 totals.bytes_in = max(totals.bytes_in, stats.bytesReceived)
                 totals.bytes_out = max(totals.bytes_out, stats.bytesSent)
 
-        loss: float | None = None
         bitrate = sent = 0.0
         last, last_at = self._last, self._last_at
         if last is not None and last_at is not None and now > last_at:
             span = now - last_at
-            got = totals.received - last.received
-            lost = totals.lost - last.lost
-            if got + lost > 0:
-                loss = 100.0 * max(0, lost) / (got + max(0, lost))
+            loss = interval_loss(last.streams, totals.streams)
             bitrate = max(0, totals.bytes_in - last.bytes_in) * 8 / span / 1000
             sent = max(0, totals.bytes_out - last.bytes_out) * 8 / span / 1000
-        elif totals.received + totals.lost > 0:
-            loss = 100.0 * totals.lost / (totals.received + totals.lost)
+        else:
+            loss = interval_loss({}, totals.streams)
         if remote_fraction:
-            far_loss = max(remote_fraction)
+            far_loss = min(100.0, max(remote_fraction))
             loss = far_loss if loss is None else max(loss, far_loss)
         self._last, self._last_at = totals, now
 

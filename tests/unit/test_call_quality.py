@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from aiortc.stats import (
@@ -81,3 +82,55 @@ def test_far_end_loss_counts_and_reset_forgets_the_last_sample() -> None:
     meter.reset()
     fresh = meter.update(report(received=5, lost=0, jitter=0, rtt=None), now=4.0)
     assert (fresh.bitrate_kbps, fresh.rtt_ms, fresh.loss_pct) == (0.0, None, 0.0)
+
+
+def two_streams(audio: tuple[int, int] | None, video: tuple[int, int] | None) -> RTCStatsReport:
+    out = RTCStatsReport()
+    for name, counts in (("in-audio", audio), ("in-video", video)):
+        if counts is not None:
+            out.add(RTCInboundRtpStreamStats(
+                timestamp=NOW, type="inbound-rtp", id=name, ssrc=len(name), kind="video",
+                transportId="t", packetsReceived=counts[0], packetsLost=counts[1], jitter=0))
+    return out
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    # a stream that goes away while another arrives once gave 300 %: summed counters fell
+    ((200, 0), None, 100.0),
+    (None, (100, 0), 0.0),
+])
+def test_streams_that_come_and_go_never_give_loss_over_100(
+        before: tuple[int, int] | None, after: tuple[int, int] | None,
+        expected: float | None) -> None:
+    meter = QualityMeter()
+    meter.update(two_streams(before, (500, 0)), now=1.0)
+    sample = meter.update(two_streams(after, (500, 300) if after is None else (600, 0)),
+                          now=3.0)
+    assert sample.loss_pct is not None
+    assert 0.0 <= sample.loss_pct <= 100.0
+    if expected is not None:
+        assert sample.loss_pct == pytest.approx(expected)
+
+
+def test_loss_from_deltas_of_expected_and_received() -> None:
+    meter = QualityMeter()
+    meter.update(two_streams((100, 0), (1000, 10)), now=1.0)
+    # 50 audio + 5 lost; 900 video + 45 lost: 50 of 1000 expected
+    sample = meter.update(two_streams((150, 5), (1900, 55)), now=3.0)
+    assert sample.loss_pct == pytest.approx(5.0)
+    # a counter reset (the receiver restarted) is left out; lost going down counts as none
+    sample = meter.update(two_streams((10, 0), (2000, 50)), now=5.0)
+    assert sample.loss_pct == pytest.approx(0.0)
+    # nothing arrived and nothing was reported lost: no figure rather than a guess
+    assert meter.update(two_streams((10, 0), (2000, 50)), now=7.0).loss_pct is None
+
+
+def test_far_end_fraction_is_capped_and_stats_never_hold_nan() -> None:
+    meter = QualityMeter()
+    sample = meter.update(report(received=10, lost=0, jitter=0, rtt=0.01, fraction_lost=255),
+                          now=1.0)
+    assert sample.loss_pct == pytest.approx(99.6, abs=0.1)
+    broken = replace(sample, rtt_ms=float("nan"), jitter_ms=float("inf"))
+    stats = broken.as_stats()
+    assert stats["rtt_ms"] is None
+    assert stats["jitter_ms"] is None
