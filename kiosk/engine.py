@@ -29,8 +29,8 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
 from kiosk.call.patient import (
-    Appointment,
     CheckedIn,
+    CheckInDetails,
     CheckInFailed,
     CheckInResult,
     PatientVisit,
@@ -287,4 +287,4 @@ class KioskEngine:
         await self.reset("kiosk_closing")
 
 
-__all__ = ["Appointment", "CheckInResult", "EngineListener", "KioskEngine", "MediaFactory"]
+__all__ = ["CheckInDetails", "CheckInResult", "EngineListener", "KioskEngine", "MediaFactory"]

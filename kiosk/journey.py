@@ -8,6 +8,9 @@ Rules that matter:
   touched something) and the engine reports *events* (the hub accepted the code, the call
   connected); each method returns the :class:`Effect` objects the application must carry out
   (check in with the hub, start devices, end the call, save an answer, wipe the visit...).
+  Events come in as the engine says them (a hub error code, a call state, a network status);
+  what each means for the patient is decided here, not by the application.
+- The application carries out every effect a method returns, in order, and drops none.
 - A privacy reset (idle time-out, thanks screen done, staff reset) ends the call, stops devices,
   and forgets everything about the visit: the next patient starts from a fresh :class:`Visit`.
 - Idle time-outs apply to every patient screen except a live call and the waiting room (a
@@ -17,9 +20,13 @@ Rules that matter:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Final
+
+from kiosk.feedback.survey import AnswerValue
 
 
 class Step(StrEnum):
@@ -50,6 +57,22 @@ CODE_LENGTH: Final = 6
 DEVICE_CHECKS: Final = ("camera", "microphone", "speaker", "network")
 #: Why a visit can end that means the kiosk lost the service, not that anyone ended it.
 CONNECTION_LOST: Final = frozenset({"hub_lost", "visit_lost", "network_failed", "hub_stopped"})
+#: The hub's check-in error codes -> the check-in screen's kind messages (anything else: offline).
+CHECK_IN_ERRORS: Final = {
+    "bad_code": "wrong",
+    "code_used": "used",
+    "code_expired": "expired",
+    "rate_limited": "rate_limited",
+}
+#: The call's states as the engine reports them -> what the patient is shown (others: no change).
+CALL_PHASES: Final = {
+    "connecting": CallPhase.CONNECTING,
+    "ready": CallPhase.CONNECTING,
+    "connected": CallPhase.CONNECTED,
+    "reconnecting": CallPhase.RECONNECTING,
+}
+#: Steps on which the patient sees themselves (the camera is on); elsewhere no frame is shown.
+SELF_VIEW_STEPS: Final = frozenset({Step.DEVICE_CHECKS, Step.WAITING, Step.CONSULTATION})
 
 
 @dataclass(frozen=True)
@@ -72,14 +95,27 @@ class Timeouts:
 
 
 @dataclass(frozen=True)
-class Appointment:
-    """What the patient is told about their appointment (no identifiers are needed)."""
+class AppointmentInfo:
+    """What the patient is told about their appointment (no identifiers are needed), from the
+    hub at check-in or from staff preparing the kiosk. ``waiting_area`` and ``clinic`` also go,
+    as short names, with the visit's feedback."""
 
     specialist_name: str
     time: str  # local time as shown, e.g. "10:30"
     waiting_area: str = ""
     clinic: str = ""
     hub_id: int | None = None  # set when staff prepared the kiosk for this appointment
+
+
+def shown_time(iso: str | None, tz: tzinfo | None = None) -> str:
+    """'10:30' from the hub's ISO time, in ``tz`` (default: the kiosk's local time zone); ''
+    when there is no time or it cannot be read."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone(tz).strftime("%H:%M")
+    except ValueError:
+        return ""
 
 
 # ----- effects: what the application must do after a transition -----------------------------
@@ -104,7 +140,7 @@ class CheckIn(Effect):
 class CheckInPrepared(Effect):
     """Check in the appointment staff prepared this kiosk for."""
 
-    appointment_id: int | None = None
+    appointment_id: int
 
 
 @dataclass(frozen=True)
@@ -144,7 +180,7 @@ class SetCameraOff(Effect):
 
 @dataclass(frozen=True)
 class EndCall(Effect):
-    reason: str
+    """The patient ended the call: hang up."""
 
 
 @dataclass(frozen=True)
@@ -154,13 +190,25 @@ class LeaveWaitingRoom(Effect):
 
 @dataclass(frozen=True)
 class RequestHelp(Effect):
-    where: Step
+    """Alert clinic staff that the patient needs help."""
+
+
+@dataclass(frozen=True)
+class BeginFeedback(Effect):
+    """The call is over and the survey shows: begin this visit's feedback response with these
+    service facts (``call_seconds`` None: the call never connected)."""
+
+    call_seconds: float | None
+    waiting_area: str
+    clinic: str
 
 
 @dataclass(frozen=True)
 class SaveAnswer(Effect):
+    """Store an answer (already checked against its question) the moment it is given."""
+
     question_id: str
-    value: object
+    value: AnswerValue
 
 
 @dataclass(frozen=True)
@@ -181,19 +229,21 @@ class Visit:
     code_error: str = ""  # a key for the screen's kind message: "wrong", "used", ...
     code_retry_after: float = 0.0
     checking_in: bool = False
-    appointment: Appointment | None = None
+    appointment: AppointmentInfo | None = None
     checks: dict[str, str] = field(default_factory=dict)  # name -> pass / warn / fail / skipped
+    network_details: dict[str, str] = field(default_factory=dict)  # for the hub's summary
     waiting_since: float | None = None
     messages: list[str] = field(default_factory=list)
     call_phase: CallPhase = CallPhase.NONE
     call_started: bool = False
+    call_connected_at: float | None = None  # first "connected" of the call
     call_end_reason: str = ""
     confirming_end: bool = False
     muted: bool = False
     camera_off: bool = False
     help_requested: bool = False
     help_acknowledged: bool = False
-    answers: dict[str, object] = field(default_factory=dict)
+    answers: dict[str, AnswerValue] = field(default_factory=dict)  # accepted answers only
 
 
 class Journey:
@@ -205,9 +255,8 @@ class Journey:
             raise ValueError(f"the idle warning must last at least {MIN_WARNING_S:.0f} s")
         self.step = Step.ATTRACT
         self.visit = Visit()
-        self.prepared: Appointment | None = None  # set by staff for the next patient
+        self.prepared: AppointmentInfo | None = None  # set by staff for the next patient
         self._last_activity = now
-        self._step_before_admin = Step.ATTRACT
 
     # ----- queries ------------------------------------------------------------------------
 
@@ -236,6 +285,25 @@ class Journey:
 
     def code_locked(self) -> bool:
         return self.visit.code_attempts >= MAX_CODE_ATTEMPTS
+
+    def shows_self_view(self) -> bool:
+        """Whether the patient's own camera picture may be shown now."""
+        return self.step in SELF_VIEW_STEPS
+
+    def shows_specialist(self) -> bool:
+        """Whether the specialist's video may be shown now (only in the call)."""
+        return self.step is Step.CONSULTATION
+
+    def waited(self, now: float) -> float:
+        """Seconds the patient has been waiting for the specialist (0 before they wait)."""
+        since = self.visit.waiting_since
+        return 0.0 if since is None else now - since
+
+    def check_summary(self) -> dict[str, str]:
+        """The device checks for the hub: every check's status (``skipped`` if not done) and the
+        network check's details."""
+        summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
+        return {**summary, **self.visit.network_details}
 
     # ----- time and activity ----------------------------------------------------------------
 
@@ -292,6 +360,8 @@ class Journey:
             self.prepared = None  # fall back to the code pad; staff are not needed for this
             return []
         self.visit.checking_in = True
+        if self.prepared.hub_id is None:  # nothing to check in with: as if the hub were away
+            return self.check_in_failed("offline", now)
         return [CheckInPrepared(self.prepared.hub_id)]
 
     def check_result(self, name: str, status: str, now: float) -> list[Effect]:
@@ -304,15 +374,25 @@ class Journey:
         self.visit.checks[name] = status
         return []
 
+    def chime_played(self, played: bool, now: float) -> list[Effect]:
+        """'Play a sound' was pressed; ``played`` False: there is no speaker to play it on, so
+        the speaker check fails."""
+        self.activity(now)
+        return [] if played else self.check_result("speaker", "fail", now)
+
+    def continue_without_camera(self, now: float) -> list[Effect]:
+        """'Carry on without video': the camera check is skipped and the checks are done."""
+        effects = self.check_result("camera", "skipped", now)
+        return effects + self.finish_checks(now)
+
     def finish_checks(self, now: float) -> list[Effect]:
         """The patient is done with the checks (all passed, or they chose to continue)."""
         self.activity(now)
         if self.step is not Step.DEVICE_CHECKS:
             return []
-        summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
         self.visit.waiting_since = now
         self._enter(Step.WAITING, now)
-        return [SendCheckSummary(summary), EnterWaitingRoom()]
+        return [SendCheckSummary(self.check_summary()), EnterWaitingRoom()]
 
     def toggle_mute(self, now: float) -> list[Effect]:
         self.activity(now)
@@ -346,8 +426,7 @@ class Journey:
             return []
         self.visit.confirming_end = False
         self.visit.call_end_reason = "patient_ended"
-        self._enter(Step.FEEDBACK, now)
-        return [EndCall("patient_ended"), StopDevices()]
+        return [EndCall(), StopDevices(), self._begin_feedback(now)]
 
     def cancel_visit(self, now: float) -> list[Effect]:
         """'Start again' / 'I'm not here for an appointment' before the call."""
@@ -358,8 +437,9 @@ class Journey:
             effects.append(LeaveWaitingRoom("patient_cancelled"))
         return effects + self._reset("cancelled", now)
 
-    def answer(self, question_id: str, value: object, now: float) -> list[Effect]:
-        """A survey answer: saved at once, so nothing is lost if the kiosk stops."""
+    def answer(self, question_id: str, value: AnswerValue, now: float) -> list[Effect]:
+        """A survey answer, already checked against its question (``kiosk.feedback.recorder``
+        does that first): kept and saved at once, so nothing is lost if the kiosk stops."""
         self.activity(now)
         if self.step is not Step.FEEDBACK:
             return []
@@ -385,7 +465,7 @@ class Journey:
             return []
         self.visit.help_requested = True
         self.visit.help_acknowledged = False
-        return [RequestHelp(self.step)]
+        return [RequestHelp()]
 
     def dismiss_help(self, now: float) -> list[Effect]:
         self.activity(now)
@@ -394,7 +474,7 @@ class Journey:
 
     # ----- engine events ----------------------------------------------------------------------
 
-    def check_in_succeeded(self, appointment: Appointment, now: float) -> list[Effect]:
+    def check_in_succeeded(self, appointment: AppointmentInfo, now: float) -> list[Effect]:
         if self.step is not Step.CHECK_IN:
             return []
         self.visit.checking_in = False
@@ -420,6 +500,19 @@ class Journey:
             return self.request_help(now) if not v.help_requested else []
         return []
 
+    def check_in_refused(self, hub_code: str, now: float,
+                         retry_after: float | None = None) -> list[Effect]:
+        """The hub (or the engine) refused the check-in with an error code; see
+        :data:`CHECK_IN_ERRORS` for the kind message each gets."""
+        error = CHECK_IN_ERRORS.get(hub_code, "offline")
+        return self.check_in_failed(error, now, retry_after or 0.0)
+
+    def network_checked(self, status: str, details: Mapping[str, str], now: float) -> list[Effect]:
+        """The network check finished: its status is the network check's result, and its
+        details go to the hub with the other checks (the status is the journey's own)."""
+        self.visit.network_details = {k: v for k, v in details.items() if k != "network"}
+        return self.check_result("network", status, now)
+
     def help_acknowledged(self, now: float) -> list[Effect]:
         if self.visit.help_requested:
             self.visit.help_acknowledged = True
@@ -435,8 +528,7 @@ class Journey:
         effects: list[Effect] = []
         if self.step is Step.DEVICE_CHECKS:
             # The specialist is early: the patient goes straight into the call.
-            summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
-            effects += [SendCheckSummary(summary), EnterWaitingRoom()]
+            effects += [SendCheckSummary(self.check_summary()), EnterWaitingRoom()]
         elif self.step is not Step.WAITING:
             return []
         self.visit.call_phase = CallPhase.CONNECTING
@@ -447,7 +539,14 @@ class Journey:
     def call_phase_changed(self, phase: CallPhase, now: float) -> list[Effect]:
         if self.step is Step.CONSULTATION:
             self.visit.call_phase = phase
+            if phase is CallPhase.CONNECTED and self.visit.call_connected_at is None:
+                self.visit.call_connected_at = now  # the call's length counts from here
         return []
+
+    def call_state_changed(self, state: str, now: float) -> list[Effect]:
+        """The engine's call state (see :data:`CALL_PHASES`); other states change nothing."""
+        phase = CALL_PHASES.get(state)
+        return [] if phase is None else self.call_phase_changed(phase, now)
 
     def call_ended(self, reason: str, now: float) -> list[Effect]:
         """The call ended without the patient pressing End (specialist, network, hub)."""
@@ -455,8 +554,7 @@ class Journey:
             self.visit.call_end_reason = reason
             self.visit.call_phase = CallPhase.NONE
             self.visit.confirming_end = False
-            self._enter(Step.FEEDBACK, now)
-            return [StopDevices()]
+            return [StopDevices(), self._begin_feedback(now)]
         if self.step is Step.WAITING:
             if reason in CONNECTION_LOST:
                 # The kiosk lost the service while the patient waited. Their code is spent, so
@@ -468,9 +566,17 @@ class Journey:
             return [StopDevices(), *self._reset(f"ended:{reason}", now)]
         return []
 
+    def _begin_feedback(self, now: float) -> BeginFeedback:
+        v = self.visit
+        connected = v.call_connected_at
+        self._enter(Step.FEEDBACK, now)
+        appointment = v.appointment or AppointmentInfo("", "")
+        return BeginFeedback(None if connected is None else now - connected,
+                             appointment.waiting_area, appointment.clinic)
+
     # ----- staff ------------------------------------------------------------------------------
 
-    def prepare(self, appointment: Appointment | None) -> list[Effect]:
+    def prepare(self, appointment: AppointmentInfo | None) -> list[Effect]:
         """Staff prepared (or, with None, un-prepared) the kiosk for the next appointment."""
         self.prepared = appointment
         return []
@@ -479,7 +585,6 @@ class Journey:
         """Staff unlocked admin mode (the PIN is checked elsewhere). Never during a call."""
         if self.step in (Step.CONSULTATION, Step.ADMIN):
             return []
-        self._step_before_admin = self.step
         effects: list[Effect] = []
         if self.step is Step.WAITING:
             effects.append(LeaveWaitingRoom("staff"))

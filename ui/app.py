@@ -24,6 +24,7 @@ from kiosk.checks.schedule import SelfTestSchedule
 from kiosk.checks.selftest import readiness_payload, run_selftest
 from kiosk.demo import DemoEnvironment, start_demo
 from kiosk.engine import KioskEngine
+from kiosk.feedback.recorder import FeedbackRecorder
 from kiosk.feedback.store import CorruptStoreError, FeedbackStore
 from kiosk.feedback.survey import Survey, SurveyError, load_survey
 from kiosk.feedback.sync import FeedbackSync
@@ -115,7 +116,7 @@ def load_survey_file(path: Path) -> Survey | None:
 
 
 @dataclass
-class Kiosk:
+class KioskApp:
     """Everything the composition root built, and the one way to take it down."""
 
     app: Any
@@ -157,7 +158,7 @@ class Kiosk:
             shutil.rmtree(self.temp_dir, ignore_errors=True)
 
 
-def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kiosk:
+def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> KioskApp:
     """Build and wire the kiosk (the QApplication must exist). Raises RuntimeError if the demo
     hub cannot start."""
     from PySide6.QtWidgets import QApplication
@@ -213,8 +214,9 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
         if demo is not None:
             window.set_demo_code(demo.new_code())
 
-    controller = KioskController(journey, window, bridge, devices, survey=survey, store=store,
-                                 on_reset=new_demo_code, clock=clock)
+    controller = KioskController(journey, window, bridge, devices,
+                                 feedback=FeedbackRecorder(store, survey), on_reset=new_demo_code,
+                                 clock=clock)
     controller.default_language = opts.language
     controller.live.language = opts.language
     controller.live.high_contrast = opts.high_contrast
@@ -235,7 +237,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
                   settings=settings_for(settings_path, clinic_name=clinic_name, hub_url=hub_url),
                   settings_path=settings_path, submit=thread.submit, clock=clock,
                   survey=survey, feedback_store=store)
-    return Kiosk(app, thread, bridge, devices, engine, journey, window, controller, store,
+    return KioskApp(app, thread, bridge, devices, engine, journey, window, controller, store,
                  schedule, sync, demo, temp_dir, data_dir)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import av
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.call.patient import Appointment, CheckInResult
+from kiosk.call.patient import CheckInDetails, CheckInResult
 from kiosk.call.quality import Quality
 from kiosk.call.session import CallState
 from kiosk.engine import EngineListener, KioskEngine
@@ -33,7 +33,7 @@ class EngineBridge(QObject, EngineListener):
     Signals:
         hub_link(bool): the hub connection is up (True) or lost (False).
         check_in_result(object): a :class:`~kiosk.call.patient.CheckInResult`.
-        checked_in(object): the :class:`~kiosk.call.patient.Appointment`.
+        checked_in(object): the :class:`~kiosk.call.patient.CheckInDetails`.
         joined(str): the specialist's name; the call is being set up.
         call_state(str): a :class:`~kiosk.call.session.CallState` value.
         quality(str): "good", "fair" or "poor".
@@ -134,7 +134,7 @@ class EngineBridge(QObject, EngineListener):
     def on_check_in_result(self, result: CheckInResult) -> None:
         self.check_in_result.emit(result)
 
-    def on_checked_in(self, appointment: Appointment) -> None:
+    def on_checked_in(self, appointment: CheckInDetails) -> None:
         self.checked_in.emit(appointment)
 
     def on_joined(self, specialist: Mapping[str, Any]) -> None:

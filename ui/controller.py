@@ -5,32 +5,30 @@ Rules that matter:
 - The journey (``kiosk/journey.py``) decides every transition. This class only feeds it intents
   (from the window) and events (from the engine bridge), then carries out the effects it returns
   and re-renders the window. No business rule lives here.
-- Survey answers are written by a single worker thread, in order, so the GUI thread never waits
-  on a disk sync, and each answer is on disk moments after it is given.
+- Engine events go to the journey as the engine says them (a check-in result's error code, a
+  call state, a network status): what they mean is the journey's rule. Every effect a journey
+  method returns is carried out; none is dropped.
+- Survey answers go through :class:`~kiosk.feedback.recorder.FeedbackRecorder`: it checks each
+  answer before the journey keeps it, and stores it on its own writer thread.
 - The privacy reset clears the bridge's waiting frames, the video views, the live state and the
   feedback response, and asks the engine to end the visit and stop the devices.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
-from kiosk.call.patient import Appointment as HubAppointment
 from kiosk.call.patient import CheckedIn, CheckInFailed, CheckInResult
-from kiosk.feedback.store import FeedbackStore
-from kiosk.feedback.survey import AnswerError, Survey, validate_answer
+from kiosk.feedback.recorder import FeedbackRecorder
 from kiosk.journey import (
-    Appointment,
+    AppointmentInfo,
+    BeginFeedback,
     BeginVisit,
-    CallPhase,
     CheckIn,
     CheckInPrepared,
     Effect,
@@ -48,46 +46,18 @@ from kiosk.journey import (
     StartNetworkCheck,
     Step,
     StopDevices,
+    shown_time,
 )
 from ui.bridge import EngineBridge
 from ui.media import KioskDevices
+from ui.screens.base import QuestionView
 from ui.window import LiveState, MainWindow
 
 log = logging.getLogger(__name__)
 
-# Hub check-in error codes -> the journey's kind messages.
-CHECK_IN_ERRORS = {
-    "bad_code": "wrong",
-    "code_used": "used",
-    "code_expired": "expired",
-    "rate_limited": "rate_limited",
-}
-
-
-@dataclass(frozen=True)
-class QuestionView:
-    """A survey question in the patient's language, as the feedback screen shows it."""
-
-    id: str
-    kind: str
-    text: str
-    optional: bool
-    options: Sequence[tuple[object, str]] = field(default_factory=tuple)
-    labels: Sequence[str] = field(default_factory=tuple)
-
-
-def local_time(iso: str | None) -> str:
-    """'10:30' from the hub's ISO time, in the kiosk's local time zone."""
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
-    except ValueError:
-        return ""
-
 
 class KioskController(QObject):
-    """Wires the window, the journey, the engine bridge, the devices and the feedback store.
+    """Wires the window, the journey, the engine bridge, the devices and the feedback recorder.
 
     Signals:
         rendered(str): the window was rendered on this step (walkthroughs and tests wait on it).
@@ -98,8 +68,7 @@ class KioskController(QObject):
     answer_saved = Signal(str)
 
     def __init__(self, journey: Journey, window: MainWindow, bridge: EngineBridge,
-                 devices: KioskDevices, *, survey: Survey | None, store: FeedbackStore | None,
-                 clinic_context: dict[str, Any] | None = None,
+                 devices: KioskDevices, *, feedback: FeedbackRecorder,
                  on_reset: Callable[[], None] | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QObject | None = None) -> None:
@@ -108,18 +77,12 @@ class KioskController(QObject):
         self.window = window
         self.bridge = bridge
         self.devices = devices
-        self.survey = survey
-        self.store = store
+        self.feedback = feedback
+        feedback.on_saved = self.answer_saved.emit  # called on the recorder's writer thread
         self.live = LiveState()
         self.default_language = "en"
-        self._clinic_context = clinic_context or {}
         self._on_reset = on_reset
         self._clock = clock
-        self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="feedback")
-        self._response: concurrent.futures.Future[str] | None = None
-        self._call_started_at: float | None = None
-        self._network_summary: dict[str, str] = {}
-        self._last_step = journey.step
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -141,7 +104,7 @@ class KioskController(QObject):
             (w.prepared_answered, lambda yes: j.confirm_prepared(yes, self.now())),
             (w.check_answered, lambda name, status: j.check_result(name, status, self.now())),
             (w.checks_finished, lambda: j.finish_checks(self.now())),
-            (w.continue_audio_only, self._audio_only),
+            (w.continue_audio_only, lambda: j.continue_without_camera(self.now())),
             (w.help_requested, lambda: j.request_help(self.now())),
             (w.help_dismissed, lambda: j.dismiss_help(self.now())),
             (w.cancel_requested, lambda: j.cancel_visit(self.now())),
@@ -150,7 +113,7 @@ class KioskController(QObject):
             (w.end_call_requested, lambda: j.ask_end_call(self.now())),
             (w.end_call_confirmed, lambda: j.confirm_end_call(self.now())),
             (w.end_call_cancelled, lambda: j.cancel_end_call(self.now())),
-            (w.answer_given, lambda qid, value: j.answer(qid, value, self.now())),
+            (w.answer_given, self._answer),
             (w.feedback_finished, lambda: j.finish_feedback(self.now())),
             (w.thanks_done, lambda: j.finish_thanks(self.now())),
         ]
@@ -166,7 +129,7 @@ class KioskController(QObject):
 
         b.check_in_result.connect(self._check_in_result)
         b.joined.connect(lambda _name: self.apply(j.specialist_joined(self.now())))
-        b.call_state.connect(self._call_state)
+        b.call_state.connect(lambda state: self.apply(j.call_state_changed(state, self.now())))
         b.quality.connect(lambda verdict: self._set_live(call_quality=verdict))
         b.message.connect(lambda text: self.apply(j.message_received(text, self.now())))
         b.help_ack.connect(lambda _text: self.apply(j.help_acknowledged(self.now())))
@@ -207,11 +170,7 @@ class KioskController(QObject):
             case CheckIn(code=code):
                 b.run(lambda e: e.check_in(code))
             case CheckInPrepared(appointment_id=appointment_id):
-                if appointment_id is None:
-                    log.warning("a prepared check-in without an appointment id")
-                    self.journey.check_in_failed("offline", self.now())
-                else:
-                    b.run(lambda e: e.check_in(appointment_id=appointment_id))
+                b.run(lambda e: e.check_in(appointment_id=appointment_id))
             case StartDevices():
                 self.devices.start()
                 b.run(lambda e: e.start_devices())
@@ -223,8 +182,7 @@ class KioskController(QObject):
                 self.live.network_detail = ""
                 b.run(lambda e: e.network_check())
             case SendCheckSummary(summary=summary):
-                full = {**summary, **self._network_summary}
-                b.run(lambda e: e.send_checks(full))
+                b.run(lambda e: e.send_checks(summary))
             case EnterWaitingRoom():
                 pass  # the call was pre-gathered at check-in; the hub already lists the patient
             case SetMicrophoneMuted(muted=muted):
@@ -237,8 +195,11 @@ class KioskController(QObject):
                 b.run(lambda e: e.leave(reason))
             case RequestHelp():
                 b.run(lambda e: e.help())
+            case BeginFeedback(call_seconds=seconds, waiting_area=area, clinic=clinic):
+                self.feedback.begin(self.live.language, call_seconds=seconds, clinic=clinic,
+                                    call_quality=self.live.call_quality, waiting_area=area)
             case SaveAnswer(question_id=qid, value=value):
-                self._save_answer(qid, value)
+                self.feedback.save(qid, value, self.journey.visit.answers)
             case PrivacyReset(reason=reason):
                 self._privacy_reset(reason)
             case _:
@@ -250,12 +211,7 @@ class KioskController(QObject):
         self.bridge.run(lambda e: e.reset(reason))
         self.bridge.clear_frames()
         self.window.clear_video()
-        if self._response is not None:
-            response = self._response
-            self._writer.submit(self._finish_response, response)
-        self._response = None
-        self._call_started_at = None
-        self._network_summary = {}
+        self.feedback.finish()
         self.live = LiveState(hub_connected=self.live.hub_connected,
                               language=self.default_language)
         self._refresh_devices()
@@ -265,26 +221,13 @@ class KioskController(QObject):
     # ----- engine events --------------------------------------------------------------------------
 
     def _check_in_result(self, result: CheckInResult) -> None:
-        now = self.now()
         if isinstance(result, CheckedIn):
-            appt: HubAppointment = result.appointment
-            self.apply(self.journey.check_in_succeeded(Appointment(
-                specialist_name=appt.specialist_name or "",
-                time=local_time(appt.time),
-                waiting_area=appt.waiting_area or "",
-                clinic=appt.clinic or ""), now))
+            d = result.appointment
+            self.apply(self.journey.check_in_succeeded(AppointmentInfo(
+                specialist_name=d.specialist_name or "", time=shown_time(d.time),
+                waiting_area=d.waiting_area or "", clinic=d.clinic or ""), self.now()))
         elif isinstance(result, CheckInFailed):
-            error = CHECK_IN_ERRORS.get(result.code, "offline")
-            self.apply(self.journey.check_in_failed(error, now, result.retry_after or 0.0))
-
-    def _call_state(self, state: str) -> None:
-        phase = {"connecting": CallPhase.CONNECTING, "ready": CallPhase.CONNECTING,
-                 "connected": CallPhase.CONNECTED,
-                 "reconnecting": CallPhase.RECONNECTING}.get(state)
-        if phase is CallPhase.CONNECTED and self._call_started_at is None:
-            self._call_started_at = self.now()
-        if phase is not None:
-            self.apply(self.journey.call_phase_changed(phase, self.now()))
+            self.apply(self.journey.check_in_refused(result.code, self.now(), result.retry_after))
 
     def _hub_link(self, up: bool) -> None:
         self.live.hub_connected = up
@@ -296,7 +239,6 @@ class KioskController(QObject):
             self.render()
 
     def _network_result(self, status: str, summary: dict[str, str]) -> None:
-        self._network_summary = {k: v for k, v in summary.items() if k != "network"}
         self.live.network_status = status
         self.live.network_progress = 1.0
         self.live.network_detail = {
@@ -304,17 +246,16 @@ class KioskController(QObject):
             "warn": self.tr("Video may be poor; we will try."),
             "fail": self.tr("We cannot connect. Please ask a member of staff."),
         }.get(status, "")
-        self.apply(self.journey.check_result("network", status, self.now()))
+        self.apply(self.journey.network_checked(status, summary, self.now()))
 
     def _show_self_frame(self) -> None:
         frame = self.bridge.take_self_frame()
-        if frame is not None and self.journey.step in (Step.DEVICE_CHECKS, Step.WAITING,
-                                                       Step.CONSULTATION):
+        if frame is not None and self.journey.shows_self_view():
             self.window.show_self_frame(frame)
 
     def _show_remote_frame(self) -> None:
         frame = self.bridge.take_remote_frame()
-        if frame is not None and self.journey.step is Step.CONSULTATION:
+        if frame is not None and self.journey.shows_specialist():
             self.window.show_remote_frame(frame)
 
     def _mic_level(self, level: float) -> None:
@@ -337,14 +278,8 @@ class KioskController(QObject):
         self.journey.activity(self.now())
         self._set_live(language=code)
 
-    def _audio_only(self) -> list[Effect]:
-        self.journey.check_result("camera", "skipped", self.now())
-        return self.journey.finish_checks(self.now())
-
     def _play_chime(self) -> None:
-        self.journey.activity(self.now())
-        if not self.devices.play_chime():
-            self.apply(self.journey.check_result("speaker", "fail", self.now()))
+        self.apply(self.journey.chime_played(self.devices.play_chime(), self.now()))
 
     def _choose_device(self, kind: str, index: int) -> None:
         self.journey.activity(self.now())
@@ -366,63 +301,20 @@ class KioskController(QObject):
 
     # ----- feedback -----------------------------------------------------------------------------
 
+    def _answer(self, question_id: str, value: object) -> list[Effect]:
+        """An answer reaches the journey only once the recorder has accepted it."""
+        clean = self.feedback.accept(question_id, value)
+        return [] if clean is None else self.journey.answer(question_id, clean, self.now())
+
     def _survey_view(self) -> list[QuestionView]:
-        if self.survey is None:
-            return []
         lang = self.live.language
-        out = []
-        for q in self.survey.questions_for(self.journey.visit.answers):
-            options = tuple((o.value, o.label(lang)) for o in q.options)
-            out.append(QuestionView(q.id, str(q.kind), q.text(lang), q.optional, options,
-                                    q.labels(lang)))
-        return out
-
-    def _begin_response(self) -> None:
-        if self.store is None or self.survey is None or self._response is not None:
-            return
-        context = dict(self._clinic_context)
-        if self._call_started_at is not None:
-            from kiosk.feedback.store import call_duration_bucket
-
-            context["call_duration"] = call_duration_bucket(self.now() - self._call_started_at)
-        if self.live.call_quality:
-            context["call_quality"] = self.live.call_quality
-        store, survey, lang = self.store, self.survey, self.live.language
-        self._response = self._writer.submit(
-            store.begin_response, survey.id, survey.version, lang, context)
-
-    def _save_answer(self, qid: str, value: object) -> None:
-        if self.store is None or self.survey is None:
-            return
-        self._begin_response()
-        question = self.survey.question(qid)
-        if question is None or self._response is None:
-            log.warning("answer to an unknown question %s was not saved", qid)
-            return
-        try:
-            clean = validate_answer(question, value)
-        except AnswerError as exc:
-            log.warning("answer to %s not saved: %s", qid, exc)
-            return
-        response, store = self._response, self.store
-        hidden = self.survey.hidden_answers(self.journey.visit.answers)
-
-        def write() -> None:
-            rid = response.result()
-            store.save_answer(rid, qid, clean)
-            for other in hidden:
-                store.withdraw_answer(rid, other)
-            self.answer_saved.emit(qid)
-
-        self._writer.submit(write).add_done_callback(_log_write_failure)
-
-    def _finish_response(self, response: concurrent.futures.Future[str]) -> None:
-        if self.store is not None:
-            self.store.finish_response(response.result())
+        return [QuestionView(q.id, str(q.kind), q.text(lang), q.optional,
+                             tuple((o.value, o.label(lang)) for o in q.options), q.labels(lang))
+                for q in self.feedback.questions(self.journey.visit.answers)]
 
     def flush(self, timeout: float = 10.0) -> None:
         """Wait until every answer given so far is on disk (shutdown, tests)."""
-        self._writer.submit(lambda: None).result(timeout)
+        self.feedback.flush(timeout)
 
     # ----- time and rendering ---------------------------------------------------------------------
 
@@ -434,25 +326,13 @@ class KioskController(QObject):
             self.render()
 
     def render(self) -> None:
-        step = self.journey.step
-        if step is not self._last_step:
-            self._last_step = step
-            if step is Step.FEEDBACK:
-                self._begin_response()
-        if self.journey.visit.waiting_since is not None:
-            self.live.waited_s = self.now() - self.journey.visit.waiting_since
+        self.live.waited_s = self.journey.waited(self.now())
         self.live.survey = self._survey_view()
         self.window.render(self.journey, self.now(), self.live)
-        self.rendered.emit(str(step))
+        self.rendered.emit(str(self.journey.step))
 
     def shutdown(self) -> None:
+        """Stop the timer; finish the feedback response and write everything (shutdown)."""
         self._timer.stop()
-        if self._response is not None:
-            self._writer.submit(self._finish_response, self._response)
-        self._writer.shutdown(wait=True)
+        self.feedback.close()
 
-
-def _log_write_failure(future: concurrent.futures.Future[None]) -> None:
-    exc = future.exception()
-    if exc is not None:
-        log.error("a survey answer could not be saved: %s", type(exc).__name__, exc_info=exc)

@@ -5,36 +5,26 @@ tests (an automated walk of every screen), so both see exactly the same states.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from kiosk.journey import Appointment, CallPhase, Journey
-from ui.screens.base import LiveState
+from kiosk.journey import AppointmentInfo, CallPhase, Journey
+from ui.screens.base import LiveState, QuestionView
 from ui.video import YuvFrame
 from ui.window import MainWindow
 
-APPT = Appointment(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    kind: str
-    text: str
-    optional: bool = True
-    options: Sequence[tuple[object, str]] = field(default_factory=tuple)
-
+APPT = AppointmentInfo(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
 
 SURVEY = [
-    Question("overall", "faces", "How was your video appointment today?"),
-    Question("again", "yes_no", "Would you use a video appointment again?"),
-    Question("travel", "choice", "How would you have travelled to the hospital?",
-             options=(("car", "By car"), ("bus", "By bus or train"), ("taxi", "By taxi"),
-                      ("lift", "Someone would drive me"), ("none", "I would not have gone"))),
-    Question("miles", "number", "About how many miles did you save by not travelling?"),
-    Question("comments", "text", "Is there anything else you would like to tell us?"),
+    QuestionView("overall", "faces", "How was your video appointment today?"),
+    QuestionView("again", "yes_no", "Would you use a video appointment again?"),
+    QuestionView("travel", "choice", "How would you have travelled to the hospital?",
+                 options=(("car", "By car"), ("bus", "By bus or train"), ("taxi", "By taxi"),
+                          ("lift", "Someone would drive me"),
+                          ("none", "I would not have gone"))),
+    QuestionView("miles", "number", "About how many miles did you save by not travelling?"),
+    QuestionView("comments", "text", "Is there anything else you would like to tell us?"),
 ]
 
 

@@ -8,8 +8,8 @@ No Qt here: the kiosk UI drives :class:`PatientVisit` through its engine bridge.
 """
 
 from kiosk.call.patient import (
-    Appointment,
     CheckedIn,
+    CheckInDetails,
     CheckInFailed,
     CheckInResult,
     PatientVisit,
@@ -21,7 +21,7 @@ from kiosk.call.signalling import HubSignalling, MemorySignalling, Signalling, S
 from kiosk.call.specialist import DemoSpecialist, DemoSummary, run_demo_specialist
 
 __all__ = [
-    "Appointment", "CallSession", "CallState", "CheckInFailed", "CheckInResult", "CheckedIn",
+    "CallSession", "CallState", "CheckInDetails", "CheckInFailed", "CheckInResult", "CheckedIn",
     "DemoSpecialist", "DemoSummary", "HubSignalling", "MemorySignalling", "PatientVisit",
     "Quality", "SessionConfig", "Signalling", "SignallingError", "VisitListener",
     "run_demo_specialist",

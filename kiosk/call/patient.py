@@ -39,7 +39,7 @@ CHECK_IN_ERRORS: Final = frozenset({"bad_code", "code_used", "code_expired", "ra
 
 
 @dataclass(frozen=True)
-class Appointment:
+class CheckInDetails:
     """The appointment a code opened (from ``checked_in.appointment``)."""
 
     time: str | None
@@ -49,7 +49,7 @@ class Appointment:
     patient_name: str | None = None
 
     @classmethod
-    def from_message(cls, info: Mapping[str, Any]) -> Appointment:
+    def from_message(cls, info: Mapping[str, Any]) -> CheckInDetails:
         def text(key: str) -> str | None:
             value = info.get(key)  # shown to the patient: no controls or bidi overrides
             return safe_display_text(value, max_chars=128) if isinstance(value, str) else None
@@ -62,7 +62,7 @@ class CheckedIn:
     """A successful check-in."""
 
     visit_id: str
-    appointment: Appointment
+    appointment: CheckInDetails
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class VisitListener:
     """What a visit reports. Subclass and override what you need; every method defaults to doing
     nothing. Called on the engine's event loop: return quickly, never block."""
 
-    def on_checked_in(self, appointment: Appointment) -> None:
+    def on_checked_in(self, appointment: CheckInDetails) -> None:
         """Checked in; the patient is waiting (the call is being pre-gathered)."""
 
     def on_joined(self, specialist: Mapping[str, Any]) -> None:
@@ -120,7 +120,7 @@ class PatientVisit:
                  request_timeout: float = 10.0) -> None:
         self.listener = listener or VisitListener()
         self.visit_id: str | None = None
-        self.appointment: Appointment | None = None
+        self.appointment: CheckInDetails | None = None
         self.session: CallSession | None = None
         self.specialist: Mapping[str, Any] | None = None
         self.end_reason: str | None = None
@@ -300,7 +300,7 @@ class PatientVisit:
         """Start the visit. Done here in the reader, before anything else is read, because
         ``joined`` may follow ``checked_in`` at once when a specialist is already waiting."""
         self.visit_id = msg["visit_id"]
-        self.appointment = Appointment.from_message(msg["appointment"])
+        self.appointment = CheckInDetails.from_message(msg["appointment"])
         self._checked = CheckedIn(msg["visit_id"], self.appointment)
         self.session = CallSession(self._signalling, self._media, ice_servers=self.ice_servers,
                                    sink=self._sink, config=self._session_config)
@@ -400,5 +400,5 @@ class PatientVisit:
             self.listener.on_ended(self.end_reason)
 
 
-__all__ = ["Appointment", "CheckInFailed", "CheckInResult", "CheckedIn", "PatientVisit",
+__all__ = ["CheckInDetails", "CheckInFailed", "CheckInResult", "CheckedIn", "PatientVisit",
            "SignallingError", "VisitListener"]

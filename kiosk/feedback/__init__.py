@@ -1,6 +1,7 @@
-"""Patient feedback: the survey model (from data files) and the local answer store with its
-outbox for the hub. Answers are anonymous and never lost; see :mod:`kiosk.feedback.survey` and
-:mod:`kiosk.feedback.store` for the rules."""
+"""Patient feedback: the survey model (from data files), the recorder of a visit's answers and
+the local answer store with its outbox for the hub. Answers are anonymous and never lost; see
+:mod:`kiosk.feedback.survey`, :mod:`kiosk.feedback.recorder` and :mod:`kiosk.feedback.store` for
+the rules."""
 
 from kiosk.feedback.store import (
     CALL_DURATIONS,
@@ -27,11 +28,9 @@ from kiosk.feedback.survey import (
     ShowIf,
     Survey,
     SurveyError,
-    SurveyLibrary,
     Wording,
     clean_text,
     load_survey,
-    load_survey_or_keep,
     validate_answer,
 )
 
@@ -55,13 +54,11 @@ __all__ = [
     "StoreCounts",
     "Survey",
     "SurveyError",
-    "SurveyLibrary",
     "SurveySummary",
     "Wording",
     "call_duration_bucket",
     "check_context",
     "clean_text",
     "load_survey",
-    "load_survey_or_keep",
     "validate_answer",
 ]

@@ -5,8 +5,6 @@ Rules that matter:
 - A survey is a TOML file in ``resources/surveys/`` that staff and patient groups change without
   code (the README there explains the format). This module turns it into frozen objects and
   refuses a file it cannot trust, with a :class:`SurveyError` that names the file and the line.
-- A bad file never takes a working survey away: :func:`load_survey_or_keep` and
-  :class:`SurveyLibrary` keep the last good survey and hand back the error for staff to see.
 - English is required for every piece of wording. Polish (``pl``) and Welsh (``cy``) may be
   missing while a translation is on its way; English is shown instead and
   :attr:`Survey.missing_translations` says where.
@@ -320,58 +318,6 @@ def load_survey(path: str | os.PathLike[str]) -> Survey:
     except tomllib.TOMLDecodeError as exc:
         raise SurveyError(path, [(_syntax_error_line(str(exc), text), str(exc))]) from exc
     return _Builder(path, text, data).build()
-
-
-def load_survey_or_keep(
-    path: str | os.PathLike[str], last_good: Survey | None
-) -> tuple[Survey | None, SurveyError | None]:
-    """Load ``path``; if it is bad, keep ``last_good``. Returns ``(survey, error)``: the new
-    survey and None, or ``last_good`` (None if there was none) and the error to show staff."""
-    try:
-        return load_survey(path), None
-    except SurveyError as exc:
-        return last_good, exc
-
-
-class SurveyLibrary:
-    """The surveys in one folder (``*.toml``), each at its last good version.
-
-    :meth:`reload` re-reads the folder: a file that has become bad keeps serving its last good
-    survey, and its error is reported; a file that has been removed is dropped."""
-
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
-        self.folder = Path(folder)
-        self._by_path: dict[Path, Survey] = {}
-        self._by_id: dict[str, Survey] = {}
-        self.errors: tuple[SurveyError, ...] = ()
-
-    def reload(self) -> tuple[SurveyError, ...]:
-        """Re-read every survey file; returns (and keeps in :attr:`errors`) the problems."""
-        errors: list[SurveyError] = []
-        by_path: dict[Path, Survey] = {}
-        by_id: dict[str, Survey] = {}
-        for path in sorted(self.folder.glob("*.toml")):
-            survey, error = load_survey_or_keep(path, self._by_path.get(path))
-            if error is not None:
-                errors.append(error)
-            if survey is None:
-                continue
-            other = by_id.get(survey.id)
-            if other is not None and other.path is not None:
-                message = f'survey id "{survey.id}" is also used by {other.path.name}'
-                errors.append(SurveyError(path, [(None, message)]))
-                continue
-            by_path[path] = survey
-            by_id[survey.id] = survey
-        self._by_path, self._by_id, self.errors = by_path, by_id, tuple(errors)
-        return self.errors
-
-    @property
-    def surveys(self) -> Mapping[str, Survey]:
-        return dict(self._by_id)
-
-    def get(self, survey_id: str) -> Survey:
-        return self._by_id[survey_id]
 
 
 def _syntax_error_line(message: str, text: str) -> int | None:

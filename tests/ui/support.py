@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
 import av
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.journey import Appointment, Journey, Step
+from kiosk.journey import AppointmentInfo, Journey, Step
+from ui.screens.base import QuestionView
 
-APPT = Appointment(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
-
-
-@dataclass(frozen=True)
-class Question:
-    """A survey question as the survey module would hand it over (the screen's protocol)."""
-
-    id: str
-    kind: str
-    text: str
-    optional: bool = True
-    options: Sequence[tuple[object, str]] = field(default_factory=tuple)
-
+APPT = AppointmentInfo(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
 
 SURVEY = [
-    Question("overall", "faces", "How was your video appointment today?"),
-    Question("again", "yes_no", "Would you use a video appointment again?"),
-    Question("travel", "choice", "How would you have travelled?",
-             options=(("car", "By car"), ("bus", "By bus"))),
-    Question("miles", "number", "How many miles did you save?"),
-    Question("comments", "text", "Anything else?"),
+    QuestionView("overall", "faces", "How was your video appointment today?"),
+    QuestionView("again", "yes_no", "Would you use a video appointment again?"),
+    QuestionView("travel", "choice", "How would you have travelled?",
+                 options=(("car", "By car"), ("bus", "By bus"))),
+    QuestionView("miles", "number", "How many miles did you save?"),
+    QuestionView("comments", "text", "Anything else?"),
 ]
 
 

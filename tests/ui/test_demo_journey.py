@@ -18,8 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.call.patient import CheckedIn
 from kiosk.hub.codes import issue_appointment
-from kiosk.journey import Appointment, Step
-from ui.app import Kiosk, Options, build
+from kiosk.journey import AppointmentInfo, Step
+from ui.app import KioskApp, Options, build
 from ui.walkthrough import Walkthrough
 
 CALL_TIMEOUT_MS = 90_000
@@ -48,7 +48,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def kiosk(qtbot: QtBot, tmp_path: Path, clock: Clock) -> Iterator[Kiosk]:
+def kiosk(qtbot: QtBot, tmp_path: Path, clock: Clock) -> Iterator[KioskApp]:
     k = build(options(tmp_path / "data"), clock=clock)
     k.window.resize(1920, 1080)
     k.window.show()
@@ -69,7 +69,7 @@ def answers_at_hub(db_path: Path) -> set[str]:
     return {qid for (qid,) in rows}
 
 
-def visible_texts(kiosk: Kiosk) -> str:
+def visible_texts(kiosk: KioskApp) -> str:
     parts = []
     for cls in (QLabel, QAbstractButton, QLineEdit, QTextEdit, QPlainTextEdit):
         for widget in kiosk.window.findChildren(cls):
@@ -78,7 +78,7 @@ def visible_texts(kiosk: Kiosk) -> str:
     return "\n".join(parts)
 
 
-def test_whole_journey_in_demo_mode(qtbot: QtBot, kiosk: Kiosk) -> None:
+def test_whole_journey_in_demo_mode(qtbot: QtBot, kiosk: KioskApp) -> None:
     remote_view = kiosk.window.consultation.remote_view
     seen_steps: list[str] = []
     kiosk.controller.rendered.connect(
@@ -104,7 +104,7 @@ def test_whole_journey_in_demo_mode(qtbot: QtBot, kiosk: Kiosk) -> None:
     qtbot.waitUntil(lambda: answers_at_hub(hub_db) == set(saved), timeout=20_000)
 
 
-def test_privacy_reset_leaves_nothing_of_the_visit(qtbot: QtBot, kiosk: Kiosk,
+def test_privacy_reset_leaves_nothing_of_the_visit(qtbot: QtBot, kiosk: KioskApp,
                                                    clock: Clock) -> None:
     j, w = kiosk.journey, kiosk.window
     code = w.demo_code()
@@ -153,7 +153,7 @@ def test_privacy_reset_leaves_nothing_of_the_visit(qtbot: QtBot, kiosk: Kiosk,
     assert answers_on_disk(kiosk.data_dir) == {"overall": "4"}
 
 
-def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
+def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: KioskApp) -> None:
     demo = kiosk.demo
     assert demo is not None
     now = time.time()
@@ -162,7 +162,7 @@ def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
                                specialist_id=demo.seed.specialist_id, starts_at=now, now=now)
     j, w = kiosk.journey, kiosk.window
     # What admin mode's "Prepare kiosk" does for staff:
-    kiosk.controller.apply(j.prepare(Appointment(
+    kiosk.controller.apply(j.prepare(AppointmentInfo(
         specialist_name=demo.seed.specialist_name, time="10:30", hub_id=issued.appointment.id)))
     w.start_requested.emit()
     assert demo.seed.specialist_name in visible_texts(kiosk)  # "Are you here to see ...?"
@@ -176,7 +176,7 @@ def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: Kiosk) -> None:
 @pytest.mark.expect_log(r"lost the hub connection \(close code", logger="kiosk.call.signalling")
 @pytest.mark.expect_log(r"hub unreachable: SignallingError", logger="kiosk.engine")
 def test_hub_lost_while_waiting_tells_the_patient_and_calls_staff(qtbot: QtBot,
-                                                                   kiosk: Kiosk) -> None:
+                                                                   kiosk: KioskApp) -> None:
     j, w = kiosk.journey, kiosk.window
     code = w.demo_code()
     assert code

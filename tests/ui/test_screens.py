@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.journey import MIN_WARNING_S, CallPhase, Journey, Step
-from tests.ui.support import APPT, SURVEY, Question, click, journey_at
-from ui.screens.base import LiveState
+from tests.ui.support import APPT, SURVEY, click, journey_at
+from ui.screens.base import LiveState, QuestionView
 from ui.window import MainWindow
 
 pytestmark = pytest.mark.ui
@@ -446,8 +446,8 @@ def test_survey_pages_emit_each_answer_when_given(
 
 def test_a_required_question_needs_an_answer_before_next(
         qtbot: QtBot, window: MainWindow, live: LiveState) -> None:
-    survey = [Question("must", "yes_no", "Did the specialist join?", optional=False),
-              Question("later", "faces", "How was it?")]
+    survey = [QuestionView("must", "yes_no", "Did the specialist join?", optional=False),
+              QuestionView("later", "faces", "How was it?")]
     j = journey_at(Step.FEEDBACK)
     window.render(j, 8, replace(live, survey=survey))
     f = window.feedback

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, timedelta, timezone
 
 import pytest
 
 from kiosk.journey import (
     MAX_CODE_ATTEMPTS,
     MIN_WARNING_S,
-    Appointment,
+    AppointmentInfo,
+    BeginFeedback,
     BeginVisit,
     CallPhase,
     CheckIn,
@@ -29,6 +31,7 @@ from kiosk.journey import (
     Step,
     StopDevices,
     Timeouts,
+    shown_time,
 )
 
 
@@ -37,7 +40,7 @@ def step_of(j: Journey) -> Step:
     return j.step
 
 
-APPT = Appointment(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
+APPT = AppointmentInfo(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
 
 
 def to_step(step: Step) -> Journey:
@@ -92,7 +95,8 @@ def test_whole_journey_in_order() -> None:
     assert j.visit.call_phase is CallPhase.CONNECTING
     j.call_phase_changed(CallPhase.CONNECTED, 6)
     assert j.visit.call_phase is CallPhase("connected")
-    assert j.call_ended("specialist_ended", 7) == [StopDevices()]
+    assert j.call_ended("specialist_ended", 7) == [
+        StopDevices(), BeginFeedback(call_seconds=1, waiting_area="Cardiology", clinic="")]
     assert step_of(j) is Step.FEEDBACK
     assert j.answer("overall", 5, 8) == [SaveAnswer("overall", 5)]
     assert j.finish_feedback(9) == []
@@ -140,14 +144,14 @@ def test_attempts_are_limited_and_help_is_called() -> None:
         effects = j.check_in_failed("wrong", 2 + i)
     assert j.code_locked()
     assert j.visit.code_error == "locked"
-    assert effects == [RequestHelp(Step.CHECK_IN)]
+    assert effects == [RequestHelp()]
     assert j.submit_code("123456", 20) == []
 
 
 def test_hub_rate_limit_locks_at_once() -> None:
     j = to_step(Step.CHECK_IN)
     j.submit_code("111111", 2)
-    assert j.check_in_failed("rate_limited", 3, retry_after=600) == [RequestHelp(Step.CHECK_IN)]
+    assert j.check_in_failed("rate_limited", 3, retry_after=600) == [RequestHelp()]
     assert j.visit.code_error == "locked"
     assert j.visit.code_retry_after == 600
 
@@ -215,7 +219,8 @@ def test_mute_camera_and_end_needs_confirmation() -> None:
     j.cancel_end_call(9)
     assert step_of(j) is Step.CONSULTATION
     j.ask_end_call(10)
-    assert j.confirm_end_call(11) == [EndCall("patient_ended"), StopDevices()]
+    assert j.confirm_end_call(11) == [EndCall(), StopDevices(),
+                                      BeginFeedback(None, "Cardiology", "")]
     assert step_of(j) is Step.FEEDBACK
 
 
@@ -239,7 +244,7 @@ def test_help_everywhere_but_admin() -> None:
     for step in (Step.CHECK_IN, Step.DEVICE_CHECKS, Step.WAITING, Step.CONSULTATION,
                  Step.FEEDBACK, Step.THANKS):
         j = to_step(step)
-        assert j.request_help(20) == [RequestHelp(step)]
+        assert j.request_help(20) == [RequestHelp()]
         assert j.visit.help_requested
         j.help_acknowledged(21)
         assert j.visit.help_acknowledged
@@ -316,7 +321,7 @@ def test_call_ended_while_waiting_resets() -> None:
 def test_losing_the_service_while_waiting_calls_staff_kindly() -> None:
     j = to_step(Step.WAITING)
     effects = j.call_ended("hub_lost", 7)
-    assert effects == [StopDevices(), RequestHelp(Step.CHECK_IN)]
+    assert effects == [StopDevices(), RequestHelp()]
     assert step_of(j) is Step.CHECK_IN
     assert j.visit.code_error == "lost"
     assert j.visit.help_requested
@@ -341,3 +346,170 @@ def test_events_out_of_step_are_ignored() -> None:
     assert j.answer("q", 1, 1) == []
     assert j.finish_checks(1) == []
     assert step_of(j) is Step.ATTRACT
+
+
+@pytest.mark.parametrize(("hub_code", "error"), [
+    ("bad_code", "wrong"), ("code_used", "used"), ("code_expired", "expired"),
+    ("timeout", "offline"), ("hub_lost", "offline"), ("internal", "offline"),
+])
+def test_hub_error_codes_become_kind_messages(hub_code: str, error: str) -> None:
+    j = to_step(Step.CHECK_IN)
+    j.submit_code("111111", 2)
+    assert j.check_in_refused(hub_code, 3) == []
+    assert j.visit.code_error == error
+    assert not j.visit.checking_in
+
+
+def test_hub_rate_limit_by_code_locks_and_calls_staff() -> None:
+    j = to_step(Step.CHECK_IN)
+    j.submit_code("111111", 2)
+    assert j.check_in_refused("rate_limited", 3, retry_after=None) == [RequestHelp()]
+    assert j.visit.code_error == "locked"
+    assert j.visit.code_retry_after == 0.0
+
+
+def test_prepared_appointment_without_hub_id_is_not_checked_in() -> None:
+    j = Journey()
+    j.prepare(APPT)  # no hub_id: there is nothing to check in with
+    j.start(0)
+    assert j.confirm_prepared(True, 1) == []
+    assert j.prepared is None
+    assert not j.visit.checking_in
+    assert j.visit.code_error == "offline"
+    assert step_of(j) is Step.CHECK_IN
+
+
+def test_prepared_appointment_without_hub_id_when_locked_calls_staff() -> None:
+    j = to_step(Step.CHECK_IN)
+    for i in range(MAX_CODE_ATTEMPTS):
+        j.submit_code("111111", 2 + i)
+        j.check_in_failed("wrong", 2 + i)
+    j.dismiss_help(10)
+    j.prepare(APPT)
+    assert j.confirm_prepared(True, 11) == [RequestHelp()]  # the effect is returned, not lost
+
+
+@pytest.mark.parametrize(("state", "phase"), [
+    ("connecting", CallPhase.CONNECTING), ("ready", CallPhase.CONNECTING),
+    ("connected", CallPhase.CONNECTED), ("reconnecting", CallPhase.RECONNECTING),
+])
+def test_call_states_become_phases(state: str, phase: CallPhase) -> None:
+    j = to_step(Step.CONSULTATION)
+    j.call_phase_changed(CallPhase.NONE, 6)
+    assert j.call_state_changed(state, 7) == []
+    assert j.visit.call_phase is phase
+
+
+@pytest.mark.parametrize("state", ["new", "ended", "failed", "closed", "nonsense"])
+def test_other_call_states_change_nothing(state: str) -> None:
+    j = to_step(Step.CONSULTATION)
+    j.call_state_changed("connected", 6)
+    assert j.call_state_changed(state, 7) == []
+    assert j.visit.call_phase is CallPhase.CONNECTED
+
+
+def test_call_length_counts_from_the_first_connection() -> None:
+    j = to_step(Step.CONSULTATION)  # joined at 6
+    j.call_state_changed("connecting", 7)
+    j.call_state_changed("connected", 10)
+    j.call_state_changed("reconnecting", 100)
+    j.call_state_changed("connected", 110)
+    assert j.visit.call_connected_at == 10
+    j.ask_end_call(400)
+    effects = j.confirm_end_call(410)
+    assert effects[-1] == BeginFeedback(400, "Cardiology", "")
+
+
+def test_a_call_that_never_connected_has_no_length() -> None:
+    j = to_step(Step.CONSULTATION)
+    assert j.call_ended("specialist_ended", 8)[-1] == BeginFeedback(None, "Cardiology", "")
+
+
+def test_feedback_carries_the_waiting_area_and_clinic_from_check_in() -> None:
+    j = Journey()
+    j.start(0)
+    j.submit_code("123456", 1)
+    j.check_in_succeeded(AppointmentInfo("Dr Jones", "10:30", "Main waiting area", "Oban"), 2)
+    j.finish_checks(3)
+    j.specialist_joined(4)
+    assert j.call_ended("specialist_ended", 5)[-1] == BeginFeedback(
+        None, "Main waiting area", "Oban")
+
+
+def test_connection_outside_the_call_does_not_start_the_clock() -> None:
+    j = to_step(Step.WAITING)
+    j.call_state_changed("connected", 6)
+    assert j.visit.call_connected_at is None
+
+
+def test_continue_without_camera_skips_it_and_finishes_the_checks() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    j.check_result("microphone", "pass", 4)
+    effects = j.continue_without_camera(5)
+    assert effects == [
+        SendCheckSummary({"camera": "skipped", "microphone": "pass", "speaker": "skipped",
+                          "network": "skipped"}),
+        EnterWaitingRoom(),
+    ]
+    assert step_of(j) is Step.WAITING
+    assert to_step(Step.WAITING).continue_without_camera(6) == []
+
+
+def test_a_chime_that_cannot_play_fails_the_speaker_check() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    assert j.chime_played(True, 4) == []
+    assert "speaker" not in j.visit.checks
+    assert j.chime_played(False, 5) == []
+    assert j.visit.checks["speaker"] == "fail"
+    assert j.idle_warning_at() == 5 + 180.0  # pressing it counted as activity
+
+
+def test_network_result_is_the_network_check_and_its_details_go_to_the_hub() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    assert j.network_checked("warn", {"network": "pass", "rtt_ms": "80", "turn": "udp"}, 4) == []
+    assert j.visit.checks["network"] == "warn"
+    summary = j.finish_checks(5)[0]
+    assert summary == SendCheckSummary({"camera": "skipped", "microphone": "skipped",
+                                        "speaker": "skipped", "network": "warn",
+                                        "rtt_ms": "80", "turn": "udp"})
+
+
+def test_network_details_reach_the_hub_when_the_specialist_is_early() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    j.network_checked("pass", {"rtt_ms": "20"}, 4)
+    effects = j.specialist_joined(5)
+    assert effects[0] == SendCheckSummary({"camera": "skipped", "microphone": "skipped",
+                                           "speaker": "skipped", "network": "pass",
+                                           "rtt_ms": "20"})
+
+
+def test_network_details_are_forgotten_on_reset() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    j.network_checked("pass", {"rtt_ms": "20"}, 4)
+    j.cancel_visit(5)
+    assert j.visit.network_details == {}
+
+
+def test_what_video_may_be_shown_on_each_step() -> None:
+    shown = {step: (to_step(step).shows_self_view(), to_step(step).shows_specialist())
+             for step in (Step.CHECK_IN, Step.DEVICE_CHECKS, Step.WAITING, Step.CONSULTATION,
+                          Step.FEEDBACK, Step.THANKS)}
+    assert shown == {
+        Step.CHECK_IN: (False, False), Step.DEVICE_CHECKS: (True, False),
+        Step.WAITING: (True, False), Step.CONSULTATION: (True, True),
+        Step.FEEDBACK: (False, False), Step.THANKS: (False, False),
+    }
+    assert not Journey().shows_self_view()
+
+
+def test_waited_counts_from_the_waiting_room() -> None:
+    assert to_step(Step.DEVICE_CHECKS).waited(100) == 0.0
+    assert to_step(Step.WAITING).waited(65) == 60  # waiting since 5
+
+
+def test_shown_time_is_local_hours_and_minutes() -> None:
+    assert shown_time("2026-11-22T10:30:00+00:00", UTC) == "10:30"
+    assert shown_time("2026-11-22T10:30:00+00:00", timezone(timedelta(hours=1))) == "11:30"
+    assert shown_time(None) == ""
+    assert shown_time("") == ""
+    assert shown_time("half past ten") == ""

@@ -15,11 +15,9 @@ from kiosk.feedback.survey import (
     Question,
     Survey,
     SurveyError,
-    SurveyLibrary,
     Wording,
     clean_text,
     load_survey,
-    load_survey_or_keep,
     validate_answer,
 )
 from kiosk.feedback.toml_lines import KeyLines
@@ -307,44 +305,6 @@ def test_line_index_follows_multiline_values() -> None:
     assert lines.line_of(("b", 1, "c")) == 7
     assert lines.line_of(("t", 1, "quoted key", "d")) == 11
     assert lines.line_of(("t", 1, "missing")) == 10
-
-
-# ----- keeping the last good survey -------------------------------------------------------------
-
-
-def test_bad_file_keeps_the_last_good_survey(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD)
-    good, error = load_survey_or_keep(path, None)
-    assert good is not None
-    assert error is None
-    path.write_text(GOOD.replace('kind = "faces"', 'kind = "stars"'), encoding="utf-8")
-    kept, error = load_survey_or_keep(path, good)
-    assert kept is good
-    assert error is not None
-    assert "line 7" in str(error)
-
-
-def test_library_keeps_last_good_and_reports(tmp_path: Path) -> None:
-    first = write(tmp_path, GOOD, "a.toml")
-    write(tmp_path, GOOD.replace('id = "tiny"', 'id = "other"'), "b.toml")
-    library = SurveyLibrary(tmp_path)
-    assert library.reload() == ()
-    assert set(library.surveys) == {"tiny", "other"}
-    good = library.get("tiny")
-
-    first.write_text("id = ", encoding="utf-8")
-    errors = library.reload()
-    assert [e.path.name for e in errors] == ["a.toml"]
-    assert library.get("tiny") is good
-
-    write(tmp_path, GOOD, "c.toml")  # a second file claiming the same id
-    errors = library.reload()
-    assert any("also used by a.toml" in str(e) for e in errors)
-
-    first.unlink()
-    (tmp_path / "c.toml").unlink()
-    assert library.reload() == ()
-    assert set(library.surveys) == {"other"}
 
 
 # ----- show_if ----------------------------------------------------------------------------------

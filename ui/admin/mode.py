@@ -29,7 +29,7 @@ from kiosk.admin import (
 from kiosk.config import KioskSettings, SettingsError, save_settings
 from kiosk.feedback.store import FeedbackStore
 from kiosk.feedback.survey import Survey
-from kiosk.journey import Appointment, Effect, Journey, Step
+from kiosk.journey import AppointmentInfo, Effect, Journey, Step
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
 from ui.admin.entry import HOLD_MS, EntryGesture
 from ui.admin.pin import ENTER, SETUP, UNAVAILABLE, PinOverlay
@@ -299,7 +299,7 @@ class AdminMode(QObject):
             self.screen.appointments_page.show_prepared(None)
             log.info("kiosk preparation cancelled")
             return
-        c.apply(c.journey.prepare(Appointment(
+        c.apply(c.journey.prepare(AppointmentInfo(
             specialist_name=appointment.specialist or "your specialist",
             time=appointment.local_time(), waiting_area=appointment.waiting_area,
             hub_id=appointment.id)))

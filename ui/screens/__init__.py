@@ -1,6 +1,6 @@
 """The patient screens, one per journey step. Each renders state and emits intents."""
 
-from ui.screens.base import LiveState, Question, Screen
+from ui.screens.base import LiveState, QuestionView, Screen
 from ui.screens.check_in import CheckInScreen
 from ui.screens.consultation import ConsultationScreen
 from ui.screens.device_checks import DeviceChecksScreen
@@ -15,7 +15,7 @@ __all__ = [
     "DeviceChecksScreen",
     "FeedbackScreen",
     "LiveState",
-    "Question",
+    "QuestionView",
     "Screen",
     "ThanksScreen",
     "WaitingScreen",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
@@ -25,27 +24,21 @@ from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
 from kiosk.journey import Journey, Visit
 
 
-class Question(Protocol):
-    """A survey question as the feedback screen needs it (the survey module's own class fits).
+@dataclass(frozen=True)
+class QuestionView:
+    """A survey question as the feedback screen shows it, already in the patient's language.
 
-    ``kind`` is one of "faces" (1-5), "yes_no", "choice", "number", "text". ``text`` is already
-    in the patient's language; ``options`` (for "choice") are (value, label) pairs.
+    ``kind`` is one of "faces" (1-5), "yes_no", "choice", "number", "text"; ``options`` (for
+    "choice") are (value, label) pairs; ``labels`` are the survey's own words for the answers
+    (faces: five, worst first; yes/no: yes, no), or empty for the screen's own.
     """
 
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def optional(self) -> bool: ...
-
-    @property
-    def options(self) -> Sequence[tuple[object, str]]: ...
+    id: str
+    kind: str
+    text: str
+    optional: bool = True
+    options: Sequence[tuple[object, str]] = field(default_factory=tuple)
+    labels: Sequence[str] = field(default_factory=tuple)
 
 
 @dataclass
@@ -58,7 +51,7 @@ class LiveState:
     network_progress: float = 0.0  # 0..1 while the network check runs
     call_quality: str = ""  # "good" / "fair" / "poor" / "" (unknown)
     waited_s: float = 0.0
-    survey: Sequence[Question] = field(default_factory=list)
+    survey: Sequence[QuestionView] = field(default_factory=list)
     language: str = "en"
     large_text: bool = False
     high_contrast: bool = False

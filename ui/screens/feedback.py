@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.journey import Journey
-from ui.screens.base import LiveState, Question, Screen, scale_layouts
+from ui.screens.base import LiveState, QuestionView, Screen, scale_layouts
 from ui.widgets.buttons import BigButton, describe, keyboard_in_use
 from ui.widgets.faces import FaceScale
 from ui.widgets.keyboard import OnScreenKeyboard
@@ -50,7 +50,7 @@ class FeedbackScreen(Screen):
         self._index = 0
         self._drafts: dict[str, str] = {}
         self._answers: dict[str, object] = {}
-        self._questions: Sequence[Question] = ()
+        self._questions: Sequence[QuestionView] = ()
         self._page_key: tuple[object, ...] | None = None
         self._language = "en"
         self.page: QWidget | None = None
@@ -87,17 +87,17 @@ class FeedbackScreen(Screen):
         if self.text_box is not None:
             self.text_box.clear()
 
-    def current_question(self) -> Question | None:
+    def current_question(self) -> QuestionView | None:
         if 0 <= self._index < len(self._questions):
             return self._questions[self._index]
         return None
 
-    def _is_answered(self, q: Question) -> bool:
+    def _is_answered(self, q: QuestionView) -> bool:
         if q.kind in ("text", "number"):
             return bool(self._drafts.get(q.id, "").strip()) or q.id in self._answers
         return q.id in self._answers
 
-    def _give(self, q: Question, value: object) -> None:
+    def _give(self, q: QuestionView, value: object) -> None:
         self._answers[q.id] = value  # shown at once; the journey confirms on the next render
         self.answer_given.emit(q.id, value)
         self._sync_page()
@@ -192,7 +192,7 @@ class FeedbackScreen(Screen):
         self.numpad = None
         self.number_display = None
 
-    def _build_page(self, q: Question | None) -> None:
+    def _build_page(self, q: QuestionView | None) -> None:
         self._clear_page()
         self._fill_page(q)
         page = self.page
@@ -223,7 +223,7 @@ class FeedbackScreen(Screen):
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _fill_page(self, q: Question | None) -> None:
+    def _fill_page(self, q: QuestionView | None) -> None:
         page = QWidget(self)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -260,7 +260,7 @@ class FeedbackScreen(Screen):
             layout.addSpacing(16)
             if q.kind == "faces":
                 self.faces = FaceScale()
-                labels = list(getattr(q, "labels", ()) or ())
+                labels = list(q.labels)
                 if len(labels) == len(self.faces.faces):
                     self.faces.set_words(labels)
                 self.faces.chosen.connect(lambda score: self._give(q, score))
@@ -286,7 +286,7 @@ class FeedbackScreen(Screen):
             row.addWidget(button)
         return row
 
-    def _choices(self, q: Question) -> QWidget:
+    def _choices(self, q: QuestionView) -> QWidget:
         box = QWidget()
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -310,7 +310,7 @@ class FeedbackScreen(Screen):
             grid.setColumnStretch(column, 1)
         return box
 
-    def _build_number(self, layout: QVBoxLayout, q: Question) -> None:
+    def _build_number(self, layout: QVBoxLayout, q: QuestionView) -> None:
         row = QHBoxLayout()
         row.setSpacing(64)
         left = QVBoxLayout()
@@ -334,7 +334,7 @@ class FeedbackScreen(Screen):
         layout.addLayout(row, 1)
         layout.addLayout(self._nav_row(with_finish_now=True))
 
-    def _edit_number(self, q: Question, digit: str) -> None:
+    def _edit_number(self, q: QuestionView, digit: str) -> None:
         draft = self._drafts.get(q.id, "")
         if digit:
             if len(draft) < MAX_NUMBER_DIGITS:
@@ -344,7 +344,7 @@ class FeedbackScreen(Screen):
         self._drafts[q.id] = draft
         self._sync_page()
 
-    def _build_text(self, layout: QVBoxLayout, q: Question) -> None:
+    def _build_text(self, layout: QVBoxLayout, q: QuestionView) -> None:
         layout.addWidget(self.question_label)
         row = QHBoxLayout()
         row.setSpacing(24)
@@ -369,7 +369,7 @@ class FeedbackScreen(Screen):
         layout.addWidget(self.keyboard)
         layout.addStretch(1)
 
-    def _text_changed(self, q: Question) -> None:
+    def _text_changed(self, q: QuestionView) -> None:
         box = self.text_box
         if box is None:
             return
@@ -385,7 +385,7 @@ class FeedbackScreen(Screen):
 
     # ----- words ------------------------------------------------------------------------------
 
-    def _retranslate_nav(self, q: Question | None) -> None:
+    def _retranslate_nav(self, q: QuestionView | None) -> None:
         total = len(self._questions)
         set_text(self.progress, self.tr("Question %1 of %2")
                  .replace("%1", str(self._index + 1)).replace("%2", str(total)) if total else "")
