@@ -19,6 +19,7 @@ from typing import Any
 from kiosk import protocol
 from kiosk.call.answerer import AnswerSession
 from kiosk.call.signalling import HubSignalling, Signalling
+from kiosk.checks.network import PathOrder, choose_paths
 from kiosk.media.local import LatestFrame, LocalMedia
 from kiosk.media.synthetic import synthetic_media
 
@@ -64,6 +65,7 @@ class DemoSpecialist:
         self._join_later_task: asyncio.Task[None] | None = None
         self._once = once
         self._ice_servers: list[Any] = []
+        self._order_paths: PathOrder = list  # until the paths are checked: the hub's order
         self._joining: str | None = None
         self._waiting: list[Mapping[str, Any]] = []
         self._got_frame = asyncio.Event()
@@ -84,7 +86,8 @@ class DemoSpecialist:
         await self._signalling.connect()
         welcome = getattr(self._signalling, "welcome", None)
         if isinstance(welcome, Mapping):
-            self._ice_servers = list(welcome.get("ice_servers", []))
+            self._order_paths = await choose_paths(welcome.get("ice_servers", []))
+            self._ice_servers = self._order_paths(list(welcome.get("ice_servers", [])))
         reader = asyncio.create_task(self._read(), name="demo-specialist-reader")
         self.ready.set()
         stopper = asyncio.create_task((stop or asyncio.Event()).wait(), name="demo-stop")
@@ -119,7 +122,7 @@ class DemoSpecialist:
     async def _dispatch(self, msg: dict[str, Any]) -> None:
         mtype = msg["type"]
         if mtype in ("welcome", "ice_servers"):
-            self._ice_servers = list(msg.get("ice_servers", []))
+            self._ice_servers = self._order_paths(list(msg.get("ice_servers", [])))
             if self.call is not None:
                 self.call.set_ice_servers(self._ice_servers)
         elif mtype == "waiting_list":

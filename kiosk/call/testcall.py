@@ -31,6 +31,7 @@ import av
 from kiosk.call.patient import CheckInFailed, PatientVisit
 from kiosk.call.session import CallState
 from kiosk.call.signalling import UNREACHABLE, SignallingError
+from kiosk.checks.network import choose_paths
 from kiosk.media import marker
 from kiosk.media.local import LatestFrame
 from kiosk.media.synthetic import TestPatternTrack, ToneTrack, synthetic_media
@@ -161,6 +162,9 @@ async def run_test_call(hub_url: str, code: str, *, seconds: float = 10.0, width
         connected = asyncio.Event()
         session.add_state_listener(
             lambda state: connected.set() if state is CallState.CONNECTED else None)
+        # The same path choice as the app's: the working TURN URL first (aiortc uses only the
+        # first), checked while the specialist is on their way.
+        visit.prefer_ice = await choose_paths(visit.ice_servers)
         try:
             async with asyncio.timeout(join_timeout):
                 await _first_of(visit.joined.wait(), visit.wait_ended())

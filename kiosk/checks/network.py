@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from kiosk.checks.paths import KINDS, LABELS, Loopback, PathSpec, check_path, sp
 from kiosk.checks.result import CheckResult, Status, worst
 from kiosk.checks.throughput import measure
 from kiosk.checks.throughput import verdict as throughput_verdict
+
+log = logging.getLogger(__name__)
 
 #: ``progress(step, fraction 0..1, text)``.
 Progress = Callable[[str, float, str], None]
@@ -145,7 +148,7 @@ async def run_network_check(hub_url: str | None = None, *,
         report.paths, kept = await _check_paths(specs, path_timeout, tell)
         try:
             best = next((kept[k] for k in _MEASURE_ORDER if k in kept), None)
-            if best is not None:
+            if best is not None and throughput_seconds > 0:
                 kind, loop = best
                 tell("throughput", 0.7, "Measuring the connection speed")
                 report.throughput = await measure(loop, kind, seconds=throughput_seconds)
@@ -226,6 +229,23 @@ def preferred_ice_servers(report: NetworkReport | Mapping[str, Any],
         return min(ranks) if ranks else (0, 0)
 
     return sorted(out, key=entry_rank)
+
+
+PathOrder = Callable[[list[Any]], list[Any]]
+
+
+async def choose_paths(ice_servers: Sequence[Mapping[str, Any]], *,
+                       path_timeout: float = PATH_TIMEOUT) -> PathOrder:
+    """Try each media path the hub offers (no throughput test) and return the ordering that
+    puts the working TURN URL first: one path choice for every caller that has not run the
+    full network check (``clinic-kiosk test-call``, the demo specialist), since aiortc uses
+    only the first STUN and first TURN URL. A hub listing TURN/UDP first then works with UDP
+    blocked. The app itself orders by its device-check report the same way."""
+    report = await run_network_check(ice_servers=ice_servers, throughput_seconds=0,
+                                     path_timeout=path_timeout)
+    working = [c.name for c in report.paths if c.status == "pass"]
+    log.info("media paths: %s work", ", ".join(working) or "none")
+    return lambda servers: preferred_ice_servers(report, servers)
 
 
 def summary(report: NetworkReport | Mapping[str, Any]) -> dict[str, str]:

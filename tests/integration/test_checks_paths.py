@@ -9,7 +9,7 @@ import pytest
 from aiortc.rtcicetransport import connection_kwargs
 
 from kiosk.call.peer import ice_servers_from
-from kiosk.checks.network import preferred_ice_servers, run_network_check, summary
+from kiosk.checks.network import choose_paths, preferred_ice_servers, run_network_check, summary
 from kiosk.checks.paths import PathSpec, check_path, specs_from
 
 from .turn import Coturn, free_port, start_coturn
@@ -161,3 +161,17 @@ async def test_no_working_path_is_not_fit(coturn: Coturn) -> None:
     assert report.verdict.status == "fail"
     assert not report.fit
     assert summary(report) == {"network": "fail", "network_detail": "No working media path"}
+
+
+async def test_every_caller_gets_the_working_turn_url_first_with_udp_listed_first(
+        coturn: Coturn) -> None:
+    """test-call and the demo specialist order the hub's servers with choose_paths, as the app
+    does with its device-check report: a hub listing TURN/UDP first works with UDP blocked."""
+    blocked = free_port()
+    servers = coturn.ice_servers(kinds=("turn_tcp",))
+    servers[0]["urls"].insert(0, f"turn:127.0.0.1:{blocked}?transport=udp")  # type: ignore[attr-defined]
+    assert connection_kwargs(ice_servers_from(servers))["turn_transport"] == "udp"  # as listed
+    order = await choose_paths(servers, path_timeout=5.0)
+    chosen = connection_kwargs(ice_servers_from(order(servers)))
+    assert chosen["turn_transport"] == "tcp"
+    assert order(servers)[0]["username"] == servers[0]["username"]
