@@ -60,7 +60,9 @@ class HubConfig:
     rate_limits: RateLimits = field(default_factory=RateLimits)
     resume_grace: float = 60.0
     hello_timeout: float = 10.0
-    heartbeat: float | None = 20.0
+    # WebSocket ping interval (s): a client whose pong is not back within half of it is
+    # dropped, so a dead socket is noticed within 4.5 s (its visit then waits out resume_grace).
+    heartbeat: float | None = 3.0
     session_ttl: float = 12 * 3600.0
     send_queue_max: int = 256
     allowed_origins: tuple[str, ...] = ()

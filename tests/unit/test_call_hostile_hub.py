@@ -304,6 +304,7 @@ class Shown(VisitListener):
         self.changed.set()
 
 
+@pytest.mark.expect_log(r"bad message", r"bad messages", logger="kiosk.call.signalling")
 async def test_text_from_the_hub_reaches_the_patient_without_bidi_or_control_characters(
         hostile: Callable[..., Awaitable[HostileHub]], caplog: pytest.LogCaptureFixture) -> None:
     async def script(ws: web.WebSocketResponse, n: int) -> None:
