@@ -23,7 +23,9 @@ CSV_COLUMNS: Final = (
     "response", "date", "clinic", "waiting_area", "survey_id", "survey_version", "language",
     "question_id", "value", "call_duration", "call_quality",
 )
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+#: Characters that make a spreadsheet treat a cell as a formula (or a DDE command), ASCII and
+#: full-width (Excel and LibreOffice accept both), and "|" (DDE in older Excel).
+_FORMULA_CHARS: Final = frozenset("=+-@|\uff1d\uff0b\uff0d\uff20\uff5c")
 
 
 def _numbered(answers: list[StoredAnswer]) -> list[tuple[int, StoredAnswer]]:
@@ -42,14 +44,27 @@ def answer_rows(answers: list[StoredAnswer]) -> list[dict[str, Any]]:
             for n, a in _numbered(answers)]
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet might run ``text`` as a formula: its first character after any
+    white space or control characters, or the first of any of its lines, starts one."""
+    for line in text.splitlines() or [text]:
+        stripped = line.lstrip(" \t\r\n\x0b\x0c\u00a0\u3000")
+        if stripped and stripped[0] in _FORMULA_CHARS:
+            return True
+        if line[:1] in ("\t", "\r"):
+            return True
+    return False
+
+
 def csv_cell(value: object) -> str:
-    """One value as CSV text; text that a spreadsheet would run as a formula is quoted."""
+    """One value as CSV text; text that a spreadsheet would run as a formula is prefixed with
+    an apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
+    if isinstance(value, str) and looks_like_formula(text):
         return "'" + text  # a spreadsheet must not run a patient's text as a formula
     return text
 
