@@ -15,7 +15,10 @@ Rules that matter:
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,6 +38,8 @@ from kiosk.hub.models import (
     StoredAnswer,
     WaitingArea,
 )
+
+log = logging.getLogger(__name__)
 
 #: Appointment codes whose expiry is further back than this are retired from the active index.
 _RETIRE_AFTER = 7 * 86_400.0
@@ -88,8 +93,13 @@ class Storage:
 
     @classmethod
     def open(cls, path: Path, *, upgrade: bool = True) -> Storage:
-        """Open (creating if need be) the database at ``path`` and migrate it."""
+        """Open (creating if need be) the database at ``path`` and migrate it.
+
+        The file is created 0600 whatever the umask (SQLite gives its -wal and -shm files the
+        database file's mode), and one that others can read is made 0600: it holds password
+        hashes, appointments and feedback."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -460,6 +470,20 @@ class Storage:
         return [StoredAnswer(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8],
                              json.loads(r[9]), r[10])
                 for r in self._all(sql, tuple(args))]
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` with mode 0600 if it does not exist; take group and other access away
+    if it does."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        mode = path.stat().st_mode
+        if mode & 0o077:
+            os.chmod(path, stat.S_IMODE(mode) & 0o700)
+            log.info("database %s was readable by others; now 0600", path.name)
+    else:
+        os.close(fd)
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:

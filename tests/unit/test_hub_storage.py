@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,3 +223,22 @@ def test_appointments_between(storage: Storage) -> None:
                           now=NOW)
     found = storage.appointments_between(NOW, NOW + 86_400)
     assert [a.starts_at for a in found] == [NOW, NOW + 7200]
+
+
+def test_the_database_and_its_wal_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        db = tmp_path / "hub.sqlite3"
+        storage = Storage.open(db)
+        storage.create_clinic("A clinic", 0.0)  # writes: the -wal and -shm files now exist
+        for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            assert path.exists()
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+        storage.close()
+        loose = tmp_path / "loose.sqlite3"
+        loose.touch(mode=0o644)
+        os.chmod(loose, 0o644)
+        Storage.open(loose).close()
+        assert stat.S_IMODE(loose.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
