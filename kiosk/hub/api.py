@@ -142,36 +142,37 @@ async def login(request: web.Request) -> web.Response:
         return bad.response
     assert username is not None
     assert password is not None
+    # The attempt is counted before the slow password check (kiosk/hub/lockout.py), for known
+    # and unknown usernames alike, so concurrent attempts cannot beat the lockout and the
+    # answers do not tell which usernames exist.
+    limits, now = hub.config.rate_limits, hub.clock.now()
     spec = hub.storage.specialist_by_username(username)
+    refused_until = hub.storage.reserve_login(spec.id, now, limits) if spec is not None \
+        else hub.unknown_logins.reserve(username, now, limits)
+    if refused_until is not None:
+        if spec is None:
+            log.warning("login refused: unknown username is locked")
+        else:
+            log.warning("login refused: specialist %d is locked", spec.id)
+        return _locked(refused_until - now)
     if spec is None:
         await asyncio.to_thread(burn_time, password)
-        limiter.failure(address)
-        log.warning("login failed: unknown username")
-        return json_error(401, "auth_failed", "The username or password is wrong.")
-    now = hub.clock.now()
-    if spec.locked_until is not None and spec.locked_until > now:
-        log.warning("login refused: specialist %d is locked", spec.id)
-        return json_error(423, "locked", "This account is locked after too many wrong "
-                          "passwords. Please wait.", retry_after=spec.locked_until - now)
-    ok = await asyncio.to_thread(verify_password, password, spec.password_hash)
-    spec = hub.storage.get_specialist(spec.id) or spec  # the counter may have moved meanwhile
+        ok = False
+    else:
+        ok = await asyncio.to_thread(verify_password, password, spec.password_hash)
     now = hub.clock.now()
     if not ok:
         limiter.failure(address)
-        failed = spec.failed_logins + 1
-        limits = hub.config.rate_limits
-        locked_until = None
-        if failed >= limits.lockout_after:
-            lock = min(limits.lockout_max,
-                       limits.lockout_base * 2 ** min(failed - limits.lockout_after, 30))
-            locked_until = now + lock
-        hub.storage.set_login_state(spec.id, failed, locked_until)
-        log.warning("login failed: wrong password for specialist %d (%d in a row)", spec.id,
-                    failed)
+        if spec is None:
+            locked_until = hub.unknown_logins.failed(username, now, limits)
+            log.warning("login failed: unknown username")
+        else:
+            locked_until = hub.storage.login_failed(spec.id, now, limits)
+            log.warning("login failed: wrong password for specialist %d", spec.id)
         if locked_until is not None:
-            return json_error(423, "locked", "This account is locked after too many wrong "
-                              "passwords. Please wait.", retry_after=locked_until - now)
+            return _locked(locked_until - now)
         return json_error(401, "auth_failed", "The username or password is wrong.")
+    assert spec is not None
     hub.storage.set_login_state(spec.id, 0, None)
     token, csrf = new_token(), secrets.token_urlsafe(32)
     hub.storage.create_session(token_hash(token), spec.id, csrf, now, now + hub.config.session_ttl)
@@ -180,6 +181,11 @@ async def login(request: web.Request) -> web.Response:
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
                         secure=hub.config.tls, path="/", max_age=int(hub.config.session_ttl))
     return response
+
+
+def _locked(retry_after: float) -> web.Response:
+    return json_error(423, "locked", "This account is locked after too many wrong passwords. "
+                      "Please wait.", retry_after=retry_after)
 
 
 async def logout(request: web.Request) -> web.Response:

@@ -11,6 +11,7 @@ from aiohttp import web
 from kiosk.hub import turn
 from kiosk.hub.clock import Clock
 from kiosk.hub.config import HubConfig
+from kiosk.hub.lockout import UnknownUsernames
 from kiosk.hub.presence import Presence
 from kiosk.hub.ratelimit import FailureLimiter
 from kiosk.hub.secretstore import HubSecrets
@@ -62,6 +63,8 @@ class Hub:
     version: str
     limiters: Limiters
     presence: Presence = field(default_factory=Presence)
+    #: The sign-in lockout of usernames that do not exist (so they answer like real ones).
+    unknown_logins: UnknownUsernames = field(default_factory=UnknownUsernames)
 
     def ice_servers(self, user: str) -> tuple[list[dict[str, Any]], float | None]:
         """Fresh ICE servers (with short-lived TURN credentials) for one client."""

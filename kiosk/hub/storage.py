@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.feedback.wire import AnswerValue, WireAnswer
+from kiosk.hub import lockout
+from kiosk.hub.config import RateLimits
+from kiosk.hub.lockout import LoginState
 from kiosk.hub.migrations import migrate
 from kiosk.hub.models import (
     AppointmentRecord,
@@ -219,6 +222,33 @@ class Storage:
             db.execute("UPDATE specialists SET password_hash = ?, failed_logins = 0, "
                        "locked_until = NULL WHERE id = ?", (password_hash, specialist_id))
             db.execute("DELETE FROM sessions WHERE specialist_id = ?", (specialist_id,))
+
+    def reserve_login(self, specialist_id: int, now: float,
+                      limits: RateLimits) -> float | None:
+        """Count a sign-in attempt before its password is checked, in one transaction
+        (:mod:`kiosk.hub.lockout`); returns until when it is refused, or None to go on."""
+        with self._tx() as db:
+            row = db.execute("SELECT failed_logins, locked_until FROM specialists WHERE id = ?",
+                             (specialist_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"there is no specialist with id {specialist_id}")
+            state, refused_until = lockout.reserve(LoginState(row[0], row[1]), now, limits)
+            db.execute("UPDATE specialists SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                       (state.failed, state.locked_until, specialist_id))
+        return refused_until
+
+    def login_failed(self, specialist_id: int, now: float, limits: RateLimits) -> float | None:
+        """A wrong password (already counted): lock the account if it has had enough; returns
+        until when it is locked, if it is."""
+        with self._tx() as db:
+            row = db.execute("SELECT failed_logins, locked_until FROM specialists WHERE id = ?",
+                             (specialist_id,)).fetchone()
+            if row is None:
+                return None
+            state = lockout.failed(LoginState(row[0], row[1]), now, limits)
+            db.execute("UPDATE specialists SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                       (state.failed, state.locked_until, specialist_id))
+        return state.locked_until
 
     def set_login_state(self, specialist_id: int, failed_logins: int,
                         locked_until: float | None) -> None:

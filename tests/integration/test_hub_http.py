@@ -3,6 +3,7 @@ pairing, and security headers on every response."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import ssl
@@ -315,3 +316,44 @@ async def test_hostile_json_bodies_get_400_not_500(hub: Any, path: str, body: by
             "Content-Type": "application/json", "Authorization": f"Bearer {token}"}) as resp:
         assert resp.status == 400
         assert (await resp.json())["error"] == "bad_request"
+
+
+@pytest.mark.expect_log(r"login failed", r"login refused", logger="kiosk.hub.api")
+async def test_concurrent_logins_cannot_beat_the_lockout(hub_factory: Any) -> None:
+    """100 sign-ins at once, 99 wrong then the right one: counted before the password check,
+    so the right one is refused with the rest once five have failed or are being checked."""
+    hub = await hub_factory(rate_limits=RateLimits(
+        lockout_after=5, lockout_base=60, login_failures_per_address=1000))
+    session = hub.client_session()
+    url = f"{hub.url}/api/login"
+
+    async def attempt(password: str) -> int:
+        async with session.post(url, json={"username": hub.specialist_username,
+                                           "password": password}) as resp:
+            return resp.status
+
+    tries = [attempt("wrong password!") for _ in range(99)] + [attempt(hub.specialist_password)]
+    statuses = await asyncio.gather(*tries)
+    assert statuses[-1] == 423
+    assert statuses.count(401) + statuses.count(423) == 100
+    assert statuses.count(401) <= 5  # at most lockout_after passwords were ever checked
+
+
+@pytest.mark.expect_log(r"login failed", r"login refused", logger="kiosk.hub.api")
+async def test_unknown_usernames_answer_like_real_ones(hub_factory: Any) -> None:
+    hub = await hub_factory(rate_limits=RateLimits(
+        lockout_after=5, lockout_base=60, login_failures_per_address=1000))
+    session = hub.client_session()
+
+    async def answers(username: str) -> list[tuple[int, str, int | None]]:
+        out = []
+        for _ in range(7):
+            async with session.post(f"{hub.url}/api/login", json={
+                    "username": username, "password": "wrong password!"}) as resp:
+                body = await resp.json()
+                out.append((resp.status, body["error"], body.get("retry_after")))
+        return out
+
+    real, unknown = await answers(hub.specialist_username), await answers("no.such.person")
+    assert real == unknown
+    assert [status for status, _, _ in real] == [401] * 4 + [423] * 3
