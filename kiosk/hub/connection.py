@@ -22,6 +22,7 @@ from aiohttp import web
 
 from kiosk import protocol
 from kiosk.hub.models import KioskRecord, Specialist
+from kiosk.hub.ratelimit import MessageLimits
 
 log = logging.getLogger("kiosk.hub.connection")
 
@@ -39,6 +40,13 @@ class _Close:
     reason: str
 
 
+@dataclass(frozen=True)
+class _Latest:
+    """A place in the queue for the newest message of a kind (:meth:`Connection.send_latest`)."""
+
+    key: str
+
+
 class Connection:
     """A client's socket and what the hub knows about it after ``hello``."""
 
@@ -54,8 +62,10 @@ class Connection:
         self.visit_id: str | None = None
         self.closed = False
         self._transport = transport
-        self._queue: asyncio.Queue[str | _Close] = asyncio.Queue(maxsize=queue_max)
+        self._queue: asyncio.Queue[str | _Close | _Latest] = asyncio.Queue(maxsize=queue_max)
+        self._latest: dict[str, str] = {}  # key -> newest text, while its place is queued
         self._writer: asyncio.Task[None] | None = None
+        self.limits = MessageLimits()
 
     def __repr__(self) -> str:
         return f"<Connection {self.id} {self.role or 'new'}>"
@@ -85,6 +95,23 @@ class Connection:
             log.warning("%s: outgoing queue overflowed; dropping the client", self.label)
             self.abort()
 
+    def send_latest(self, key: str, msg: dict[str, Any]) -> None:
+        """Queue a snapshot that makes any earlier one of the same ``key`` pointless (the
+        waiting list): at most one is ever waiting, and it is the newest when it goes."""
+        if self.closed:
+            return
+        text = protocol.encode(msg)
+        if key in self._latest:
+            self._latest[key] = text  # its place in the queue is still waiting
+            return
+        try:
+            self._queue.put_nowait(_Latest(key))
+        except asyncio.QueueFull:
+            log.warning("%s: outgoing queue overflowed; dropping the client", self.label)
+            self.abort()
+            return
+        self._latest[key] = text
+
     def close_after_sending(self, code: int, reason: str) -> None:
         """Close the socket once everything queued so far has gone."""
         if self.closed:
@@ -110,6 +137,8 @@ class Connection:
                 if isinstance(item, _Close):
                     await self.ws.close(code=item.code, message=item.reason.encode("utf-8"))
                     return
+                if isinstance(item, _Latest):
+                    item = self._latest.pop(item.key)
                 await self.ws.send_str(item)
             except (ConnectionError, RuntimeError):
                 # The peer went away; the reader side notices and cleans up.

@@ -187,7 +187,7 @@ class Presence:
             return
         msg = self.waiting_list(clinic_id)
         for conn in conns:
-            conn.send(msg)
+            conn.send_latest("waiting_list", msg)
 
 
 def _fits(msg: dict[str, Any]) -> bool:

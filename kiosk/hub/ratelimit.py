@@ -1,4 +1,5 @@
-"""Failure counting in a sliding window, keyed by anything (a kiosk, a connection, an address).
+"""Failure counting in a sliding window, keyed by anything (a kiosk, a connection, an address),
+and per-type token buckets for each connection's messages (:class:`MessageLimits`).
 
 Only failures are counted. Once a key has ``limit`` failures inside ``window`` seconds it is
 limited until the oldest of them leaves the window: every attempt then is refused, right or
@@ -7,8 +8,9 @@ wrong, so a guesser learns nothing.
 
 from __future__ import annotations
 
+import time
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from kiosk.hub.clock import Clock
 
@@ -59,3 +61,78 @@ class FailureLimiter:
     def reset(self, key: Hashable) -> None:
         """Forget ``key``'s failures."""
         self._failures.pop(key, None)
+
+
+class TokenBucket:
+    """``rate`` tokens a second, at most ``burst`` saved up; one per message."""
+
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._tokens = burst
+        self._at = now
+
+    def take(self, now: float) -> float | None:
+        """Take a token: None if there was one, else seconds until there will be."""
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return None
+        return (1.0 - self._tokens) / self.rate
+
+
+#: Messages a second and burst, per type, for one connection: generous for a real client (a
+#: browser trickles ICE candidates quickly; call_stats comes every 2 s), small enough that one
+#: client cannot make the hub do work for everyone else in a loop (each call_state, help or
+#: leave changes the waiting list that every specialist of the clinic receives).
+MESSAGE_RATES: dict[str, tuple[float, float]] = {
+    "candidate": (50.0, 100.0),
+    "ping": (5.0, 10.0),
+    "pong": (5.0, 10.0),
+    "call_stats": (2.0, 5.0),
+    "call_state": (5.0, 10.0),
+    "message": (2.0, 10.0),
+    "help": (1.0, 5.0),
+    "leave": (1.0, 5.0),
+    "checks": (1.0, 5.0),
+    "readiness": (1.0, 5.0),
+    "check_in": (2.0, 10.0),  # wrong codes have their own, stricter budget
+    "ice_request": (1.0, 3.0),
+}
+DEFAULT_RATE: tuple[float, float] = (5.0, 15.0)
+
+
+class MessageLimits:
+    """Per-type token buckets for one connection's incoming messages."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._buckets: dict[str, TokenBucket] = {}
+        self._refused: dict[str, int] = {}
+        self._told: dict[str, float] = {}
+
+    def take(self, mtype: str) -> float | None:
+        """None if ``mtype`` may go through now, else seconds to wait."""
+        now = self._clock()
+        bucket = self._buckets.get(mtype)
+        if bucket is None:
+            rate, burst = MESSAGE_RATES.get(mtype, DEFAULT_RATE)
+            bucket = self._buckets[mtype] = TokenBucket(rate, burst, now)
+        wait = bucket.take(now)
+        if wait is not None:
+            self._refused[mtype] = self._refused.get(mtype, 0) + 1
+        return wait
+
+    def tell(self, mtype: str) -> bool:
+        """Whether to answer this refusal with an error: at most once a second per type, so
+        a flood does not fill the flooder's own queue with replies."""
+        now = self._clock()
+        if now - self._told.get(mtype, float("-inf")) < 1.0:
+            return False
+        self._told[mtype] = now
+        return True
+
+    def refused(self, mtype: str) -> int:
+        """How many ``mtype`` messages were refused so far."""
+        return self._refused.get(mtype, 0)

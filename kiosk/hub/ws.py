@@ -52,8 +52,9 @@ class SocketSession:
     def refuse(self, code: str, message: str, *, ref: str | None = None,
                retry_after: float | None = None, fatal: bool = False,
                mtype: str | None = None) -> None:
-        """Send an ``error`` and log it (no message content)."""
-        log.warning("%s: %s %s: %s", self.conn.label, mtype or "message", code, message)
+        """Send an ``error`` and log it (no message content; a flood is logged once a type)."""
+        if code != "rate_limited" or mtype is None or self.conn.limits.refused(mtype) <= 1:
+            log.warning("%s: %s %s: %s", self.conn.label, mtype or "message", code, message)
         self.conn.send(protocol.error(code, message[:500], ref=ref, retry_after=retry_after,
                                       fatal=fatal or None))
 
@@ -95,6 +96,12 @@ class SocketSession:
             return
         if mtype == "hello":
             raise Refusal("not_allowed", "hello was already received")
+        wait = conn.limits.take(mtype)
+        if wait is not None:
+            if conn.limits.tell(mtype):  # else dropped unanswered: one error a second is plenty
+                raise Refusal("rate_limited", f"Too many {mtype} messages; please slow down.",
+                              retry_after=wait)
+            return
         if conn.role not in protocol.SENDERS.get(mtype, frozenset()):
             raise Refusal("not_allowed", f"a {conn.role} may not send {mtype}")
         if mtype == "ping":

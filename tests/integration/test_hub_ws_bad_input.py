@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from kiosk import protocol
+from kiosk.hub import ratelimit
 from kiosk.hub.clock import ManualClock
 from kiosk.hub.config import RateLimits
 
@@ -309,7 +310,10 @@ async def test_join_other_clinic_is_forbidden_and_second_specialist_is_busy(hub:
 @pytest.mark.expect_log(r"outgoing queue overflowed; dropping the client",
                         logger="kiosk.hub.connection")
 async def test_slow_client_is_dropped_without_blocking_others(
-        hub_factory: Any, caplog: pytest.LogCaptureFixture) -> None:
+        hub_factory: Any, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # This floods one socket to test its queue, not the per-type limit that would stop it first.
+    monkeypatch.setitem(ratelimit.MESSAGE_RATES, "answer", (1e6, 1e6))
     hub = await hub_factory(send_queue_max=4)
     specialist = await hub.specialist()
     patient = await hub.patient()
@@ -345,3 +349,42 @@ async def test_nothing_is_acted_on_after_a_fatal_error(hub: Any) -> None:
     patient = await hub.patient()
     await patient.send("check_in", code=hub.appointment_code)
     await patient.expect("checked_in")
+
+
+@pytest.mark.expect_log(r"call_state rate_limited", r"help rate_limited", r"leave rate_limited",
+                        logger="kiosk.hub.ws")
+async def test_one_patient_cannot_flood_the_clinics_specialists(hub_factory: Any) -> None:
+    """300 call_state messages in a burst, then help/leave alternating from a paired kiosk,
+    once overflowed every specialist's queue (each change re-sent the whole waiting list).
+    Now each connection's messages are limited per type, and a specialist has at most one
+    waiting list queued: they stay connected and end with the true list."""
+    hub = await hub_factory(send_queue_max=32)
+    specialists = [await hub.specialist(), await hub.specialist()]
+    patient = await hub.patient()
+    await patient.send("check_in", code=hub.appointment_code)
+    await patient.expect("checked_in")
+    for _ in range(300):
+        await patient.send("call_state", state="connecting")
+    err = await patient.error("rate_limited")  # said once, not 290 times
+    assert err["retry_after"] > 0
+    await patient.send("ping", sent_at=3)
+    await patient.expect("pong", sent_at=3)
+    assert not any(m["type"] == "error" for m in patient.skipped)
+    kiosk = await hub.kiosk()
+    for i in range(100):
+        await kiosk.send("help", reason="other") if i % 2 == 0 else \
+            await kiosk.send("leave", reason="left")
+    await kiosk.send("ping", sent_at=7)
+    await kiosk.expect("pong", sent_at=7)
+    await patient.send("leave", reason="left")
+    for spec in specialists:  # still connected, and the last list they get is the true one
+        await spec.send("ping", sent_at=1)
+        await spec.expect("pong", sent_at=1)
+        lists = [m for m in spec.skipped if m["type"] == "waiting_list"]
+        if not lists or lists[-1]["patients"]:  # the patient's leave may still be on its way
+            lists.append(await spec.expect("waiting_list", patients=[]))
+        final = lists[-1]
+        assert len(lists) < 60, len(lists)
+        assert final["patients"] == []
+        assert not spec.ws.closed
+    await still_served(hub)
