@@ -60,6 +60,11 @@ class HubConfig:
     rate_limits: RateLimits = field(default_factory=RateLimits)
     resume_grace: float = 60.0
     hello_timeout: float = 10.0
+    #: A patient's own device that has said hello but not checked in is closed after this.
+    check_in_timeout: float = 300.0
+    #: Most WebSockets open at once from one address (a clinic behind NAT has a few kiosks
+    #: and browsers; an attacker's thousand idle sockets are refused).
+    max_sockets_per_address: int = 64
     # WebSocket ping interval (s): a client whose pong is not back within half of it is
     # dropped, so a dead socket is noticed within 4.5 s (its visit then waits out resume_grace).
     heartbeat: float | None = 3.0
@@ -86,7 +91,8 @@ class HubConfig:
 
 
 _PATH_FIELDS = {"db_path", "secrets_dir", "tls_cert", "tls_key", "turn_secret_file", "web_root"}
-_FLOAT_FIELDS = {"turn_ttl", "resume_grace", "hello_timeout", "heartbeat", "session_ttl"}
+_FLOAT_FIELDS = {"turn_ttl", "resume_grace", "hello_timeout", "heartbeat", "session_ttl",
+                 "check_in_timeout"}
 
 
 def _convert(name: str, value: Any, base: Path) -> Any:
@@ -103,7 +109,7 @@ def _convert(name: str, value: Any, base: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"config key {name!r} must be a number")
         return float(value)
-    if name in ("port", "send_queue_max"):
+    if name in ("port", "send_queue_max", "max_sockets_per_address"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"config key {name!r} must be a whole number")
         return value

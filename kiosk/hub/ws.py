@@ -25,6 +25,7 @@ from kiosk.hub.auth import origin_allowed, session_from
 from kiosk.hub.codes import token_hash
 from kiosk.hub.connection import (
     CLOSE_AUTH_FAILED,
+    CLOSE_CHECK_IN_TIMEOUT,
     CLOSE_HELLO_TIMEOUT,
     CLOSE_UNSUPPORTED_VERSION,
     Connection,
@@ -62,6 +63,13 @@ class SocketSession:
         if self.conn.role is None and not self.conn.closed:
             self.refuse("hello_required", "no hello within the time limit", fatal=True)
             self.conn.close_after_sending(CLOSE_HELLO_TIMEOUT, "no hello")
+
+    def check_in_timed_out(self) -> None:
+        """A patient's own device that never checked in does not hold a socket for ever."""
+        conn = self.conn
+        if conn.role == "patient" and conn.visit_id is None and not conn.closed:
+            self.refuse("not_allowed", "no check-in within the time limit", fatal=True)
+            conn.close_after_sending(CLOSE_CHECK_IN_TIMEOUT, "no check-in")
 
     def receive_text(self, text: str) -> None:
         if self.conn.closed:  # closing after a fatal error: nothing more is acted on
@@ -177,21 +185,31 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     """Upgrade to a WebSocket and run one client's session."""
     hub = request.app[HUB]
     signalling = request.app[SIGNALLING]
+    address = request.remote or "unknown"
+    if sum(c.address == address for c in signalling.connections) \
+            >= hub.config.max_sockets_per_address:
+        log.warning("refused a WebSocket: too many open from one address")
+        return web.json_response(
+            {"error": "rate_limited", "message": "Too many connections from this address.",
+             "retry_after": 30}, status=429, headers={"Retry-After": "30"})
     ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=hub.config.heartbeat)
     await ws.prepare(request)
-    conn = Connection(ws, address=request.remote or "unknown",
-                      queue_max=hub.config.send_queue_max, transport=request.transport)
+    conn = Connection(ws, address=address, queue_max=hub.config.send_queue_max,
+                      transport=request.transport)
     conn.start()
     signalling.connections.add(conn)
     session = SocketSession(hub, signalling, request, conn)
-    timer = asyncio.get_running_loop().call_later(hub.config.hello_timeout,
-                                                  session.hello_timed_out)
+    loop = asyncio.get_running_loop()
+    timer = loop.call_later(hub.config.hello_timeout, session.hello_timed_out)
+    check_in_timer: asyncio.TimerHandle | None = None
     try:
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
                 session.receive_text(frame.data)
-                if conn.role is not None:
+                if conn.role is not None and check_in_timer is None:
                     timer.cancel()
+                    check_in_timer = loop.call_later(hub.config.check_in_timeout,
+                                                     session.check_in_timed_out)
             elif frame.type == WSMsgType.BINARY:
                 session.refuse("bad_message", "binary frames are not accepted; send JSON text")
             elif frame.type == WSMsgType.ERROR:
@@ -199,6 +217,8 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
                 break
     finally:
         timer.cancel()
+        if check_in_timer is not None:
+            check_in_timer.cancel()
         signalling.connections.discard(conn)
         try:
             signalling.disconnected(conn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from kiosk import protocol
 from kiosk.hub import ratelimit
 from kiosk.hub.clock import ManualClock
 from kiosk.hub.config import RateLimits
+from kiosk.hub.signalling import SIGNALLING
 
 pytestmark = pytest.mark.integration
 
@@ -388,3 +390,37 @@ async def test_one_patient_cannot_flood_the_clinics_specialists(hub_factory: Any
         assert final["patients"] == []
         assert not spec.ws.closed
     await still_served(hub)
+
+
+@pytest.mark.expect_log(r"no check-in within the time limit", logger="kiosk.hub.ws")
+async def test_a_patient_that_never_checks_in_is_closed(hub_factory: Any) -> None:
+    hub = await hub_factory(check_in_timeout=0.3)
+    patient = await hub.patient()  # one that checks in in time stays
+    await patient.send("check_in", code=hub.appointment_code)
+    await patient.expect("checked_in")
+    kiosk = await hub.kiosk()  # a paired kiosk may wait for its next patient for ever
+    idle = await hub.patient()  # said hello after the others: its limit passes after theirs
+    err = await idle.error("not_allowed")
+    assert err["fatal"] is True
+    assert await idle.closed() == 4004
+    for peer in (patient, kiosk):
+        await peer.send("ping", sent_at=1)
+        await peer.expect("pong", sent_at=1)
+
+
+@pytest.mark.expect_log(r"too many open from one address", logger="kiosk.hub.ws")
+async def test_sockets_from_one_address_are_capped(hub_factory: Any) -> None:
+    hub = await hub_factory(max_sockets_per_address=5)
+    peers = [await hub.connect() for _ in range(5)]
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await hub.connect(session=session)
+    assert refused.value.status == 429
+    await peers[0].close()
+    connections = hub.running.app[SIGNALLING].connections
+    async with asyncio.timeout(5):
+        while len(connections) >= 5:  # noqa: ASYNC110 - until the hub has noticed the close
+            await asyncio.sleep(0.01)
+    again = await hub.connect()
+    await again.send("hello", role="patient")
+    await again.expect("welcome")
