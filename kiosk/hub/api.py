@@ -22,7 +22,6 @@ Rules that matter:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import secrets
@@ -37,7 +36,6 @@ from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
 from kiosk.hub.codes import new_token, pair_kiosk, token_hash
 from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.models import KioskRecord
-from kiosk.hub.passwords import burn_time, verify_password
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
 from kiosk.hub.storage import CodeError, StorageError
@@ -155,11 +153,7 @@ async def login(request: web.Request) -> web.Response:
         else:
             log.warning("login refused: specialist %d is locked", spec.id)
         return _locked(refused_until - now)
-    if spec is None:
-        await asyncio.to_thread(burn_time, password)
-        ok = False
-    else:
-        ok = await asyncio.to_thread(verify_password, password, spec.password_hash)
+    ok = await hub.passwords.verify(password, None if spec is None else spec.password_hash)
     now = hub.clock.now()
     if not ok:
         limiter.failure(address)

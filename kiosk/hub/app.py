@@ -47,6 +47,10 @@ async def _shutdown(app: web.Application) -> None:
     app[SIGNALLING].close()
 
 
+async def _cleanup(app: web.Application) -> None:
+    app[HUB].passwords.close()
+
+
 def create_app(config: HubConfig, storage: Storage, secrets: HubSecrets, *,
                clock: Clock | None = None) -> web.Application:
     """Build the hub's aiohttp application. The caller owns ``storage`` and closes it."""
@@ -58,6 +62,7 @@ def create_app(config: HubConfig, storage: Storage, secrets: HubSecrets, *,
     app[SIGNALLING] = SignallingRouter(hub)
     app.on_response_prepare.append(add_security_headers)
     app.on_shutdown.append(_shutdown)
+    app.on_cleanup.append(_cleanup)
     api.add_routes(app)
     app.router.add_get("/ws", websocket_handler)
     _add_static(app, config.web_root)

@@ -88,7 +88,7 @@ class TokenBucket:
 #: leave changes the waiting list that every specialist of the clinic receives).
 MESSAGE_RATES: dict[str, tuple[float, float]] = {
     "candidate": (50.0, 100.0),
-    "ping": (5.0, 10.0),
+    "ping": (20.0, 40.0),
     "pong": (5.0, 10.0),
     "call_stats": (2.0, 5.0),
     "call_state": (5.0, 10.0),

@@ -12,6 +12,7 @@ from kiosk.hub import turn
 from kiosk.hub.clock import Clock
 from kiosk.hub.config import HubConfig
 from kiosk.hub.lockout import UnknownUsernames
+from kiosk.hub.passwords import PasswordChecker
 from kiosk.hub.presence import Presence
 from kiosk.hub.ratelimit import FailureLimiter
 from kiosk.hub.secretstore import HubSecrets
@@ -65,6 +66,8 @@ class Hub:
     presence: Presence = field(default_factory=Presence)
     #: The sign-in lockout of usernames that do not exist (so they answer like real ones).
     unknown_logins: UnknownUsernames = field(default_factory=UnknownUsernames)
+    #: scrypt off the event loop, two at a time (bounded memory under a sign-in storm).
+    passwords: PasswordChecker = field(default_factory=PasswordChecker)
 
     def ice_servers(self, user: str) -> tuple[list[dict[str, Any]], float | None]:
         """Fresh ICE servers (with short-lived TURN credentials) for one client."""
