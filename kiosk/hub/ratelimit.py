@@ -86,7 +86,12 @@ class TokenBucket:
 #: browser trickles ICE candidates quickly; call_stats comes every 2 s), small enough that one
 #: client cannot make the hub do work for everyone else in a loop (each call_state, help or
 #: leave changes the waiting list that every specialist of the clinic receives).
+#: The bucket every message of a connection takes from first, before it is even parsed: a
+#: client's total, which caps what one socket can cost the hub whatever it sends.
+ANY_MESSAGE = "*"
+
 MESSAGE_RATES: dict[str, tuple[float, float]] = {
+    ANY_MESSAGE: (100.0, 300.0),
     "candidate": (50.0, 100.0),
     "ping": (20.0, 40.0),
     "pong": (5.0, 10.0),

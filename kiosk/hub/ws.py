@@ -30,6 +30,7 @@ from kiosk.hub.connection import (
     CLOSE_UNSUPPORTED_VERSION,
     Connection,
 )
+from kiosk.hub.ratelimit import ANY_MESSAGE
 from kiosk.hub.signalling import SIGNALLING, Refusal, SignallingRouter
 from kiosk.hub.state import HUB, Hub
 
@@ -59,6 +60,18 @@ class SocketSession:
         self.conn.send(protocol.error(code, message[:500], ref=ref, retry_after=retry_after,
                                       fatal=fatal or None))
 
+    def within_budget(self) -> bool:
+        """Every frame takes from the connection's total first, unparsed: a flood of any kind
+        (even messages that are costly to refuse, like deep nesting) costs the hub little."""
+        limits = self.conn.limits
+        wait = limits.take(ANY_MESSAGE)
+        if wait is None:
+            return True
+        if limits.tell(ANY_MESSAGE):
+            self.refuse("rate_limited", "Too many messages; please slow down.",
+                        retry_after=wait, mtype=ANY_MESSAGE)
+        return False
+
     def hello_timed_out(self) -> None:
         if self.conn.role is None and not self.conn.closed:
             self.refuse("hello_required", "no hello within the time limit", fatal=True)
@@ -73,6 +86,8 @@ class SocketSession:
 
     def receive_text(self, text: str) -> None:
         if self.conn.closed:  # closing after a fatal error: nothing more is acted on
+            return
+        if not self.within_budget():
             return
         try:
             msg = protocol.decode(text)
@@ -211,7 +226,8 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
                     check_in_timer = loop.call_later(hub.config.check_in_timeout,
                                                      session.check_in_timed_out)
             elif frame.type == WSMsgType.BINARY:
-                session.refuse("bad_message", "binary frames are not accepted; send JSON text")
+                if session.within_budget():
+                    session.refuse("bad_message", "binary frames are not accepted; send JSON text")
             elif frame.type == WSMsgType.ERROR:
                 log.info("%s: socket error: %s", conn.label, type(ws.exception()).__name__)
                 break
