@@ -10,8 +10,9 @@ Rules that matter:
 - Checks run on the engine's asyncio loop and are bounded in time.
 """
 
+from kiosk.checks.device_flow import DeviceCheckFlow
 from kiosk.checks.network import NetworkReport, preferred_ice_servers, run_network_check, summary
 from kiosk.checks.result import CheckResult, Status
 
-__all__ = ["CheckResult", "NetworkReport", "Status", "preferred_ice_servers",
-           "run_network_check", "summary"]
+__all__ = ["CheckResult", "DeviceCheckFlow", "NetworkReport", "Status",
+           "preferred_ice_servers", "run_network_check", "summary"]
