@@ -37,6 +37,7 @@ import aiohttp
 import tomli_w
 
 from kiosk.config import KioskSettings
+from kiosk.httpjson import json_reply
 from kiosk.logs import JsonFormatter, RedactingFilter, redact_text
 from kiosk.secrets import (
     ADMIN_PIN_HASH,
@@ -215,10 +216,7 @@ async def pair_with_hub(hub_url: str, code: str, secrets: SecretStore, *,
     client = session or aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=time_limit))
     try:
         async with client.post(url, json=body) as response:
-            try:
-                reply = await response.json(content_type=None)
-            except (ValueError, aiohttp.ContentTypeError):
-                reply = None
+            reply = await json_reply(response)
             status = response.status
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("pairing failed: hub not reachable (%s)", type(exc).__name__)
@@ -281,10 +279,7 @@ async def fetch_appointments(hub_url: str, secrets: SecretStore, *, time_limit: 
     try:
         async with client.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
             status = response.status
-            try:
-                reply = await response.json(content_type=None)
-            except (ValueError, aiohttp.ContentTypeError):
-                reply = None
+            reply = await json_reply(response)
     except (aiohttp.ClientError, TimeoutError) as exc:
         log.warning("appointment list failed: hub not reachable (%s)", type(exc).__name__)
         raise PairingError("offline", f"Could not reach the hub at {hub_url}.") from None

@@ -8,7 +8,6 @@ and :func:`send_readiness` reports a self-test to the hub as a paired kiosk.
 from __future__ import annotations
 
 import asyncio
-import json
 import ssl
 import statistics
 import time
@@ -21,6 +20,7 @@ import aiohttp
 
 from kiosk import protocol
 from kiosk.checks.result import CheckResult
+from kiosk.httpjson import json_reply
 
 #: Pings sent over the WebSocket; the median round trip is reported.
 _PINGS = 3
@@ -94,7 +94,7 @@ async def check_hub(hub_url: str, *, token: str | None = None, within: float = 5
         t0 = time.monotonic()
         try:
             async with session.get(f"{base}/healthz", ssl=verify) as resp:
-                body = await resp.text()
+                health = await json_reply(resp)
                 status = resp.status
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             problem = _cert_problem(exc)
@@ -111,10 +111,6 @@ async def check_hub(hub_url: str, *, token: str | None = None, within: float = 5
                                   "and that the clinic firewall allows HTTPS to the hub."))
         figures["http_ms"] = round((time.monotonic() - t0) * 1000, 1)
         figures["http_status"] = status
-        try:
-            health = json.loads(body)
-        except ValueError:
-            health = None
         if status != 200 or not isinstance(health, dict) or health.get("status") != "ok":
             return HubProbe(_fail(name, started, figures,
                                   f"{base}/healthz answered {status}, not the hub's health "

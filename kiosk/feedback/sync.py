@@ -41,6 +41,7 @@ import aiohttp
 
 from kiosk.feedback.store import PendingAnswer
 from kiosk.feedback.wire import to_wire
+from kiosk.httpjson import json_reply
 
 log = logging.getLogger(__name__)
 
@@ -335,10 +336,7 @@ class FeedbackSync:
                                     allow_redirects=False,  # the token goes to the hub only
                                     headers={"Authorization": f"Bearer {token}"}) as resp:
                 status = resp.status
-                try:
-                    reply = await resp.json(content_type=None)
-                except (ValueError, aiohttp.ClientPayloadError):
-                    reply = None
+                reply = await json_reply(resp)
                 retry_after = _retry_after(resp.headers.get("Retry-After"))
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise _RetryLater(f"the hub cannot be reached ({type(exc).__name__})") from None
