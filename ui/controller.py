@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from kiosk.call.patient import CheckedIn, CheckInFailed, CheckInResult
 from kiosk.feedback.recorder import FeedbackRecorder
@@ -61,11 +61,13 @@ class KioskController(QObject):
 
     Signals:
         rendered(str): the window was rendered on this step (walkthroughs and tests wait on it).
-        answer_saved(str): a survey answer is on disk (its question id).
+        answer_saved(str): a survey answer is on disk (its question id); emitted on the GUI
+            thread.
     """
 
     rendered = Signal(str)
     answer_saved = Signal(str)
+    _saved_on_writer = Signal(str)  # emitted on the recorder's thread, re-emitted on the GUI's
 
     def __init__(self, journey: Journey, window: MainWindow, bridge: EngineBridge,
                  devices: KioskDevices, *, feedback: FeedbackRecorder,
@@ -78,7 +80,8 @@ class KioskController(QObject):
         self.bridge = bridge
         self.devices = devices
         self.feedback = feedback
-        feedback.on_saved = self.answer_saved.emit  # called on the recorder's writer thread
+        self._saved_on_writer.connect(self.answer_saved, Qt.ConnectionType.QueuedConnection)
+        feedback.on_saved = self._saved_on_writer.emit
         self.live = LiveState()
         self.default_language = "en"
         self._on_reset = on_reset
