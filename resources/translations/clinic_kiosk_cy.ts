@@ -369,6 +369,10 @@
         <translation>Mae popeth yn barod ar gyfer eich galwad fideo.</translation>
     </message>
     <message>
+        <source>The sound is already as loud as it goes. Try again and listen carefully. If you use a hearing aid, a member of staff can help.</source>
+        <translation>Mae&apos;r sain eisoes mor uchel ag y gall fod. Rhowch gynnig arall arni a gwrandewch yn ofalus. Os ydych chi&apos;n defnyddio cymorth clyw, gall aelod o staff helpu.</translation>
+    </message>
+    <message>
         <source>Your camera picture</source>
         <translation>Llun eich camera</translation>
     </message>

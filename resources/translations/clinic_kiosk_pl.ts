@@ -369,6 +369,10 @@
         <translation>Wszystko gotowe do rozmowy wideo.</translation>
     </message>
     <message>
+        <source>The sound is already as loud as it goes. Try again and listen carefully. If you use a hearing aid, a member of staff can help.</source>
+        <translation>Dźwięk jest już tak głośny, jak to możliwe. Spróbuj ponownie i posłuchaj uważnie. Jeśli używasz aparatu słuchowego, pomoże Ci pracownik.</translation>
+    </message>
+    <message>
         <source>Your camera picture</source>
         <translation>Obraz z Twojej kamery</translation>
     </message>

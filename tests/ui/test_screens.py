@@ -197,10 +197,11 @@ def test_camera_problem_offers_devices_retry_and_audio_only(
     window.render(j, 3, live)
     d = window.device_checks
     assert d.pages.currentWidget() is d.problem_page
-    assert [b.full_text() for b in d.device_buttons] == ["Front", "USB"]
-    assert d.device_buttons[0].isChecked()
+    assert d.devices.heading.text() == "Try a different camera:"
+    assert [b.full_text() for b in d.devices.buttons] == ["Front", "USB"]
+    assert d.devices.buttons[0].isChecked()
     with qtbot.waitSignal(window.device_chosen) as chosen:
-        click(qtbot, d.device_buttons[1])
+        click(qtbot, d.devices.buttons[1])
     assert chosen.args == ["camera", 1]
     assert d.pages.currentWidget() is d.camera_page  # asked again with the new camera
     with qtbot.waitSignal(window.check_answered):
@@ -236,10 +237,32 @@ def test_microphone_passes_by_itself_after_a_second_of_speech(
             window.render(j, 3.6 + n * 0.25, replace(live, mic_level=0.5))
     assert answered.args == ["microphone", "pass"]
     assert d.mic_status.text() == "We can hear you."
+    j.check_result("microphone", "pass", 5)
+    window.render(j, 5, live)
+    assert d.pages.currentWidget() is d.speaker_page
+
+
+def test_microphone_problem_and_trying_again_listens_afresh(
+        qtbot: QtBot, window: MainWindow, live: LiveState) -> None:
+    j = journey_at(Step.DEVICE_CHECKS)
+    j.check_result("camera", "pass", 3)
+    d = window.device_checks
+    for n in range(4):  # 0.75 s of speech: not yet enough
+        window.render(j, 3 + n * 0.25, replace(live, mic_level=0.5))
     with qtbot.waitSignal(window.check_answered) as answered:
-        d._retry()
         click(qtbot, d.mic_fail)
     assert answered.args == ["microphone", "fail"]
+    j.check_result("microphone", "fail", 4)
+    window.render(j, 4, live)
+    assert d.pages.currentWidget() is d.problem_page
+    assert d.problem_heading.text() == "The microphone couldn't hear you"
+    assert not d.devices.isVisible()  # one microphone: nothing else to choose
+    click(qtbot, d.retry_button)
+    assert d.pages.currentWidget() is d.mic_page
+    assert d.mic_status.text() == "Listening…"
+    with qtbot.assertNotEmitted(window.check_answered):
+        for n in range(1, 4):  # 0.75 s more: the speech before the "No" does not count
+            window.render(j, 4 + n * 0.25, replace(live, mic_level=0.5))
 
 
 def test_sound_check_plays_then_asks(qtbot: QtBot, window: MainWindow, live: LiveState) -> None:
@@ -264,6 +287,36 @@ def test_sound_check_plays_then_asks(qtbot: QtBot, window: MainWindow, live: Liv
     assert answered.args == ["speaker", "pass"]
 
 
+def test_sound_problem_plays_it_louder_as_it_says(
+        qtbot: QtBot, window: MainWindow, live: LiveState) -> None:
+    """ "Try again and we will play it louder": the volume goes up; at full volume the advice
+    stops promising it."""
+    j = journey_at(Step.DEVICE_CHECKS)
+    for name, status in (("camera", "pass"), ("microphone", "pass"), ("speaker", "fail")):
+        j.check_result(name, status, 3)
+    d = window.device_checks
+    window.render(j, 3, replace(live, volume=80))
+    assert d.pages.currentWidget() is d.problem_page
+    assert "we will play it louder" in d.problem_text.text()
+    with qtbot.waitSignal(window.volume_changed) as volume:
+        click(qtbot, d.retry_button)
+    assert volume.args == [100]
+    live = replace(live, volume=100)  # the kiosk turned it up
+    window.render(j, 4, live)
+    assert d.pages.currentWidget() is d.speaker_page
+    assert d.volume_text.text() == "Volume: 100%"
+    with qtbot.waitSignal(window.play_chime_requested):
+        click(qtbot, d.play_button)
+    with qtbot.waitSignal(window.check_answered):
+        click(qtbot, d.heard_no)
+    window.render(j, 5, live)
+    assert d.pages.currentWidget() is d.problem_page
+    assert "already as loud as it goes" in d.problem_text.text()
+    with qtbot.assertNotEmitted(window.volume_changed):
+        click(qtbot, d.retry_button)
+    assert d.pages.currentWidget() is d.speaker_page
+
+
 def test_summary_says_every_result_in_words(
         qtbot: QtBot, window: MainWindow, live: LiveState) -> None:
     j = journey_at(Step.DEVICE_CHECKS)
@@ -286,6 +339,9 @@ def test_summary_says_every_result_in_words(
     assert "I need help" in d.summary_text.text()
     with qtbot.waitSignal(window.checks_finished):
         click(qtbot, d.continue_button)
+    click(qtbot, d.redo_button)
+    assert d.pages.currentWidget() is d.camera_page
+    assert d.step_label.text() == "Check 1 of 3"
 
 
 # ----- waiting ----------------------------------------------------------------------------------
