@@ -322,11 +322,8 @@ class KioskController(QObject):
     # ----- time and rendering ---------------------------------------------------------------------
 
     def tick(self) -> None:
-        effects = self.journey.tick(self.now())
-        if effects:
-            self.apply(effects)
-        else:
-            self.render()
+        """Once a second: the journey's time-outs, and a fresh render (clocks, countdowns)."""
+        self.apply(self.journey.tick(self.now()))
 
     def render(self) -> None:
         self.live.waited_s = self.journey.waited(self.now())
