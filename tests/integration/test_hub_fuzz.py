@@ -108,7 +108,7 @@ def _text_frames(rng: random.Random, client: str, other_visit: str) -> Iterator[
 
 def _valid(mtype: str, visit_id: str) -> dict[str, Any]:
     """A well-formed message of ``mtype`` aimed at ``visit_id``."""
-    fields: dict[str, Any] = {
+    by_type: dict[str, dict[str, Any]] = {
         "check_in": {"code": "000000"}, "join": {"visit_id": visit_id},
         "message": {"visit_id": visit_id, "text": "hello"},
         "answer": {"visit_id": visit_id, "sdp": "v=0", "attempt": 1},
@@ -123,7 +123,8 @@ def _valid(mtype: str, visit_id: str) -> dict[str, Any]:
         "error": {"code": "x", "message": "x"}, "help_ack": {"message": "x"},
         "readiness": {"report": {}}, "ice_servers": {"ice_servers": []},
         "call_ended": {"visit_id": visit_id, "reason": "x"},
-    }.get(mtype, {})
+    }
+    fields = by_type.get(mtype, {})
     if _makeable(mtype, fields):
         return protocol.make(mtype, **fields)
     return {"v": 1, "type": mtype, **fields}

@@ -330,7 +330,7 @@ async def test_concurrent_logins_cannot_beat_the_lockout(hub_factory: Any) -> No
     async def attempt(password: str) -> int:
         async with session.post(url, json={"username": hub.specialist_username,
                                            "password": password}) as resp:
-            return resp.status
+            return int(resp.status)
 
     tries = [attempt("wrong password!") for _ in range(99)] + [attempt(hub.specialist_password)]
     statuses = await asyncio.gather(*tries)

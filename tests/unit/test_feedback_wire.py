@@ -73,6 +73,7 @@ def test_a_body_names_the_first_bad_answer_and_caps_its_size() -> None:
     with pytest.raises(FeedbackError) as caught:
         check_body({"answers": [good] * (MAX_ANSWERS + 1)})
     assert caught.value.status == 413
-    for body in ([], {"answers": {}}, None):
+    bodies: list[object] = [[], {"answers": {}}, None]
+    for body in bodies:
         with pytest.raises(FeedbackError):
             check_body(body)
