@@ -61,6 +61,7 @@ class EngineThread:
                 loop.run_until_complete(_cancel_all(loop))
                 loop.run_until_complete(loop.shutdown_asyncgens())
                 loop.run_until_complete(loop.shutdown_default_executor())
+                loop.run_until_complete(_cancel_all(loop))  # any those started on the way out
             finally:
                 loop.close()
 
@@ -95,18 +96,24 @@ async def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
     """Cancel every task still on the loop and wait for them, within a bound: a task that
     ignores its cancellation is named in an ERROR (a bug to fix), not a thread that never ends."""
     me = asyncio.current_task()
-    pending = {t for t in asyncio.all_tasks(loop) if t is not me and not t.done()}
-    for task in pending:
-        task.cancel()
-    if not pending:
-        return
-    _, stuck = await asyncio.wait(pending, timeout=CANCEL_WAIT_S)
+    deadline = loop.time() + CANCEL_WAIT_S
+    stuck: set[asyncio.Task[Any]] = set()
+    # Tasks that clean up as they end may start others (aiortc closing its transports): each
+    # round cancels what is new, until nothing is left or the time is up.
+    while pending := {t for t in asyncio.all_tasks(loop)
+                      if t is not me and not t.done() and t not in stuck}:
+        for task in pending:
+            task.cancel()
+        _, left = await asyncio.wait(pending, timeout=max(0.0, deadline - loop.time()))
+        for task in pending - left:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("engine task failed while stopping: %s",
+                          type(task.exception()).__name__, exc_info=task.exception())
+        stuck |= left
+        if loop.time() >= deadline:
+            break
     for task in stuck:
         log.error("engine task ignored its cancellation: %s", task.get_coro())
-    for task in pending - stuck:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("engine task failed while stopping: %s", type(task.exception()).__name__,
-                      exc_info=task.exception())
 
 
 def _log_failure(future: concurrent.futures.Future[Any]) -> None:
