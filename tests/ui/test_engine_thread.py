@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 import time
 
@@ -32,8 +31,6 @@ def test_stop_cancels_running_work_and_joins() -> None:
 
 @pytest.mark.expect_log(r"engine task ignored its cancellation", logger="ui.engine_thread",
                         level="ERROR")
-# the stubborn task is left behind on purpose; asyncio says so when it is collected (below)
-@pytest.mark.expect_log(r"Task was destroyed but it is pending", logger="asyncio")
 def test_a_task_that_ignores_cancellation_is_named_not_waited_for(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine_thread, "CANCEL_WAIT_S", 0.3)
@@ -42,7 +39,10 @@ def test_a_task_that_ignores_cancellation_is_named_not_waited_for(
     started = threading.Event()
     release = threading.Event()
 
+    tasks: list[asyncio.Task[None]] = []
+
     async def stubborn() -> None:
+        tasks.append(asyncio.current_task())  # type: ignore[arg-type]
         started.set()
         while not release.is_set():
             try:
@@ -59,4 +59,6 @@ def test_a_task_that_ignores_cancellation_is_named_not_waited_for(
         release.set()
     assert time.monotonic() - t0 < 3
     assert not thread.running
-    gc.collect()  # here, not in whichever test runs next
+    # The stubborn task is left on the closed loop on purpose; without this asyncio would say
+    # "Task was destroyed but it is pending!" whenever it is collected, in some later test.
+    tasks[0]._log_destroy_pending = False  # type: ignore[attr-defined]
