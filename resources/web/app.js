@@ -4,27 +4,51 @@
 // - One owner per piece of state: HubSocket owns the WebSocket, Call owns the peer connections,
 //   WaitingList owns the cards; this module only wires them and switches views.
 // - No secret (password, session cookie, CSRF token, SDP) is put in the DOM, in a URL or in the
-//   browser console. The CSRF token lives in a closure variable only.
+//   browser console, nor is a message's text logged. signin.js owns the session and keeps its
+//   CSRF token in a closure; this module never sees it.
+// - A message to the patient shows as sent only once the hub has taken it; otherwise the text
+//   stays in its box and the reason is shown and announced in words.
+// - All of the call's state is in one object, `call`; resetCall() forgets it.
 // - The kiosk always makes the offer; we answer (see call.js).
 
-import * as api from "./api.js";
 import { Call } from "./call.js";
 import { END_REASONS, duration, durationWords, renderChecks } from "./format.js";
 import { HubSocket } from "./hubsocket.js";
 import { MAX_TEXT } from "./protocol.js";
 import { VERDICT_TEXT, figures } from "./quality.js";
+import { resetSignIn, restoreSession, signOut, wireSignIn } from "./signin.js";
 import { Chime } from "./sound.js";
-import { WaitingList, place } from "./waiting.js";
+import { WaitingList, place, sendTyped } from "./waiting.js";
 
 const $ = (id) => document.getElementById(id);
 const chime = new Chime();
 
-let csrf = null;
 let me = null;
 let iceServers = [];
 let waiting = null;
-let joining = null; // visit id we asked to join
-let call = null; // { visitId, call: Call, stream, entry, timer, reconnects }
+
+/** The call's state, all of it, in one object; `resetCall()` returns it to "no call". */
+const call = {
+  joining: null, // the visit id we asked to join, until the hub says "joined"
+  localStream: null, // our camera and microphone (from the moment we ask to join)
+  visitId: null, // the visit we are in a call with
+  peer: null, // the Call: peer connection, attempt, connectedAt, quality figures
+  entry: null, // the patient's waiting-list entry when we joined (place, checks)
+  reconnects: 0, // times the patient's kiosk reported "reconnecting"
+  timer: null, // the call clock's interval
+};
+
+/** True when we are in a call (with that visit, if one is given). */
+function inCall(visitId) {
+  return call.peer !== null && (visitId === undefined || visitId === call.visitId);
+}
+
+/** Close the peer connection, stop the clock and forget the call (the camera is stopLocal's). */
+function resetCall() {
+  clearInterval(call.timer);
+  if (call.peer) call.peer.close();
+  Object.assign(call, { joining: null, visitId: null, peer: null, entry: null, reconnects: 0, timer: null });
+}
 
 // --- views and announcements ---
 
@@ -64,20 +88,14 @@ function setLink(state, detail) {
 
 function showSignIn(message) {
   stopEverything();
-  csrf = null;
   me = null;
   $("who").hidden = true;
   show("signin");
-  const err = $("signin-error");
-  err.textContent = message || "";
-  err.hidden = !message;
-  $("password").value = "";
-  $("username").focus();
+  resetSignIn(message);
 }
 
-function signedIn(data) {
-  csrf = data.csrf_token;
-  me = data.specialist;
+function signedIn(specialist) {
+  me = specialist;
   $("who-name").textContent = me.name || me.username || "Signed in";
   $("who-clinic").textContent = "";
   $("who").hidden = false;
@@ -88,45 +106,15 @@ function signedIn(data) {
   socket.start();
 }
 
-$("signin-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  chime.unlock();
-  const username = $("username").value.trim();
-  const password = $("password").value;
-  const err = $("signin-error");
-  if (!username || !password) {
-    err.textContent = !username ? "Enter your username." : "Enter your password.";
-    err.hidden = false;
-    (!username ? $("username") : $("password")).focus();
-    return;
-  }
-  const button = $("signin-button");
-  button.disabled = true;
-  button.textContent = "Signing in…";
-  try {
-    const data = await api.login(username, password);
-    err.hidden = true;
-    $("password").value = "";
-    signedIn(data);
-  } catch (e) {
-    err.textContent = api.signInMessage(e);
-    err.hidden = false;
-    $("password").value = "";
-    err.focus();
-  } finally {
-    button.disabled = false;
-    button.textContent = "Sign in";
-  }
-});
+wireSignIn(signedIn, { beforeSubmit: () => chime.unlock() });
 
 $("sign-out").addEventListener("click", async () => {
-  if (call) hangUp();
+  if (inCall()) hangUp();
   try {
-    await api.logout(csrf);
+    await signOut();
     showSignIn("You have signed out.");
   } catch (e) {
-    if (e.status === 401) showSignIn("You have signed out.");
-    else pageError(`Could not sign out: ${e.message}`);
+    pageError(`Could not sign out: ${e.message}`);
   }
 });
 
@@ -149,34 +137,34 @@ function handle(msg) {
       if (msg.specialist && msg.specialist.clinic && typeof msg.specialist.clinic.name === "string") {
         $("who-clinic").textContent = msg.specialist.clinic.name;
       }
-      if (call) call.call.setIceServers(iceServers);
+      if (inCall()) call.peer.setIceServers(iceServers);
       break;
     case "waiting_list":
       if (waiting) updateCount(waiting.update(msg.patients));
       break;
     case "joined":
-      if (msg.visit_id === joining) startCall(msg.visit_id);
+      if (msg.visit_id === call.joining) startCall(msg.visit_id);
       break;
     case "offer":
-      if (call && msg.visit_id === call.visitId) {
-        if (msg.attempt > 1 && msg.attempt > call.call.attempt) log("The patient's kiosk is reconnecting the call.");
-        call.call.handleOffer(msg).then(() => setTech());
+      if (inCall(msg.visit_id)) {
+        if (msg.attempt > 1 && msg.attempt > call.peer.attempt) log("The patient's kiosk is reconnecting the call.");
+        call.peer.handleOffer(msg).then(() => setTech());
       }
       break;
     case "candidate":
-      if (call && msg.visit_id === call.visitId) call.call.handleCandidate(msg);
+      if (inCall(msg.visit_id)) call.peer.handleCandidate(msg);
       break;
     case "call_state":
-      if (call && msg.visit_id === call.visitId) callState(msg.state);
+      if (inCall(msg.visit_id)) callState(msg.state);
       break;
     case "call_stats":
-      if (call && msg.visit_id === call.visitId) {
-        call.call.setPatientStats(msg.stats);
+      if (inCall(msg.visit_id)) {
+        call.peer.setPatientStats(msg.stats);
         showQuality();
       }
       break;
     case "call_ended":
-      if (call && msg.visit_id === call.visitId) endCall(msg.reason);
+      if (inCall(msg.visit_id)) endCall(msg.reason);
       break;
     case "error":
       hubError(msg);
@@ -195,8 +183,8 @@ const ERROR_TEXT = {
 };
 
 function hubError(msg) {
-  if (joining !== null && call === null) {
-    joining = null;
+  if (call.joining !== null && !inCall()) {
+    call.joining = null;
     stopLocal();
   }
   const text = ERROR_TEXT[msg.code] || msg.message;
@@ -211,54 +199,72 @@ function updateCount(n) {
 
 // --- actions from the waiting list ---
 
-async function message(visitId, text) {
-  return socket.send("message", { visit_id: visitId, text: text.slice(0, MAX_TEXT) });
-}
+// Why a message was not sent, by the hub's error code (or HubSocket.request's own codes).
+const NOT_SENT = {
+  offline: "Not sent: the connection to the hub is down. Try again in a moment.",
+  timeout: "Not sent: the hub did not answer. Try again in a moment.",
+  not_allowed: "Not sent: the patient's kiosk is reconnecting. Try again in a moment.",
+  not_found: "Not sent: the patient's visit has ended.",
+  forbidden: "Not sent: that patient is not waiting at your clinic.",
+  busy: "Not sent: another specialist is with this patient.",
+  rate_limited: "Not sent: too many messages. Please wait a moment and try again.",
+  bad_message: "Not sent: the message has characters that cannot be sent. Check it and try again.",
+};
 
-let localStream = null;
+/**
+ * Send a message to the patient and wait for the hub's word: resolves to {ok, text}, where text
+ * says in plain words why it was not sent. Neither the text nor the reply is logged.
+ */
+async function message(visitId, text) {
+  const result = await socket.request("message", { visit_id: visitId, text: text.slice(0, MAX_TEXT) });
+  if (result.ok) return { ok: true, text: "" };
+  return { ok: false, text: NOT_SENT[result.code] || `Not sent. ${result.message || "The hub refused it."}` };
+}
 
 async function join(visitId) {
   chime.unlock();
-  if (call || joining) return;
+  if (inCall() || call.joining) return;
   pageError("");
-  joining = visitId;
+  call.joining = visitId;
   try {
-    localStream = await navigator.mediaDevices.getUserMedia({
+    call.localStream = await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: true, noiseSuppression: true },
       video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } },
     });
   } catch (err) {
-    localStream = null;
+    call.localStream = null;
     pageError(`Your camera or microphone could not be started (${err.name}). The patient will not see or hear you; check the browser's permissions.`);
   }
-  if (joining !== visitId) { stopLocal(); return; }
+  if (call.joining !== visitId) { stopLocal(); return; }
   if (!socket.send("join", { visit_id: visitId })) {
-    joining = null;
+    call.joining = null;
     stopLocal();
     pageError("The hub connection is down; try again in a moment.");
   }
 }
 
 function stopLocal() {
-  if (localStream) for (const t of localStream.getTracks()) t.stop();
-  localStream = null;
+  if (call.localStream) for (const t of call.localStream.getTracks()) t.stop();
+  call.localStream = null;
 }
 
 // --- the call ---
 
 function startCall(visitId) {
-  joining = null;
+  call.joining = null;
   pageError("");
   const entry = waiting.entry(visitId) || {};
-  const c = new Call({
-    visitId, iceServers, localStream, remoteVideo: $("remote-video"),
-    send: (type, fields) => socket.send(type, fields),
-    onQuality: () => showQuality(),
-    onPeerState: (state) => peerState(state),
+  Object.assign(call, {
+    visitId, entry, reconnects: 0, timer: setInterval(tick, 1000),
+    peer: new Call({
+      visitId, iceServers, localStream: call.localStream, remoteVideo: $("remote-video"),
+      send: (type, fields) => socket.send(type, fields),
+      onQuality: () => showQuality(),
+      onPeerState: (state) => peerState(state),
+    }),
   });
-  call = { visitId, call: c, entry, reconnects: 0, timer: setInterval(tick, 1000) };
-  $("local-video").srcObject = localStream;
-  $("local-video").hidden = !localStream;
+  $("local-video").srcObject = call.localStream;
+  $("local-video").hidden = !call.localStream;
   $("call-where").textContent = `${entry.patient_name ? `${entry.patient_name}, ` : ""}${place(entry)}`;
   renderChecks($("call-checks"), entry.checks);
   $("call-log").replaceChildren();
@@ -274,8 +280,8 @@ function startCall(visitId) {
 }
 
 function tick() {
-  if (!call) return;
-  const since = call.call.connectedAt ?? call.call.startedAt;
+  if (!inCall()) return;
+  const since = call.peer.connectedAt ?? call.peer.startedAt;
   $("call-timer").textContent = duration(Date.now() - since);
 }
 
@@ -326,18 +332,18 @@ function setQuality(id, q, source) {
 }
 
 function showQuality() {
-  if (!call) return;
-  const latest = call.call.latest;
+  if (!inCall()) return;
+  const latest = call.peer.latest;
   if (latest) setQuality("q-in", latest.incoming, "");
-  const patient = call.call.patientStats;
+  const patient = call.peer.patientStats;
   if (patient) setQuality("q-out", patient, " (measured by the kiosk)");
   else if (latest) setQuality("q-out", latest.outgoing, "");
   setTech();
 }
 
 function setTech() {
-  if (!call) return;
-  const c = call.call;
+  if (!inCall()) return;
+  const c = call.peer;
   const q = c.latest;
   const tech = $("tech");
   tech.dataset.framesDecoded = String(q ? q.framesDecoded : 0);
@@ -353,14 +359,14 @@ function setMute(on) {
   const b = $("mute");
   b.setAttribute("aria-pressed", String(on));
   b.querySelector(".label").textContent = on ? "Unmute" : "Mute";
-  if (localStream) for (const t of localStream.getAudioTracks()) t.enabled = !on;
+  if (call.localStream) for (const t of call.localStream.getAudioTracks()) t.enabled = !on;
 }
 
 function setCamera(off) {
   const b = $("camera");
   b.setAttribute("aria-pressed", String(off));
   b.querySelector(".label").textContent = off ? "Camera on" : "Camera off";
-  if (localStream) for (const t of localStream.getVideoTracks()) t.enabled = !off;
+  if (call.localStream) for (const t of call.localStream.getVideoTracks()) t.enabled = !off;
   $("local-video").classList.toggle("off", off);
 }
 
@@ -372,35 +378,36 @@ $("end-dialog").addEventListener("close", () => {
   else $("end-call").focus();
 });
 
-$("call-message-form").addEventListener("submit", (event) => {
+$("call-message-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const box = $("call-message");
-  const text = box.value.trim();
-  if (!call || !text) return;
-  if (message(call.visitId, text)) { log(`You sent: “${text.slice(0, MAX_TEXT)}”`); box.value = ""; }
+  const text = box.value.trim().slice(0, MAX_TEXT);
+  if (!inCall() || !text) return;
+  const visitId = call.visitId;
+  const ok = await sendTyped($("call-message-form"), box, $("call-message-status"),
+    () => message(visitId, text), () => "Sent.");
+  if (ok && inCall(visitId)) log(`You sent: “${text}”`);
 });
 
 function hangUp() {
-  if (!call) return;
+  if (!inCall()) return;
   const visitId = call.visitId;
   if (!socket.send("hangup", { visit_id: visitId, reason: "specialist_hangup" })) endCall("specialist_hangup");
   else banner("connecting", "Ending the call…");
 }
 
 function endCall(reason) {
-  const c = call;
-  if (!c) return;
-  call = null;
-  clearInterval(c.timer);
-  const talked = c.call.connectedAt ? Date.now() - c.call.connectedAt : 0;
-  const worst = c.call.worst;
-  c.call.close();
+  if (!inCall()) return;
+  const { peer, reconnects } = call;
+  const connectedAt = peer.connectedAt;
+  const worst = peer.worst;
+  resetCall();
   stopLocal();
   $("local-video").srcObject = null;
   const parts = [END_REASONS[reason] || "The call has ended."];
-  parts.push(c.call.connectedAt ? `Duration ${durationWords(talked)}.` : "The call did not connect.");
+  parts.push(connectedAt ? `Duration ${durationWords(Date.now() - connectedAt)}.` : "The call did not connect.");
   if (worst) parts.push(`Quality: ${VERDICT_TEXT[worst].toLowerCase()} at worst.`);
-  if (c.reconnects) parts.push(`Reconnected ${c.reconnects === 1 ? "once" : `${c.reconnects} times`}.`);
+  if (reconnects) parts.push(`Reconnected ${reconnects === 1 ? "once" : `${reconnects} times`}.`);
   $("call-summary-text").textContent = parts.join(" ");
   $("call-summary").hidden = false;
   show("waiting");
@@ -414,8 +421,7 @@ $("call-summary-close").addEventListener("click", () => {
 
 function stopEverything() {
   socket.stop();
-  if (call) { clearInterval(call.timer); call.call.close(); call = null; }
-  joining = null;
+  resetCall();
   stopLocal();
   if (waiting) waiting.clear();
   waiting = null;
@@ -430,9 +436,7 @@ document.addEventListener("keydown", () => chime.unlock(), { once: true });
 $("waiting-title").tabIndex = -1;
 
 (async () => {
-  try {
-    signedIn(await api.me());
-  } catch (e) {
-    showSignIn(e.status === 401 ? "" : api.signInMessage(e));
-  }
+  const { specialist, message: why } = await restoreSession();
+  if (specialist) signedIn(specialist);
+  else showSignIn(why);
 })();

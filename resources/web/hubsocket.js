@@ -4,6 +4,7 @@
 import { CLOSE, decode, encode, make, redacted } from "./protocol.js";
 
 const BACKOFF_S = [1, 2, 4, 8, 15];
+const REQUEST_TIMEOUT_MS = 5000;
 
 export class HubSocket {
   /**
@@ -16,6 +17,8 @@ export class HubSocket {
     this.tries = 0;
     this.stopped = true;
     this.timer = null;
+    this.pending = new Map(); // ref -> settle(result), for request()
+    this.refs = 0;
   }
 
   start() {
@@ -27,6 +30,7 @@ export class HubSocket {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.failPending();
     const ws = this.ws;
     this.ws = null;
     if (ws) ws.close(1000, "signed out");
@@ -38,6 +42,50 @@ export class HubSocket {
     if (!this.up) return false;
     this.ws.send(encode(make(type, fields)));
     return true;
+  }
+
+  /**
+   * Send a message and learn whether the hub took it: resolves to {ok: true} once the hub has
+   * handled it, or {ok: false, code, message} when it refused it (an `error` with our ref), the
+   * socket is down or drops, or no word comes in time. The hub handles one socket's messages
+   * in order, so the `pong` to a ping sent right after is the acknowledgement.
+   */
+  request(type, fields, timeoutMs = REQUEST_TIMEOUT_MS) {
+    if (!this.up) return Promise.resolve({ ok: false, code: "offline", message: "The hub connection is down." });
+    const ref = `r${++this.refs}`;
+    let frame;
+    try { frame = encode(make(type, { ...fields, ref })); } catch {
+      return Promise.resolve({ ok: false, code: "bad_message", message: "The message cannot be sent as it is." });
+    }
+    return new Promise((resolve) => {
+      const settle = (result) => {
+        clearTimeout(timer);
+        this.pending.delete(ref);
+        this.pending.delete(`${ref}-ack`);
+        resolve(result);
+      };
+      const timer = setTimeout(() => settle({ ok: false, code: "timeout", message: "The hub did not answer." }), timeoutMs);
+      this.pending.set(ref, settle);
+      this.pending.set(`${ref}-ack`, settle);
+      this.ws.send(frame);
+      this.ws.send(encode(make("ping", { ref: `${ref}-ack` })));
+    });
+  }
+
+  /** A reply to request(): settles it and is not passed on. */
+  settled(msg) {
+    const settle = typeof msg.ref === "string" ? this.pending.get(msg.ref) : undefined;
+    if (!settle) return false;
+    if (msg.type === "error") settle({ ok: false, code: msg.code, message: msg.message });
+    else if (msg.type === "pong") settle({ ok: true });
+    else return false;
+    return true;
+  }
+
+  failPending() {
+    for (const settle of new Set(this.pending.values())) {
+      settle({ ok: false, code: "offline", message: "The hub connection dropped." });
+    }
   }
 
   open() {
@@ -62,12 +110,14 @@ export class HubSocket {
         this.h.onLink("up");
       }
       if (msg.type === "error" && msg.fatal) console.warn("hub error", redacted(msg));
+      if (this.settled(msg)) return;
       this.h.onMessage(msg);
     });
     ws.addEventListener("close", (event) => {
       if (ws !== this.ws) return;
       this.ws = null;
       this.welcomed = false;
+      this.failPending();
       if (this.stopped) return;
       if (event.code === CLOSE.AUTH_FAILED) { this.stopped = true; this.h.onSignedOut(event.reason); return; }
       if (event.code === CLOSE.UNSUPPORTED_VERSION) {

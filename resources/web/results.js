@@ -7,7 +7,7 @@
 //   styles), each with a title and description for screen readers and the same figures in a
 //   table behind it.
 
-import * as api from "./api.js";
+import { resetSignIn, restoreSession, wireSignIn } from "./signin.js";
 
 const $ = (id) => document.getElementById(id);
 // The SVG namespace, from the page's own <svg> template (no URL literals in the console's JS).
@@ -193,37 +193,16 @@ async function load() {
 
 function showSignIn(message) {
   show("signin");
-  const err = $("signin-error");
-  err.textContent = message;
-  err.hidden = !message;
-  $("username").focus();
+  resetSignIn(message);
 }
 
-$("signin-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const username = $("username").value.trim();
-  const password = $("password").value;
-  const err = $("signin-error");
-  if (!username || !password) {
-    err.textContent = !username ? "Enter your username." : "Enter your password.";
-    err.hidden = false;
-    return;
-  }
-  const button = $("signin-button");
-  button.disabled = true;
-  try {
-    await api.login(username, password);
-    $("password").value = "";
-    await load();
-    $("results-title").focus();
-  } catch (e) {
-    $("password").value = "";
-    err.textContent = api.signInMessage(e);
-    err.hidden = false;
-    err.focus();
-  } finally {
-    button.disabled = false;
-  }
+wireSignIn(async () => {
+  await load();
+  $("results-title").focus();
 });
 
-load();
+(async () => {
+  const { specialist, message } = await restoreSession();
+  if (specialist) await load();
+  else showSignIn(message);
+})();

@@ -11,8 +11,37 @@ const STATUS = {
   help: ["help", "Help needed"],
 };
 
+/**
+ * Send what is typed in `box` and say in `note` (a role="status" element, so a screen reader
+ * hears it) what happened: "Sending…" while the hub is asked, then sentText() or, in words, why
+ * it was not sent. The box is cleared only once the hub has taken the message (and only if it
+ * was not changed meanwhile); on failure the text stays there to send again and takes focus.
+ * send() resolves to {ok, text}. Resolves to ok.
+ */
+export async function sendTyped(form, box, note, send, sentText) {
+  const text = box.value;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  note.textContent = "Sending…";
+  note.dataset.state = "sending";
+  let sent;
+  try {
+    sent = await send();
+  } catch (err) {
+    console.error("sending a message failed:", err.name); // never the text
+    sent = { ok: false, text: "Not sent: something went wrong. Try again." };
+  } finally {
+    button.disabled = false;
+  }
+  note.textContent = sent.ok ? sentText() : sent.text;
+  note.dataset.state = sent.ok ? "sent" : "failed";
+  if (sent.ok && box.value === text) box.value = "";
+  if (!sent.ok || document.activeElement === document.body) box.focus();
+  return sent.ok;
+}
+
 export class WaitingList {
-  /** actions: join(visitId), message(visitId, text) -> Promise<bool>, announce(text), alert(text). */
+  /** actions: join(visitId), message(visitId, text) -> Promise<{ok, text}>, announce(text), alert(text). */
   constructor(root, template, actions, me) {
     this.root = root;
     this.template = template;
@@ -98,9 +127,8 @@ export class WaitingList {
       const text = box.value.trim().slice(0, MAX_TEXT);
       const note = form.querySelector(".sent-note");
       if (!text) { note.textContent = "Type a message first."; box.focus(); return; }
-      const ok = await this.actions.message(id, text);
-      note.textContent = ok ? `Sent at ${clock(new Date().toISOString())}: “${text}”` : "Not sent: the hub connection is down. Try again in a moment.";
-      if (ok) box.value = "";
+      await sendTyped(form, box, note, () => this.actions.message(id, text),
+        () => `Sent at ${clock(new Date().toISOString())}: “${text}”`);
     });
     li.querySelector(".p-join").addEventListener("click", () => this.actions.join(id));
     return li;

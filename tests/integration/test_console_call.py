@@ -132,6 +132,16 @@ async def test_console_takes_a_call_end_to_end(hub: Any, caplog: pytest.LogCaptu
                                                                           timeout=UI_WAIT_MS)
             await page.screenshot(path=str(SCREENSHOTS / "console-call.png"))
 
+            # --- a message in the call: shown as sent only once the hub took it ---
+            seen = len(recorder.messages)
+            await page.fill("#call-message", "Can you hear me clearly?")
+            await page.click("#call-message-form button[type=submit]")
+            await expect(page.locator("#call-log")).to_contain_text(
+                "You sent: “Can you hear me clearly?”", timeout=UI_WAIT_MS)
+            await expect(page.locator("#call-message")).to_have_value("")
+            await wait_until(lambda: len(recorder.messages) > seen, changed)
+            assert recorder.messages[-1][0] == "Can you hear me clearly?"
+
             # --- the kiosk's network fails; it renegotiates; the console follows ---
             session = visit.session
             assert session is not None
@@ -176,3 +186,103 @@ async def test_console_takes_a_call_end_to_end(hub: Any, caplog: pytest.LogCaptu
         finally:
             await visit.close()
             await media.aclose()
+
+
+@pytest.mark.expect_log(r"message not_allowed", logger="kiosk.hub.ws")
+async def test_a_message_the_hub_refuses_is_shown_as_not_sent(hub: Any) -> None:
+    """The send is awaited: a refusal keeps the text in the box and says why, in words."""
+    async with chromium() as browser, console_page(browser, hub.url) as page:
+        errors = PageErrors(page)
+        await sign_in(page, hub.specialist_username, hub.specialist_password)
+        kiosk = await hub.kiosk()
+        await kiosk.send("check_in", code=hub.appointment_code, checks=CHECKS)
+        await kiosk.expect("checked_in")
+        card = page.locator("#patients > li").first
+        await expect(card).to_be_visible(timeout=UI_WAIT_MS)
+        await card.locator(".p-message-toggle").click()
+        box = card.locator(".p-message textarea")
+        await kiosk.close()  # the kiosk's socket drops: the hub holds the visit, can't deliver
+        await expect(card.locator(".status-pill")).not_to_have_text("Waiting",
+                                                                    timeout=UI_WAIT_MS)
+        await box.fill("Please come to room 2")
+        await card.locator(".p-message button[type=submit]").click()
+        note = card.locator(".sent-note")
+        await expect(note).to_have_text(
+            "Not sent: the patient's kiosk is reconnecting. Try again in a moment.",
+            timeout=UI_WAIT_MS)
+        await expect(note).to_have_attribute("data-state", "failed")
+        await expect(box).to_have_value("Please come to room 2")
+        await page.screenshot(path=str(SCREENSHOTS / "console-message-not-sent.png"))
+        assert errors.errors == []
+
+
+@pytest.mark.expect_log(r"message not_allowed", logger="kiosk.hub.ws")
+async def test_a_message_in_the_call_shows_as_sent_only_once_the_hub_took_it(hub: Any) -> None:
+    """In the call, the send is awaited: a message the hub took shows "You sent…" and empties the
+    box; one it cannot deliver (the kiosk's socket dropped) keeps the text in the box and says
+    why in words, in a status region; once the kiosk is back the same text goes. Neither the
+    text nor anything else secret reaches the browser's console."""
+    kiosk_token = hub.new_kiosk_token(room="Consulting room 2")
+    async with chromium() as browser, console_page(browser, hub.url) as page:
+        errors = PageErrors(page)
+        console_lines: list[str] = []
+        page.on("console", lambda msg: console_lines.append(msg.text))
+        await sign_in(page, hub.specialist_username, hub.specialist_password)
+        kiosk = await hub.kiosk(token=kiosk_token)
+        await kiosk.send("check_in", code=hub.appointment_code, checks=CHECKS)
+        checked = await kiosk.expect("checked_in")
+        card = page.locator("#patients > li").first
+        await expect(card).to_be_visible(timeout=UI_WAIT_MS)
+        await card.locator(".p-join").click()
+        await expect(page.locator("#call-view")).to_be_visible(timeout=UI_WAIT_MS)
+        await kiosk.expect("joined")
+        box = page.locator("#call-message")
+        status = page.locator("#call-message-status")
+        send = page.locator("#call-message-form button[type=submit]")
+        events = page.locator("#call-log")
+        await expect(status).to_have_attribute("role", "status")  # a live region: announced
+
+        # --- the hub takes it: "You sent…", the box empties ---
+        await box.fill("Can you see the chart?")
+        await send.click()
+        await expect(events).to_contain_text("You sent: “Can you see the chart?”",
+                                             timeout=UI_WAIT_MS)
+        await expect(box).to_have_value("")
+        await expect(status).to_have_text("Sent.")
+        assert (await kiosk.expect("message"))["text"] == "Can you see the chart?"
+
+        # --- the kiosk's socket drops: the hub keeps the visit but cannot deliver ---
+        await kiosk.close()
+        await expect(card.locator(".status-pill")).to_have_text("Kiosk reconnecting",
+                                                                timeout=UI_WAIT_MS)
+        await box.fill("Are you still there?")
+        await send.click()
+        await expect(status).to_have_text(
+            "Not sent: the patient's kiosk is reconnecting. Try again in a moment.",
+            timeout=UI_WAIT_MS)
+        await expect(status).to_have_attribute("data-state", "failed")
+        await expect(box).to_have_value("Are you still there?")  # kept, to send again
+        await expect(box).to_be_focused()
+        await expect(send).to_be_enabled()
+        await expect(events).not_to_contain_text("Are you still there?")
+        await expect(page.locator("#call-view")).to_be_visible()
+        await page.screenshot(path=str(SCREENSHOTS / "console-call-message-not-sent.png"))
+
+        # --- the kiosk is back: the same text, sent again, goes ---
+        back = await hub.kiosk(token=kiosk_token, resume={
+            "visit_id": checked["visit_id"], "resume_token": checked["resume_token"]})
+        assert back.welcome["resumed"]["visit_id"] == checked["visit_id"]
+        await expect(card.locator(".status-pill")).to_contain_text("In a call", timeout=UI_WAIT_MS)
+        await send.click()
+        await expect(events).to_contain_text("You sent: “Are you still there?”",
+                                             timeout=UI_WAIT_MS)
+        await expect(box).to_have_value("")
+        await expect(status).to_have_text("Sent.")
+        assert (await back.expect("message"))["text"] == "Are you still there?"
+
+        secrets = ["Can you see the chart?", "Are you still there?", hub.appointment_code,
+                   checked["resume_token"], hub.specialist_password, kiosk_token]
+        for line in console_lines:
+            for secret in secrets:
+                assert secret not in line
+        assert errors.errors == []
