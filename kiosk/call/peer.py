@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 #: How long closing waits for a negotiation under way (gathering gives up on servers in ~5 s).
 _NEGOTIATION_GRACE = 10.0
+#: Remote candidates accepted per attempt: a browser sends a handful; aiortc keeps and checks
+#: every one, so a hostile far end could otherwise make it probe without end.
+MAX_REMOTE_CANDIDATES = 64
 
 
 def ice_servers_from(servers: Sequence[Any]) -> list[RTCIceServer]:
@@ -90,6 +93,7 @@ class Peer:
         self._readers: set[asyncio.Task[None]] = set()
         self._local: list[MediaStreamTrack] = []
         self._negotiation: asyncio.Future[str] | None = None
+        self._remote_candidates = 0
         self.pc.on("connectionstatechange", self._state_changed)
         self.pc.on("track", self._track_arrived)
 
@@ -148,6 +152,13 @@ class Peer:
             text = text[len("candidate:"):]
         if not text:
             return  # end-of-candidates: aiortc already has the full remote SDP
+        if self._remote_candidates >= MAX_REMOTE_CANDIDATES:
+            if self._remote_candidates == MAX_REMOTE_CANDIDATES:
+                log.warning("attempt %d: more than %d remote ICE candidates; the rest are "
+                            "ignored", self.attempt, MAX_REMOTE_CANDIDATES)
+            self._remote_candidates += 1
+            return
+        self._remote_candidates += 1
         try:
             candidate = candidate_from_sdp(text)
         except (AssertionError, ValueError, IndexError):
