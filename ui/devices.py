@@ -7,6 +7,9 @@ Rules that matter:
 - Qt objects (QCamera, QAudioSource, QAudioSink, QMediaDevices) live in the GUI thread. Captured
   data crosses to the engine thread only through :class:`_Mailbox` objects, which hand over with
   ``loop.call_soon_threadsafe`` — video *latest frame wins*, audio a short bounded queue.
+- The microphone is read on its own thread straight from the sound server where there is one
+  (:mod:`kiosk.media.pulse`; QAudioSource reads some sources at a trickle), and goes through the
+  echo canceller there; what the speaker plays is the canceller's reference.
 - Capture happens at the size we send (640x480 by default): frames are scaled once, here.
 - A missing device is normal (a kiosk whose camera is unplugged): every class reports
   ``available`` and the caller falls back (synthetic source in demo mode, or advice to staff).
@@ -44,11 +47,17 @@ from PySide6.QtMultimedia import (
     QVideoSink,
 )
 
+from kiosk.media import pulse
+from kiosk.media.echo import AudioProcessor
+from kiosk.media.pulse import PulseCapture, PulseCaptureError
+
 log = logging.getLogger(__name__)
 
 VIDEO_CLOCK = 90_000
 AUDIO_RATE = 48_000
 AUDIO_SAMPLES = 960  # 20 ms at 48 kHz
+AUDIO_SLACK_S = 0.1  # microphone audio kept in hand beyond what the next frame needs
+AUDIO_WINDOW_S = 3.0  # how long the buffer must stay above the slack before it is cut
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,12 @@ class _Mailbox:
             await self._event.wait()
         return self._items.popleft()
 
+    def drain(self) -> list[object]:
+        """Everything already delivered, without waiting."""
+        items = list(self._items)
+        self._items.clear()
+        return items
+
 
 class CaptureFeed:
     """Where a capture device's data goes: every engine track made from it gets a copy.
@@ -150,8 +165,9 @@ class CaptureFeed:
         self._lock = threading.Lock()
 
     def track(self, loop: asyncio.AbstractEventLoop) -> MediaStreamTrack:
-        # Video: latest frame wins. Audio: 50 reads is well over a second; older is dropped.
-        box = _Mailbox(loop, maxlen=1 if self.kind == "video" else 50)
+        # Video: latest frame wins. Audio: 500 reads is at least 5 s (a source that delivers in
+        # bursts); the track itself keeps the latency down (QtAudioTrack).
+        box = _Mailbox(loop, maxlen=1 if self.kind == "video" else 500)
         with self._lock:
             self._boxes.append(box)
         return QtVideoTrack(box) if self.kind == "video" else QtAudioTrack(box)
@@ -206,7 +222,15 @@ class QtVideoTrack(MediaStreamTrack):
 
 
 class QtAudioTrack(MediaStreamTrack):
-    """An aiortc audio track of 20 ms s16 mono 48 kHz frames from a Qt microphone."""
+    """An aiortc audio track of 20 ms s16 48 kHz frames from a microphone (mono audio in both
+    channels of a stereo frame), paced.
+
+    Frames go out at the real-time rate (one per 20 ms of the loop's clock), however the device
+    delivers: some sources hand over seconds of audio at once (PulseAudio's sine source, 2 s
+    every 2 s), and a sender fed in bursts would flood the far end's jitter buffer. Latency is
+    kept down: when the buffer never ran below :data:`AUDIO_SLACK_S` for
+    :data:`AUDIO_WINDOW_S`, the audio that was never needed is dropped (oldest first).
+    """
 
     kind = "audio"
 
@@ -215,6 +239,10 @@ class QtAudioTrack(MediaStreamTrack):
         self._mailbox = mailbox
         self._buffer = bytearray()
         self._pts = 0
+        self._start: float | None = None
+        self._window_start = 0.0
+        self._low = 0
+        self.dropped_s = 0.0
 
     async def recv(self) -> av.AudioFrame:
         if self.readyState != "live":
@@ -224,15 +252,43 @@ class QtAudioTrack(MediaStreamTrack):
             chunk = await self._mailbox.get()
             assert isinstance(chunk, bytes)
             self._buffer += chunk
-        data = bytes(self._buffer[:need])
+        for chunk in self._mailbox.drain():
+            assert isinstance(chunk, bytes)
+            self._buffer += chunk
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._start is None or now - (self._start + self._pts / AUDIO_RATE) > AUDIO_SLACK_S:
+            # The first frame, or the device stalled: what comes now is due now.
+            self._start = now - self._pts / AUDIO_RATE
+            self._window_start, self._low = now, len(self._buffer)
+        due = self._start + self._pts / AUDIO_RATE
+        if due > now:
+            await asyncio.sleep(due - now)
+        self._keep_latency_down(now)
+        mono = np.frombuffer(bytes(self._buffer[:need]), dtype=np.int16)
         del self._buffer[:need]
-        frame = av.AudioFrame(format="s16", layout="mono", samples=AUDIO_SAMPLES)
-        frame.planes[0].update(data)
+        # Stereo with both channels the same: aiortc's Opus encoder takes stereo, and its
+        # resampler would turn mono into stereo 3 dB quieter (FFmpeg's centre mix level).
+        frame = av.AudioFrame(format="s16", layout="stereo", samples=AUDIO_SAMPLES)
+        frame.planes[0].update(np.repeat(mono, 2).tobytes())
         frame.sample_rate = AUDIO_RATE
         frame.pts = self._pts
         frame.time_base = fractions.Fraction(1, AUDIO_RATE)
         self._pts += AUDIO_SAMPLES
         return frame
+
+    def _keep_latency_down(self, now: float) -> None:
+        self._low = min(self._low, len(self._buffer))
+        if now - self._window_start < AUDIO_WINDOW_S:
+            return
+        slack = int(AUDIO_SLACK_S * AUDIO_RATE) * 2
+        excess = self._low - slack
+        if excess > 0:
+            excess -= excess % 2
+            del self._buffer[:excess]
+            self.dropped_s += excess / 2 / AUDIO_RATE
+            log.info("microphone: %.0f ms of latency dropped", excess / 2 / AUDIO_RATE * 1000)
+        self._window_start, self._low = now, len(self._buffer)
 
     def stop(self) -> None:
         self._mailbox.close()
@@ -299,7 +355,14 @@ class QtCamera(QObject):
 
 
 class QtMicrophone(QObject):
-    """A microphone captured with QAudioSource (48 kHz mono s16), posting into a feed.
+    """A microphone (48 kHz mono s16), processed (echo, noise) and posted into a feed.
+
+    On PulseAudio and PipeWire the audio is read straight from the sound server
+    (:class:`kiosk.media.pulse.PulseCapture`, a WORKAROUND for QAudioSource's PulseAudio source,
+    which reads a source that posts small blocks at a trickle); elsewhere, or when the server
+    does not know the device, with QAudioSource. Either way the audio goes through the
+    :class:`~kiosk.media.echo.AudioProcessor` (when given) on the thread that read it, then
+    into the feed; the GUI thread is not on the path.
 
     Signals:
         error(str): the microphone failed.
@@ -308,7 +371,8 @@ class QtMicrophone(QObject):
     error = Signal(str)
 
     def __init__(self, device: QAudioDevice, feed: CaptureFeed,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *,
+                 processor: AudioProcessor | None = None) -> None:
         super().__init__(parent)
         fmt = QAudioFormat()
         fmt.setSampleRate(AUDIO_RATE)
@@ -316,21 +380,50 @@ class QtMicrophone(QObject):
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         self.available = device.isFormatSupported(fmt)
         self.feed = feed
-        self._source = QAudioSource(device, fmt, self)
-        self._source.setBufferSize(AUDIO_SAMPLES * 2 * 4)
+        self.processor = processor
+        self._device = device
+        self._format = fmt
+        self._source: QAudioSource | None = None
         self._io: QIODevice | None = None
+        self._pulse: PulseCapture | None = None
+        #: "pulse" or "qt" once started: which way the audio is read.
+        self.path = ""
+
+    @property
+    def latency_ms(self) -> float:
+        """The capture side's latency as the sound server reports it (0 when unknown)."""
+        return self._pulse.latency_ms if self._pulse is not None else 0.0
 
     def start(self) -> None:
+        device_id = bytes(self._device.id().data()).decode("utf-8", "replace")
+        if pulse.available():
+            capture = PulseCapture(device_id or None, self._deliver)
+            try:
+                capture.start()
+            except PulseCaptureError as exc:
+                log.info("microphone through QtMultimedia (%s)", exc)
+            else:
+                self._pulse, self.path = capture, "pulse"
+                return
+        self._start_qt()
+
+    def _start_qt(self) -> None:
+        self._source = QAudioSource(self._device, self._format, self)
+        self._source.setBufferSize(AUDIO_SAMPLES * 2 * 4)
         io = self._source.start()
         if self._source.error() != QtAudio.Error.NoError:
             log.warning("microphone could not be opened: %s", self._source.error().name)
             self.error.emit("The microphone could not be opened.")
             return
-        self._io = io
+        self._io, self.path = io, "qt"
         io.readyRead.connect(self._on_ready)
 
     def stop(self) -> None:
-        self._source.stop()
+        capture, self._pulse = self._pulse, None
+        if capture is not None:
+            capture.stop()
+        if self._source is not None:
+            self._source.stop()
         self._io = None
 
     def _on_ready(self) -> None:
@@ -338,21 +431,36 @@ class QtMicrophone(QObject):
             return
         data = bytes(self._io.readAll().data())
         if data:
+            self._deliver(data)
+
+    def _deliver(self, data: bytes) -> None:
+        """Process and post captured audio (the capture thread, or the GUI thread for Qt)."""
+        if self.processor is not None:
+            data = self.processor.near_end(data)
+        if data:
             self.feed.post(data)
 
 
 class QtSpeaker(QObject):
-    """Plays the far end's audio (s16 48 kHz, mono or stereo) through a QAudioSink."""
+    """Plays the far end's audio (s16 48 kHz, mono or stereo) through a QAudioSink.
 
-    def __init__(self, device: QAudioDevice, parent: QObject | None = None) -> None:
+    What is written to the sink, and only that, is also the echo canceller's reference
+    (``processor.far_end``, mixed to mono), so the canceller hears exactly what is played.
+    """
+
+    def __init__(self, device: QAudioDevice, parent: QObject | None = None, *,
+                 processor: AudioProcessor | None = None) -> None:
         super().__init__(parent)
         fmt = QAudioFormat()
         fmt.setSampleRate(AUDIO_RATE)
         fmt.setChannelCount(2)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self.processor = processor
         self._sink = QAudioSink(device, fmt, self)
         self._sink.setBufferSize(AUDIO_RATE * 4 // 5)  # 200 ms
         self._io: QIODevice | None = None
+        self.written = 0
+        self.dropped = 0
 
     def start(self) -> None:
         self._io = self._sink.start()
@@ -364,6 +472,14 @@ class QtSpeaker(QObject):
     def set_volume(self, percent: int) -> None:
         self._sink.setVolume(max(0, min(100, percent)) / 100.0)
 
+    @property
+    def buffered_ms(self) -> float:
+        """Audio written to the sink and not yet handed to the sound server (ms)."""
+        if self._io is None:
+            return 0.0
+        pending = max(0, self._sink.bufferSize() - self._sink.bytesFree())
+        return pending / (AUDIO_RATE * 4) * 1000
+
     def play(self, frame: av.AudioFrame) -> None:
         """Write one decoded frame (GUI thread). Late audio is dropped, never queued up."""
         if self._io is None:
@@ -372,5 +488,13 @@ class QtSpeaker(QObject):
         if frame.layout.name == "mono":
             pcm = np.repeat(pcm, 2)
         data = pcm.tobytes()
-        if self._sink.bytesFree() >= len(data):
-            self._io.write(QByteArray(data))
+        if self._sink.bytesFree() < len(data):
+            self.dropped += 1
+            return
+        written = self._io.write(QByteArray(data))
+        if written <= 0:
+            return
+        self.written += written
+        if self.processor is not None:
+            stereo = pcm[: written // 2 // 2 * 2].reshape(-1, 2).astype(np.int32)
+            self.processor.far_end(((stereo[:, 0] + stereo[:, 1]) // 2).astype("<i2").tobytes())

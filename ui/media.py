@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QSoundEffect
 
 from kiosk.checks.result import CheckResult
+from kiosk.media.echo import AudioProcessor, ProcessingSettings
 from kiosk.media.synthetic import TestPatternTrack, ToneTrack
 from ui.devices import CaptureFeed, DeviceList, QtCamera, QtMicrophone, QtSpeaker
 
@@ -38,9 +39,15 @@ class KioskDevices(QObject):
     error = Signal(str, str)
 
     def __init__(self, *, synthetic_fallback: bool, width: int = 640, height: int = 480,
+                 processing: ProcessingSettings | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.synthetic_fallback = synthetic_fallback
+        #: Echo cancellation, noise suppression, gain control (staff settings); the processor
+        #: is made when the microphone first starts and lives as long as these settings.
+        self.processing = processing if processing is not None else ProcessingSettings()
+        self.processor: AudioProcessor | None = None
+        self._played = 0
         self.width, self.height = width, height
         self.devices = DeviceList(self)
         self.devices.changed.connect(self.changed)
@@ -132,13 +139,16 @@ class KioskDevices(QObject):
             self._camera = QtCamera(device, self.video_feed, self.width, self.height, self)
             self._camera.error.connect(lambda text: self.error.emit("camera", text))
             self._camera.start()
+        if (mics or speakers) and self.processor is None:
+            self.processor = AudioProcessor(self.processing)
         if mics and self._mic is None:
             self._mic = QtMicrophone(mics[min(self.mic_index, len(mics) - 1)], self.audio_feed,
-                                     self)
+                                     self, processor=self.processor)
             self._mic.error.connect(lambda text: self.error.emit("microphone", text))
             self._mic.start()
         if speakers and self._speaker is None:
-            self._speaker = QtSpeaker(speakers[min(self.speaker_index, len(speakers) - 1)], self)
+            self._speaker = QtSpeaker(speakers[min(self.speaker_index, len(speakers) - 1)], self,
+                                      processor=self.processor)
             self._speaker.set_volume(self.volume)
             self._speaker.start()
 
@@ -152,6 +162,8 @@ class KioskDevices(QObject):
         self._camera = self._mic = self._speaker = None
         self.video_feed.close()
         self.audio_feed.close()
+        if self.processor is not None:
+            self.processor.reset()
 
     def choose(self, kind: str, index: int) -> None:
         """Switch to another device of a kind; the call's tracks carry on from the new one."""
@@ -181,9 +193,26 @@ class KioskDevices(QObject):
 
     # ----- sound out ----------------------------------------------------------------------
 
+    def set_processing(self, settings: ProcessingSettings) -> None:
+        """Staff changed which processing is on: devices in use restart with a new processor."""
+        if settings == self.processing:
+            return
+        self.processing = settings
+        self.processor = None
+        for kind in ("microphone", "speaker"):
+            old = self._mic if kind == "microphone" else self._speaker
+            if old is not None:
+                self.choose(kind, self.mic_index if kind == "microphone" else self.speaker_index)
+
     def play_remote_audio(self, frame: av.AudioFrame) -> None:
-        if self._speaker is not None:
-            self._speaker.play(frame)
+        if self._speaker is None:
+            return
+        self._speaker.play(frame)
+        self._played += 1
+        if self.processor is not None and self._played % 50 == 1:
+            # Playback + capture delay as the buffers tell; AEC3 refines it by itself.
+            latency = self._mic.latency_ms if self._mic is not None else 0.0
+            self.processor.set_delay_ms(round(self._speaker.buffered_ms + latency))
 
     def play_chime(self) -> bool:
         """Play the speaker-check chime. False when there is no speaker to play it on."""

@@ -36,7 +36,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -124,7 +124,8 @@ class Recorder:
              f"--channels={channels}", "--latency-msec=20"],
             env=server.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._chunks: list[bytes] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._grew = threading.Condition(self._lock)
         self._thread = threading.Thread(target=self._read, name=f"parec {device}", daemon=True)
         self._thread.start()
 
@@ -133,6 +134,9 @@ class Recorder:
         while chunk := os.read(self._proc.stdout.fileno(), 65536):
             with self._lock:
                 self._chunks.append(chunk)
+                self._grew.notify_all()
+        with self._lock:
+            self._grew.notify_all()
 
     @property
     def seconds(self) -> float:
@@ -140,6 +144,16 @@ class Recorder:
         with self._lock:
             size = sum(len(c) for c in self._chunks)
         return size / (2 * self.channels * RATE)
+
+    def wait_until(self, condition: Callable[[Recorder], bool], timeout: float = 30.0) -> None:
+        """Block until ``condition(self)`` holds after a new chunk (SoundServerError if not
+        within ``timeout``). From async code: ``await asyncio.to_thread(rec.wait_until, ...)``."""
+        with self._grew:
+            if not self._grew.wait_for(lambda: condition(self) or self._proc.poll() is not None,
+                                       timeout):
+                raise SoundServerError(f"the recording did not get there in {timeout:.0f} s")
+            if not condition(self):
+                raise SoundServerError("parec ended before the recording got there")
 
     def signal(self) -> Signal:
         """What has been recorded so far (mono), without stopping."""
@@ -189,12 +203,19 @@ class Player:
         """Wait until everything was played (``timeout`` defaults to its length + 5 s)."""
         self._proc.wait(timeout=self.seconds + 5.0 if timeout is None else timeout)
         self._thread.join(timeout=5)
+        self._close()
 
     def stop(self) -> None:
         if self._proc.poll() is None:
             self._proc.kill()
         self._proc.wait()
         self._thread.join(timeout=5)
+        self._close()
+
+    def _close(self) -> None:
+        if self._proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._proc.stdin.close()
 
 
 class SoundServer:
@@ -328,9 +349,7 @@ class SoundServer:
     def record(self, seconds: float, device: str = SPEAKER + ".monitor") -> Signal:
         """Record a source for ``seconds`` of audio and return it (mono)."""
         recorder = self.recorder(device)
-        deadline = time.monotonic() + seconds + 5.0
-        while recorder.seconds < seconds and time.monotonic() < deadline:
-            time.sleep(0.02)
+        recorder.wait_until(lambda r: r.seconds >= seconds, timeout=seconds + 5.0)
         return recorder.stop()[: round(seconds * RATE)]
 
 

@@ -1,0 +1,226 @@
+"""The kiosk's real device layer and engine in a child process, on a private sound server.
+
+QtMultimedia picks its sound server once per process (tests/helpers/sound_server.py), so the Qt
+side of an audio test runs here, in its own process started with the server's environment:
+the app's own parts — :class:`ui.media.KioskDevices` (microphone, speaker, chime),
+:class:`ui.engine_thread.EngineThread`, :class:`ui.bridge.EngineBridge` and
+:class:`kiosk.engine.KioskEngine` — wired as ``ui/app.py`` wires them (remote audio to the
+speaker, the level meter from the engine), without the window.
+
+The test (parent) talks to it with :class:`KioskProcess`: one command a line on stdin, one JSON
+event a line on stdout. Secrets (the kiosk token, the appointment code) go in files, never on
+the command line.
+
+Commands: ``start`` (devices on, the level meter running), ``checkin FILE`` (check in with the
+code in FILE), ``chime``, ``stats``, ``quit``.
+Events: ``ready`` (device names), ``level`` (0..1, about ten a second), ``checkin`` (ok, code),
+``state`` (the call's state), ``chime`` (played), ``stats`` (the speaker's and microphone's
+counters), ``bye``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+WAIT = 20.0
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ----- the parent's side (no Qt here) -------------------------------------------------------------
+
+class KioskProcess:
+    """The child kiosk, seen from the test: send commands, wait for events."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, stderr_path: Path) -> None:
+        self.proc = proc
+        self.stderr_path = stderr_path
+        self.events: list[dict[str, Any]] = []
+        self._changed = asyncio.Event()
+        self._reader = asyncio.create_task(self._read(), name="sound-kiosk-stdout")
+
+    @classmethod
+    async def start(cls, env: dict[str, str], hub_url: str, token: str, tmp: Path,
+                    *extra: str) -> KioskProcess:
+        token_file = tmp / "kiosk-token"
+        token_file.write_text(token)
+        token_file.chmod(0o600)
+        env = dict(env, QT_QPA_PLATFORM="offscreen",
+                   QT_LOGGING_RULES="qt.multimedia.symbolsresolver=false",
+                   PYTHONPATH=str(ROOT))
+        stderr_path = tmp / "kiosk-stderr.log"
+        with stderr_path.open("wb") as err:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "tests.helpers.sound_kiosk", "--hub", hub_url,
+                "--token-file", str(token_file), *extra, env=env,
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=err)
+        kiosk = cls(proc, stderr_path)
+        await kiosk.until(lambda e: e["event"] == "ready")
+        return kiosk
+
+    async def _read(self) -> None:
+        assert self.proc.stdout is not None
+        while line := await self.proc.stdout.readline():
+            self.events.append(json.loads(line))
+            self._changed.set()
+        self._changed.set()
+
+    def send(self, command: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command.encode() + b"\n")
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["event"] == kind]
+
+    def levels(self) -> list[float]:
+        return [float(e["value"]) for e in self.of("level")]
+
+    async def until(self, condition: Callable[[dict[str, Any]], bool],
+                    within: float = WAIT) -> dict[str, Any]:
+        """Wait for an event (since the start) for which ``condition`` holds, and return it."""
+        seen = 0
+        async with asyncio.timeout(within):
+            while True:
+                for event in self.events[seen:]:
+                    if condition(event):
+                        return event
+                seen = len(self.events)
+                if self.proc.returncode is not None or self._reader.done():
+                    raise AssertionError("the kiosk process ended: "
+                                         + self.stderr_path.read_text(errors="replace")[-2000:])
+                self._changed.clear()
+                await self._changed.wait()
+
+    async def stats(self) -> dict[str, Any]:
+        count = len(self.of("stats"))
+        self.send("stats")
+        await self.until(lambda e: e["event"] == "stats" and len(self.of("stats")) > count)
+        return self.of("stats")[-1]
+
+    async def close(self) -> str:
+        """Quit (or kill after a while) and return what the process logged on stderr."""
+        if self.proc.returncode is None:
+            try:
+                self.send("quit")
+                async with asyncio.timeout(10):
+                    await self.proc.wait()
+            except (TimeoutError, ConnectionError):
+                self.proc.kill()
+                await self.proc.wait()
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+        return self.stderr_path.read_text(errors="replace")
+
+
+# ----- the child's side --------------------------------------------------------------------------
+
+def _emit(event: str, **fields: Any) -> None:
+    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in the child
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hub", required=True)
+    parser.add_argument("--token-file", required=True)
+    parser.add_argument("--no-aec", action="store_true")
+    parser.add_argument("--no-ns", action="store_true")
+    parser.add_argument("--agc", action="store_true")
+    parser.add_argument("--no-hpf", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+    from PySide6.QtCore import QObject, QTimer, Signal
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.call.patient import CheckedIn, CheckInResult
+    from kiosk.engine import KioskEngine
+    from kiosk.media.echo import ProcessingSettings
+    from ui.bridge import EngineBridge
+    from ui.engine_thread import EngineThread
+    from ui.media import KioskDevices
+
+    app = QApplication([])
+    thread = EngineThread()
+    thread.start()
+    bridge = EngineBridge(thread)
+    processing = ProcessingSettings(echo_cancellation=not args.no_aec,
+                                    noise_suppression=not args.no_ns,
+                                    auto_gain_control=args.agc, high_pass_filter=not args.no_hpf)
+    devices = KioskDevices(synthetic_fallback=False, processing=processing)
+    loop = thread.loop
+    token = Path(args.token_file).read_text().strip()
+    engine = KioskEngine(args.hub, lambda: devices.make_tracks(loop), bridge, token=token)
+    bridge.attach(engine)
+    bridge.remote_audio.connect(devices.play_remote_audio)
+    bridge.mic_level.connect(lambda level: _emit("level", value=round(level, 4)))
+    bridge.call_state.connect(lambda state: _emit("state", value=state))
+
+    def on_result(result: CheckInResult) -> None:
+        _emit("checkin", ok=isinstance(result, CheckedIn),
+              code=getattr(result, "code", None))
+
+    bridge.check_in_result.connect(on_result)
+
+    class Commands(QObject):
+        line = Signal(str)
+
+    commands = Commands()
+
+    def stats() -> None:
+        mic, speaker = devices._mic, devices._speaker  # a test's probe
+        proc = devices.processor
+        _emit("stats", mic_path=mic.path if mic else None,
+              speaker_written=speaker.written if speaker else 0,
+              speaker_dropped=speaker.dropped if speaker else 0,
+              processed_frames=proc.frames_processed if proc else 0,
+              delay_ms=proc.delay_ms if proc else None)
+
+    def quit_() -> None:
+        devices.stop()
+        thread.stop(engine.close)
+        _emit("bye")
+        app.quit()
+
+    def on_line(line: str) -> None:
+        command, _, rest = line.strip().partition(" ")
+        if command == "start":
+            devices.start()
+            bridge.run(lambda e: e.start_devices())
+        elif command == "checkin":
+            code = Path(rest).read_text().strip()
+            bridge.run(lambda e: e.check_in(code))
+        elif command == "chime":
+            _emit("chime", played=devices.play_chime())
+        elif command == "stats":
+            stats()
+        elif command in ("quit", ""):
+            quit_()
+
+    commands.line.connect(on_line)
+
+    def read_stdin() -> None:
+        for line in sys.stdin:
+            commands.line.emit(line)
+        commands.line.emit("")  # the parent went away: quit
+
+    threading.Thread(target=read_stdin, daemon=True, name="commands").start()
+    QTimer.singleShot(0, lambda: _emit("ready", microphones=devices.mic_names(),
+                                       speakers=devices.speaker_names(),
+                                       pid=os.getpid()))
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""The kiosk's real audio path on a real sound server (a private PulseAudio, no sound card).
+
+The kiosk side is the app's own device layer and engine in a child process
+(tests/helpers/sound_kiosk.py: KioskDevices, EngineThread, EngineBridge, KioskEngine); the far
+end is an aiortc specialist on a real hub on 127.0.0.1. The test plays into the microphone's
+source and records the speaker's sink (tests/helpers/sound_server.py) and listens at the far end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import wave
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from kiosk.call.specialist import DemoSpecialist
+from kiosk.media.local import LocalMedia
+from kiosk.media.synthetic import AUDIO_FRAME_SAMPLES, TestPatternTrack, ToneTrack
+from tests.helpers.sound_kiosk import KioskProcess
+from tests.helpers.sound_server import (
+    MIC,
+    RATE,
+    SPEAKER,
+    Signal,
+    SoundServer,
+    SoundServerError,
+    dominant_frequency,
+    rms_dbfs,
+    tone,
+    unavailable_reason,
+)
+
+WAIT = 30.0
+CHIME = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "chime.wav"
+
+
+@pytest.fixture
+def sound() -> Iterator[SoundServer]:
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = SoundServer()
+    try:
+        server.start()
+    except SoundServerError as exc:
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class SignalTrack(ToneTrack):
+    """The far end's microphone: a signal, looped, in 20 ms frames paced in real time."""
+
+    def __init__(self, signal: Signal) -> None:
+        super().__init__()
+        loops = -(-signal.size // AUDIO_FRAME_SAMPLES) * AUDIO_FRAME_SAMPLES
+        pcm = np.zeros(loops)
+        pcm[: signal.size] = signal
+        self._pcm = (np.clip(pcm, -1, 1) * 32767).astype(np.int16)
+
+    def make_frame(self, index: int) -> av.AudioFrame:
+        frames = self._pcm.size // AUDIO_FRAME_SAMPLES
+        start = (index % frames) * AUDIO_FRAME_SAMPLES
+        frame = super().make_frame(index)
+        frame.planes[0].update(self._pcm[start:start + AUDIO_FRAME_SAMPLES].tobytes())
+        return frame
+
+
+class FarEndEar:
+    """The far end's FrameSink: keeps the audio it receives (mono), and counts frames."""
+
+    def __init__(self) -> None:
+        self.chunks: list[Signal] = []
+        self.video_frames = 0
+        self.audio_frames = 0
+        self.changed = asyncio.Event()
+
+    def on_remote_video(self, frame: av.VideoFrame) -> None:
+        self.video_frames += 1
+
+    def on_remote_audio(self, frame: av.AudioFrame) -> None:
+        self.audio_frames += 1
+        pcm = frame.to_ndarray().astype(np.float64).reshape(-1) / 32768
+        channels = len(frame.layout.channels)
+        self.chunks.append(pcm.reshape(-1, channels).mean(axis=1) if channels > 1 else pcm)
+        self.changed.set()
+
+    @property
+    def seconds(self) -> float:
+        return sum(c.size for c in self.chunks) / RATE
+
+    def last(self, seconds: float) -> Signal:
+        return np.concatenate(self.chunks)[-round(seconds * RATE):]
+
+    async def until_seconds(self, seconds: float, within: float = WAIT) -> None:
+        async with asyncio.timeout(within):
+            while self.seconds < seconds:
+                self.changed.clear()
+                await self.changed.wait()
+
+
+@contextlib.asynccontextmanager
+async def far_end(hub: Any, signal: Signal) -> AsyncIterator[FarEndEar]:
+    """A specialist who takes the kiosk's call, sends ``signal`` and listens."""
+    media = LocalMedia(video=TestPatternTrack(160, 120, 10), audio=SignalTrack(signal))
+    specialist = DemoSpecialist.for_hub(hub.url, hub.specialist_username,
+                                        hub.specialist_password, media, join_delay=0.2)
+    ear = FarEndEar()
+    specialist.sink = ear  # type: ignore[assignment]  # a FrameSink, as LatestFrame is
+    stop = asyncio.Event()
+    task = asyncio.create_task(specialist.run(stop))
+    try:
+        await asyncio.wait_for(specialist.ready.wait(), WAIT)
+        yield ear
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, WAIT)
+        await media.aclose()
+
+
+@contextlib.asynccontextmanager
+async def kiosk(sound: SoundServer, hub: Any, tmp_path: Path, *args: str
+                ) -> AsyncIterator[KioskProcess]:
+    proc = await KioskProcess.start(sound.env(), hub.url, hub.new_kiosk_token(), tmp_path, *args)
+    try:
+        yield proc
+    finally:
+        log = await proc.close()
+        problems = [line for line in log.splitlines()
+                    if re.match(r"(WARNING|ERROR|CRITICAL)\b|Traceback", line)]
+        assert not problems, "the kiosk logged:\n" + "\n".join(problems)
+
+
+async def check_in(proc: KioskProcess, hub: Any, tmp_path: Path) -> None:
+    code_file = tmp_path / "code"
+    code_file.write_text(hub.new_appointment_code(specialist_id=hub.seed.specialist_id))
+    proc.send(f"checkin {code_file}")
+    result = await proc.until(lambda e: e["event"] == "checkin")
+    assert result["ok"], result
+    await proc.until(lambda e: e["event"] == "state" and e["value"] == "connected")
+
+
+async def test_level_meter_rises_with_sound_and_stays_low_with_silence(
+        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
+    async with kiosk(sound, hub, tmp_path) as proc:
+        assert proc.of("ready")[0]["microphones"] == ["Kiosk_microphone"]
+        proc.send("start")
+        await proc.until(lambda e: e["event"] == "level" and len(proc.levels()) >= 10)
+        quiet = proc.levels()
+        assert max(quiet) < 0.1, quiet
+        player = sound.player(tone(1000, 3.0, amplitude=0.3))
+        heard = await proc.until(lambda e: e["event"] == "level" and e["value"] > 0.5)
+        assert heard["value"] > 0.5
+        stats = await proc.stats()
+        assert stats["mic_path"] == "pulse"
+        assert stats["processed_frames"] > 0
+        player.stop()
+
+
+async def test_a_sine_source_as_the_default_microphone_moves_the_meter(
+        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
+    """The issue's set-up: the server's own sine source is the default (and only) microphone.
+    QAudioSource read it at a trickle; the kiosk must hear it at once."""
+    sound.pactl("load-module", "module-sine-source", "source_name=sine", "rate=44100",
+                "frequency=1000")
+    sound.pactl("set-default-source", "sine")
+    sound.pactl("unload-module", "module-remap-source")
+    async with kiosk(sound, hub, tmp_path) as proc:
+        assert len(proc.of("ready")[0]["microphones"]) == 1
+        proc.send("start")
+        await proc.until(lambda e: e["event"] == "level" and e["value"] > 0.5)
+        count = len(proc.levels())
+        await proc.until(lambda e: e["event"] == "level" and len(proc.levels()) >= count + 20)
+        assert min(proc.levels()[count:]) > 0.5  # it keeps moving: no trickle, no stall
+
+
+@pytest.mark.parametrize(("args", "min_dbfs"), [
+    pytest.param((), -40, id="kiosk-processing"),  # a steady tone is noise to the suppressor
+    pytest.param(("--no-ns",), -16, id="no-noise-suppression"),  # sent at -13.5 dBFS
+])
+async def test_a_tone_reaches_the_far_end_and_the_far_ends_tone_the_speaker(
+        sound: SoundServer, hub: Any, tmp_path: Path, args: tuple[str, ...],
+        min_dbfs: float) -> None:
+    async with far_end(hub, tone(660, 1.0, amplitude=0.3)) as ear, \
+            kiosk(sound, hub, tmp_path, *args) as proc:
+        proc.send("start")
+        player = sound.player(tone(1000, 40.0, amplitude=0.3))
+        speaker = sound.recorder()
+        await check_in(proc, hub, tmp_path)
+        await ear.until_seconds(4.0)
+        heard = ear.last(2.0)
+        assert dominant_frequency(heard) == pytest.approx(1000, abs=10)
+        blocks = heard[: heard.size // 480 * 480].reshape(-1, 480)
+        quiet = float(np.mean(np.sqrt(np.mean(blocks ** 2, axis=1)) < 0.02))
+        print(f"far end: {rms_dbfs(heard):.1f} dBFS at {dominant_frequency(heard):.0f} Hz")
+        assert rms_dbfs(heard) > min_dbfs, f"{quiet:.0%} of 10 ms blocks silent"
+        await asyncio.to_thread(speaker.wait_until, lambda r: r.seconds >= 4.0)
+        played = speaker.signal()[-2 * RATE:]
+        assert dominant_frequency(played) == pytest.approx(660, abs=10)
+        assert rms_dbfs(played) > -30
+        stats = await proc.stats()
+        assert stats["speaker_written"] > 0
+        player.stop()
+
+
+async def test_the_speaker_checks_chime_reaches_the_speaker(
+        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
+    with wave.open(str(CHIME)) as w:
+        raw = w.readframes(w.getnframes())
+        chime = np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768
+        chime = chime.reshape(-1, w.getnchannels()).mean(axis=1)
+        chime_rate = w.getframerate()
+    async with kiosk(sound, hub, tmp_path) as proc:
+        recorder = sound.recorder()
+        proc.send("chime")
+        assert (await proc.until(lambda e: e["event"] == "chime"))["played"]
+        await asyncio.to_thread(recorder.wait_until, lambda r: r.seconds >= 1.5
+                                and rms_dbfs(r.signal()) > -50)
+        played = recorder.stop()
+        loud = played[np.abs(played) > 0.01]
+        assert loud.size > 0.1 * RATE
+        assert dominant_frequency(played) == pytest.approx(
+            dominant_frequency(chime, chime_rate), rel=0.03)
+
+
+def test_the_microphone_is_the_speakers_neighbour_only_through_the_room(
+        sound: SoundServer) -> None:
+    """The set-up the echo test relies on: nothing played on the speaker reaches the mic."""
+    recorder = sound.recorder(MIC)
+    sound.play(tone(500, 0.5), device=SPEAKER)
+    assert rms_dbfs(recorder.stop()) < -90
