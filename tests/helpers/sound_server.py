@@ -5,6 +5,8 @@ temporary directory; nothing of the machine's own sound set-up is read or touche
 
 - ``kiosk_speaker``: a null sink, the default sink (the kiosk's speaker). What is played on it is
   recorded from ``kiosk_speaker.monitor`` (:meth:`SoundServer.record`, ``.recorder``).
+- :meth:`SoundServer.room` puts a simulated room (an impulse response) between the speaker's
+  monitor and the microphone's feed, for echo tests.
 - ``kiosk_mic``: the default source (the kiosk's microphone), a ``module-remap-source`` of the
   monitor of a second null sink, ``mic_feed``. The test plays into ``mic_feed``
   (:meth:`SoundServer.play`, :meth:`SoundServer.player`) and the kiosk hears it on ``kiosk_mic``.
@@ -218,6 +220,67 @@ class Player:
                 self._proc.stdin.close()
 
 
+class RoomLoop:
+    """A room between the speaker and the microphone: the speaker's monitor, through an impulse
+    response, played into the microphone's feed, in real time (``parec`` → numpy → ``pacat``).
+
+    The loop itself adds the two tools' buffering (about 40–60 ms) before the response's own
+    delay. :meth:`stop` ends both tools.
+    """
+
+    BLOCK = 480  # 10 ms
+
+    def __init__(self, server: SoundServer, response: Signal) -> None:
+        self.response = np.asarray(response, dtype=np.float64)
+        channels = server.speaker_channels
+        self._channels = channels
+        self._rec = subprocess.Popen(
+            ["parec", f"--device={SPEAKER}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+             f"--channels={channels}", "--latency-msec=10"],
+            env=server.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._play = subprocess.Popen(
+            ["pacat", "--playback", f"--device={MIC_FEED}", "--raw", "--format=s16le",
+             f"--rate={RATE}", "--channels=1", "--latency-msec=30"],
+            env=server.env(), stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._tail = np.zeros(self.response.size - 1)
+        self.blocks = 0
+        self._thread = threading.Thread(target=self._run, name="room", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._rec.stdout is not None
+        assert self._play.stdin is not None
+        size = self.BLOCK * 2 * self._channels
+        pending = b""
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):
+            while chunk := os.read(self._rec.stdout.fileno(), size):
+                pending += chunk
+                usable = len(pending) - len(pending) % (2 * self._channels)
+                block, pending = pending[:usable], pending[usable:]
+                x = from_s16(block, self._channels)
+                # Overlap-add: this block's full convolution, plus what earlier blocks left.
+                y = np.convolve(x, self.response)
+                y[: self._tail.size] += self._tail
+                out, rest = y[: x.size], y[x.size:]
+                tail = np.zeros(self.response.size - 1)
+                tail[: rest.size] = rest
+                self._tail = tail
+                self._play.stdin.write(to_s16(out))
+                self._play.stdin.flush()
+                self.blocks += 1
+
+    def stop(self) -> None:
+        for proc in (self._rec, self._play):
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self._thread.join(timeout=5)
+        for stream in (self._rec.stdout, self._play.stdin):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
 class SoundServer:
     """A private PulseAudio server (see the module docstring for what it holds).
 
@@ -232,7 +295,7 @@ class SoundServer:
         self.socket = self.root / "native"
         self.log_path = self.root / "pulseaudio.log"
         self._proc: subprocess.Popen[bytes] | None = None
-        self._children: list[Player | Recorder] = []
+        self._children: list[Player | Recorder | RoomLoop] = []
 
     # ----- lifetime ---------------------------------------------------------------------------
 
@@ -345,6 +408,12 @@ class SoundServer:
         recorder = Recorder(self, device, channels)
         self._children.append(recorder)
         return recorder
+
+    def room(self, response: Signal) -> RoomLoop:
+        """Put a room between the speaker and the microphone (see :class:`RoomLoop`)."""
+        loop = RoomLoop(self, response)
+        self._children.append(loop)
+        return loop
 
     def record(self, seconds: float, device: str = SPEAKER + ".monitor") -> Signal:
         """Record a source for ``seconds`` of audio and return it (mono)."""

@@ -20,6 +20,7 @@ import av
 import numpy as np
 import pytest
 
+from bench.echo import synthetic_speech
 from kiosk.call.specialist import DemoSpecialist
 from kiosk.media.local import LocalMedia
 from kiosk.media.synthetic import AUDIO_FRAME_SAMPLES, TestPatternTrack, ToneTrack
@@ -238,3 +239,47 @@ def test_the_microphone_is_the_speakers_neighbour_only_through_the_room(
     recorder = sound.recorder(MIC)
     sound.play(tone(500, 0.5), device=SPEAKER)
     assert rms_dbfs(recorder.stop()) < -90
+
+
+def room_response() -> Signal:
+    """40 ms to the microphone, then a reverberant tail (RT60 0.3 s, 3 dB below the direct
+    sound); the loop through the sound server adds its own 40–60 ms."""
+    rng = np.random.default_rng(5)
+    start = round(0.040 * RATE)
+    response = np.zeros(start + round(0.3 * RATE))
+    response[start] = 0.5
+    t = np.arange(1, response.size - start) / RATE
+    tail = rng.standard_normal(t.size) * np.exp(-6.91 * t / 0.3)
+    response[start + 1:] = tail * np.sqrt(0.25 * 10 ** -0.3 / np.sum(tail ** 2))
+    return response
+
+
+@pytest.mark.parametrize(("args", "reduction"), [
+    pytest.param((), (20.0, None), id="echo-cancelled"),
+    pytest.param(("--no-aec",), (None, 10.0), id="echo-cancellation-off"),
+])
+async def test_the_far_end_does_not_hear_itself_back(
+        sound: SoundServer, hub: Any, tmp_path: Path, args: tuple[str, ...],
+        reduction: tuple[float | None, float | None]) -> None:
+    """Speaker → room → microphone on the sound server, in a real call: the specialist's speech
+    comes back to them at least 20 dB below what the kiosk's microphone hears."""
+    speech = synthetic_speech(8.0, pitch=120, seed=11) * 0.5
+    sound.room(room_response())
+    mic = sound.recorder(MIC)
+    async with far_end(hub, speech) as ear, kiosk(sound, hub, tmp_path, *args) as proc:
+        proc.send("start")
+        await check_in(proc, hub, tmp_path)
+        start = ear.seconds
+        await ear.until_seconds(start + 20.0, within=50.0)
+        back = ear.last(6.0)
+        heard = mic.signal()[-6 * RATE:]
+        stats = await proc.stats()
+    erle = rms_dbfs(heard) - rms_dbfs(back)
+    print(f"echo: microphone {rms_dbfs(heard):.1f} dBFS, back at the far end "
+          f"{rms_dbfs(back):.1f} dBFS: {erle:.1f} dB less (delay set {stats['delay_ms']} ms)")
+    assert rms_dbfs(heard) > -35, "the room brings the far end's speech to the microphone"
+    at_least, at_most = reduction
+    if at_least is not None:
+        assert erle >= at_least
+    if at_most is not None:
+        assert erle <= at_most

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from tests.helpers.sound_server import (
@@ -63,3 +64,18 @@ def test_what_the_speaker_plays_is_recorded_from_its_monitor(sound: SoundServer)
 
 def test_silence_stays_silent(sound: SoundServer) -> None:
     assert rms_dbfs(sound.record(0.5, MIC)) < -90
+
+
+def test_a_room_brings_the_speakers_sound_back_to_the_microphone(sound: SoundServer) -> None:
+    response = np.zeros(480)
+    response[0] = 0.5  # half the level, no reverberation
+    room = sound.room(response)
+    recorder = sound.recorder(MIC)
+    sound.play(tone(700, 1.5, amplitude=0.4), device=SPEAKER)
+    recorder.wait_until(lambda r: rms_dbfs(r.signal()[-4800:]) < -60 and r.seconds > 1.5)
+    heard = recorder.stop()
+    room.stop()
+    assert room.blocks > 100
+    assert dominant_frequency(heard) == pytest.approx(700, abs=5)
+    loud = heard[np.abs(heard) > 0.01]
+    assert rms_dbfs(loud) == pytest.approx(rms_dbfs(tone(700, 1.0, amplitude=0.2)), abs=1.5)
