@@ -64,6 +64,11 @@ class KioskSettings:
     camera_id: str = ""
     microphone_id: str = ""
     speaker_id: str = ""
+    #: The microphone's processing (kiosk/media/echo.py); staff can turn each part off.
+    echo_cancellation: bool = True
+    noise_suppression: bool = True
+    auto_gain_control: bool = False
+    high_pass_filter: bool = True
 
     def timeouts(self) -> Timeouts:
         """The journey's idle time-outs from these settings."""
@@ -81,6 +86,8 @@ class KioskSettings:
 FIELD_NAMES: Final = tuple(f.name for f in fields(KioskSettings))
 _INT_FIELDS: Final = ("idle_check_in_s", "idle_device_checks_s", "idle_feedback_s",
                       "idle_warning_s")
+_BOOL_FIELDS: Final = ("echo_cancellation", "noise_suppression", "auto_gain_control",
+                       "high_pass_filter")
 _IDLE_RANGE: Final = (30, 3600)
 
 
@@ -139,6 +146,9 @@ def validate(settings: KioskSettings) -> dict[str, str]:
         errors["survey_file"] = "A survey file ends in .toml."
     for name in ("camera_id", "microphone_id", "speaker_id"):
         _check_text(errors, name, getattr(settings, name), required=False)
+    for name in _BOOL_FIELDS:
+        if not isinstance(getattr(settings, name), bool):
+            errors[name] = "Give true or false."
     return errors
 
 
@@ -163,6 +173,10 @@ def from_mapping(data: Mapping[str, Any], base: KioskSettings | None = None) -> 
         elif key in _INT_FIELDS:
             if isinstance(value, bool) or not isinstance(value, int):
                 errors[key] = "Give a whole number of seconds."
+                continue
+        elif key in _BOOL_FIELDS:
+            if not isinstance(value, bool):
+                errors[key] = "Give true or false."
                 continue
         elif not isinstance(value, str):
             errors[key] = "Give text in quotes."

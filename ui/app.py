@@ -164,6 +164,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import default_settings_path
+    from kiosk.media.echo import ProcessingSettings
     from kiosk.secrets import KeyringSecretStore, MemorySecretStore
     from ui.admin import install_admin, settings_for
     from ui.bridge import EngineBridge
@@ -233,8 +234,9 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
         controller.answer_saved.connect(lambda _qid: sync.wake())
     # Admin mode for staff (ui/admin): hold the clinic's name 3 s, or Ctrl+Alt+A, then the PIN.
     settings_path = data_dir / "settings.toml" if opts.demo else default_settings_path()
-    install_admin(controller, window, secrets=secret_store,
-                  settings=settings_for(settings_path, clinic_name=clinic_name, hub_url=hub_url),
+    settings = settings_for(settings_path, clinic_name=clinic_name, hub_url=hub_url)
+    devices.set_processing(ProcessingSettings.of(settings))  # echo, noise, gain (staff switches)
+    install_admin(controller, window, secrets=secret_store, settings=settings,
                   settings_path=settings_path, submit=thread.submit, clock=clock,
                   survey=survey, feedback_store=store)
     return KioskApp(app, thread, bridge, devices, engine, journey, window, controller, store,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Final, Protocol
 
 RATE: Final = 48_000
@@ -58,6 +58,13 @@ class ProcessingSettings:
     @classmethod
     def off(cls) -> ProcessingSettings:
         return cls(False, False, False, False)
+
+    @classmethod
+    def of(cls, settings: object) -> ProcessingSettings:
+        """The processing part of the kiosk's settings (a :class:`kiosk.config.KioskSettings`,
+        taken by its field names so this module does not import the settings)."""
+        return cls(**{name: bool(getattr(settings, name, default))
+                      for name, default in asdict(cls()).items()})
 
 
 class _Module(Protocol):
