@@ -89,10 +89,14 @@ class DeviceList(QObject):
         return list(QMediaDevices.videoInputs())
 
     def microphones(self) -> list[QAudioDevice]:
-        return list(QMediaDevices.audioInputs())
+        """Microphones, the system's default first (QtMultimedia lists them in no set order)."""
+        return _default_first(list(QMediaDevices.audioInputs()),
+                              QMediaDevices.defaultAudioInput())
 
     def speakers(self) -> list[QAudioDevice]:
-        return list(QMediaDevices.audioOutputs())
+        """Speakers, the system's default first."""
+        return _default_first(list(QMediaDevices.audioOutputs()),
+                              QMediaDevices.defaultAudioOutput())
 
     def describe(self) -> list[DeviceInfo]:
         out = [DeviceInfo("camera", bytes(d.id().data()), d.description()) for d in self.cameras()]
@@ -101,6 +105,12 @@ class DeviceList(QObject):
         out += [DeviceInfo("speaker", bytes(d.id().data()), d.description())
                 for d in self.speakers()]
         return out
+
+
+def _default_first(devices: list[QAudioDevice], default: QAudioDevice) -> list[QAudioDevice]:
+    if default.isNull():
+        return devices
+    return sorted(devices, key=lambda d: d.id() != default.id())  # stable: the rest keep order
 
 
 class _Mailbox:
