@@ -4,6 +4,11 @@ A Qt device adapter (docs/architecture.md §3, §6): it may import aiortc. It ow
 (``ui.devices.CaptureFeed``) the engine's tracks read from, starts and stops the Qt devices, plays
 the far end's audio and the speaker-check chime, and makes the engine's local tracks: a Qt
 device where one exists, else (in demo mode) a synthetic test pattern or tone.
+
+The microphone and the speaker share one :class:`kiosk.media.echo.AudioProcessor` (echo
+cancellation, noise suppression, gain control as staff set them): the speaker feeds it what it
+plays, the microphone's audio goes through it before the call and the level meter hear it.
+The first device of each kind is the system's default.
 """
 
 from __future__ import annotations
