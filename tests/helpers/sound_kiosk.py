@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
     parser.add_argument("--no-ns", action="store_true")
     parser.add_argument("--agc", action="store_true")
     parser.add_argument("--no-hpf", action="store_true")
+    parser.add_argument("--qt-capture", action="store_true",
+                        help="read the microphone with QAudioSource, as where libpulse is missing")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -151,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
     from ui.engine_thread import EngineThread
     from ui.media import KioskDevices
 
+    if args.qt_capture:
+        from kiosk.media import pulse
+
+        pulse._lib_checked, pulse._lib = True, None  # as on a machine without libpulse-simple
     app = QApplication([])
     thread = EngineThread()
     thread.start()

@@ -150,9 +150,11 @@ async def check_in(proc: KioskProcess, hub: Any, tmp_path: Path) -> None:
     await proc.until(lambda e: e["event"] == "state" and e["value"] == "connected")
 
 
+@pytest.mark.parametrize("path", ["pulse", "qt"])
 async def test_level_meter_rises_with_sound_and_stays_low_with_silence(
-        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
-    async with kiosk(sound, hub, tmp_path) as proc:
+        sound: SoundServer, hub: Any, tmp_path: Path, path: str) -> None:
+    args = ("--qt-capture",) if path == "qt" else ()
+    async with kiosk(sound, hub, tmp_path, *args) as proc:
         assert proc.of("ready")[0]["microphones"] == ["Kiosk_microphone"]
         proc.send("start")
         await proc.until(lambda e: e["event"] == "level" and len(proc.levels()) >= 10)
@@ -162,7 +164,7 @@ async def test_level_meter_rises_with_sound_and_stays_low_with_silence(
         heard = await proc.until(lambda e: e["event"] == "level" and e["value"] > 0.5)
         assert heard["value"] > 0.5
         stats = await proc.stats()
-        assert stats["mic_path"] == "pulse"
+        assert stats["mic_path"] == path
         assert stats["processed_frames"] > 0
         player.stop()
 
