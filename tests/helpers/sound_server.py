@@ -240,7 +240,7 @@ class RoomLoop:
             env=server.env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._play = subprocess.Popen(
             ["pacat", "--playback", f"--device={MIC_FEED}", "--raw", "--format=s16le",
-             f"--rate={RATE}", "--channels=1", "--latency-msec=30"],
+             f"--rate={RATE}", "--channels=1", "--latency-msec=60"],
             env=server.env(), stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._tail = np.zeros(self.response.size - 1)
         self.blocks = 0

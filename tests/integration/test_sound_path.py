@@ -278,11 +278,17 @@ async def test_the_far_end_does_not_hear_itself_back(
         heard = mic.signal()[-6 * RATE:]
         stats = await proc.stats()
     erle = rms_dbfs(heard) - rms_dbfs(back)
+    # Per second too: a glitch in the loop (a late block shifts the echo's delay) costs AEC3 a
+    # second or so to re-converge; the median says what the far end hears most of the time.
+    windows = [rms_dbfs(heard[i:i + RATE]) - rms_dbfs(back[i:i + RATE])
+               for i in range(0, 6 * RATE, RATE)]
+    typical = float(np.median(windows))
     print(f"echo: microphone {rms_dbfs(heard):.1f} dBFS, back at the far end "
-          f"{rms_dbfs(back):.1f} dBFS: {erle:.1f} dB less (delay set {stats['delay_ms']} ms)")
+          f"{rms_dbfs(back):.1f} dBFS: {erle:.1f} dB less over 6 s, median of 1 s windows "
+          f"{typical:.1f} dB (delay set {stats['delay_ms']} ms)")
     assert rms_dbfs(heard) > -35, "the room brings the far end's speech to the microphone"
     at_least, at_most = reduction
     if at_least is not None:
-        assert erle >= at_least
+        assert typical >= at_least, windows
     if at_most is not None:
         assert erle <= at_most
