@@ -224,8 +224,9 @@ class RoomLoop:
     """A room between the speaker and the microphone: the speaker's monitor, through an impulse
     response, played into the microphone's feed, in real time (``parec`` → numpy → ``pacat``).
 
-    The loop itself adds the two tools' buffering (about 40–60 ms) before the response's own
-    delay. :meth:`stop` ends both tools.
+    The loop itself adds the two tools' buffering (about 70–90 ms: ``pacat`` keeps 60 ms, so a
+    late block under load does not underrun and shift the echo's delay) before the response's
+    own delay. :meth:`stop` ends both tools.
     """
 
     BLOCK = 480  # 10 ms
