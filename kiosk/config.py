@@ -13,6 +13,10 @@ Rules that matter:
   so nobody "helpfully" adds one by hand.
 - The file lives at ``$XDG_CONFIG_HOME/clinic-kiosk/settings.toml`` (``~/.config`` when unset);
   every function takes the path, so tests and ``--demo`` use their own.
+- The file is the kiosk's configuration. What the app runs with is decided by
+  :func:`resolve_settings`, one rule for every field: a command-line flag wins over the file,
+  and the file wins over the default. :func:`read_settings` never raises for a bad file: the
+  app starts with the defaults and shows staff the message (admin mode and the log).
 """
 
 from __future__ import annotations
@@ -202,6 +206,74 @@ def load_settings(path: Path) -> KioskSettings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError({"file": f"{path} is not valid TOML ({exc})."}) from None
     return from_mapping(data)
+
+
+def read_settings(path: Path) -> tuple[KioskSettings | None, str | None]:
+    """The settings in ``path`` for the app to start with: ``(settings, None)``; ``(None,
+    None)`` when there is no file; ``(None, message)`` when the file cannot be used (the
+    message names the file and each wrong field, in plain words for staff)."""
+    if not path.exists():
+        return None, None
+    try:
+        return load_settings(path), None
+    except SettingsError as exc:
+        return None, f"The settings file {path} was not used: {exc}. The kiosk is using " \
+                     f"its defaults; fix the file or save the settings in admin mode."
+    except OSError as exc:
+        return None, f"The settings file {path} could not be read " \
+                     f"({exc.strerror or type(exc).__name__}). The kiosk is using its defaults."
+
+
+#: Where a setting's value came from, for admin mode.
+FROM_DEFAULT: Final = "default"
+FROM_FILE: Final = "file"
+
+
+@dataclass(frozen=True)
+class ResolvedSettings:
+    """The settings the app runs with, and where each value came from: :data:`FROM_DEFAULT`,
+    :data:`FROM_FILE`, or the command-line flag that set it (``"--language"``)."""
+
+    settings: KioskSettings
+    sources: Mapping[str, str]
+
+    def source_text(self, name: str) -> str:
+        """Plain words for staff: where ``name``'s value comes from."""
+        source = self.sources.get(name, FROM_DEFAULT)
+        if source == FROM_FILE:
+            return "from the settings file"
+        if source == FROM_DEFAULT:
+            return "the default"
+        return f"set by {source} on the command line"
+
+    def overridden(self) -> dict[str, str]:
+        """Field name -> flag for the fields a command-line flag set (the file's value, if
+        any, is not used for them)."""
+        return {k: v for k, v in self.sources.items() if v not in (FROM_DEFAULT, FROM_FILE)}
+
+
+def resolve_settings(file_settings: KioskSettings | None,
+                     flags: Mapping[str, tuple[str, Any]]) -> ResolvedSettings:
+    """What the kiosk runs with: for each field, a flag's value, else the file's, else the
+    default. ``flags`` maps a field name to ``(flag, value)`` for each flag given (flags not
+    given are left out). Raises :class:`SettingsError` if a flag names no setting or the
+    result is not valid (the message names the flag)."""
+    base = file_settings if file_settings is not None else KioskSettings()
+    origin = FROM_FILE if file_settings is not None else FROM_DEFAULT
+    sources: dict[str, str] = dict.fromkeys(FIELD_NAMES, origin)
+    values: dict[str, Any] = {}
+    unknown = {flag: "This is not a setting the kiosk knows." for name, (flag, _v)
+               in flags.items() if name not in FIELD_NAMES}
+    if unknown:
+        raise SettingsError(unknown)
+    for name, (flag, value) in flags.items():
+        values[name] = tuple(value) if name == "self_test_times" else value
+        sources[name] = flag
+    settings = replace(base, **values)
+    problems = validate(settings)
+    if problems:
+        raise SettingsError({flags[k][0] if k in flags else k: v for k, v in problems.items()})
+    return ResolvedSettings(settings, sources)
 
 
 def save_settings(path: Path, settings: KioskSettings) -> None:

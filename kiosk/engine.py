@@ -13,6 +13,10 @@ Rules that matter:
 - Local media are made by a factory the app passes in (Qt camera and microphone, or synthetic
   sources in demo mode), wrapped in gates for "Mute" and "Camera off".
 - The appointment code is a secret: it is passed straight to the hub and never kept or logged.
+- The device token is read through the token provider (the secret store) each time a hub
+  connection needs it, never kept: pairing takes effect for the next visit, and a kiosk
+  without a token never checks a patient in as "their own device" (check-in is refused with
+  ``not_paired``; the app shows the out-of-service screen before it comes to that).
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ NETWORK_CHECK_STOP_S = 5.0
 
 #: Makes the raw local tracks (video, audio); either may be None when there is no such device.
 MediaFactory = Callable[[], tuple[MediaStreamTrack | None, MediaStreamTrack | None]]
+#: Returns the kiosk's device token now (None when it is not paired or the store is unusable).
+TokenProvider = Callable[[], "str | None"]
+
+#: The check-in refusal when the kiosk has no device token.
+NOT_PAIRED = "not_paired"
 
 
 class EngineListener(VisitListener):
@@ -93,11 +102,16 @@ class KioskEngine:
     """The kiosk's network and media side for one patient at a time."""
 
     def __init__(self, hub_url: str, media_factory: MediaFactory, listener: EngineListener, *,
-                 token: str | None = None, client: str = "clinic-kiosk") -> None:
+                 token: str | TokenProvider | None = None, client: str = "clinic-kiosk"
+                 ) -> None:
         self.hub_url = hub_url
         self._factory = media_factory
         self._listener = listener
-        self._token = token
+        if token is None or isinstance(token, str):
+            fixed = token
+            self._token_provider: TokenProvider = lambda: fixed
+        else:
+            self._token_provider = token
         self._client = client
         self._visit: PatientVisit | None = None
         self._media: LocalMedia | None = None
@@ -123,6 +137,14 @@ class KioskEngine:
     def has_audio(self) -> bool:
         return self._audio_gate is not None
 
+    def _token(self) -> str | None:
+        """The device token now, from the provider (a failing store counts as no token)."""
+        try:
+            return self._token_provider() or None
+        except Exception as exc:  # the store's own message is for staff, not this log line
+            log.warning("device token could not be read: %s", type(exc).__name__)
+            return None
+
     # ----- the visit ----------------------------------------------------------------------
 
     async def begin_visit(self) -> bool:
@@ -131,8 +153,13 @@ class KioskEngine:
         async with self._lock:
             if self._visit is not None and not self._visit.ended:
                 return True
+            token = await asyncio.to_thread(self._token)
+            if token is None:
+                log.warning("no device token: the kiosk is not paired, no visit opened")
+                self._listener.on_hub_link(False)
+                return False
             media = self._ensure_media()
-            visit = PatientVisit.for_hub(self.hub_url, media, token=self._token,
+            visit = PatientVisit.for_hub(self.hub_url, media, token=token,
                                          client=self._client, listener=self._listener,
                                          sink=_Sink(self._listener))
             try:
@@ -152,7 +179,10 @@ class KioskEngine:
         """Check in with an appointment code, or with the appointment staff prepared the kiosk
         for; the result also goes to the listener."""
         result: CheckInResult
-        if not await self.begin_visit() or self._visit is None:
+        if await asyncio.to_thread(self._token) is None:
+            result = CheckInFailed(NOT_PAIRED, "This kiosk is not paired with the clinic "
+                                               "service.")
+        elif not await self.begin_visit() or self._visit is None:
             result = CheckInFailed("hub_lost", "The kiosk cannot reach the clinic service.")
         else:
             result = await self._visit.check_in(code, appointment_id=appointment_id)
@@ -166,8 +196,9 @@ class KioskEngine:
     async def network_check(self) -> NetworkReport:
         """Check the hub and every media path; the call then uses the path that worked best
         first (aiortc uses only the first STUN and the first TURN URL it is given)."""
+        token = await asyncio.to_thread(self._token)
         check = asyncio.ensure_future(run_network_check(
-            self.hub_url, token=self._token,
+            self.hub_url, token=token,
             progress=lambda _step, fraction, text: self._listener.on_network_progress(
                 fraction, text)))
         self._network_check = check  # a reset ends it (it belongs to the visit)
@@ -287,4 +318,5 @@ class KioskEngine:
         await self.reset("kiosk_closing")
 
 
-__all__ = ["CheckInDetails", "CheckInResult", "EngineListener", "KioskEngine", "MediaFactory"]
+__all__ = ["NOT_PAIRED", "CheckInDetails", "CheckInResult", "EngineListener", "KioskEngine",
+           "MediaFactory", "TokenProvider"]

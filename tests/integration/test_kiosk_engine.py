@@ -149,7 +149,7 @@ async def test_wrong_code_and_unreachable_hub(hub: Any) -> None:
         await engine.close()
 
     rec2 = Recorder()
-    dead = KioskEngine("http://127.0.0.1:9", synthetic, rec2)
+    dead = KioskEngine("http://127.0.0.1:9", synthetic, rec2, token="not-a-real-token")
     try:
         result = await dead.check_in("123456")
         assert isinstance(result, CheckInFailed)

@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import (
+    FROM_DEFAULT,
+    FROM_FILE,
     KioskSettings,
     SettingsError,
     default_settings_path,
     load_settings,
+    read_settings,
+    resolve_settings,
     save_settings,
     validate,
 )
@@ -109,3 +113,58 @@ def test_the_saved_file_holds_only_the_known_settings(tmp_path: Path) -> None:
     data = tomllib.loads(path.read_text("utf-8"))
     assert set(data) == set(KioskSettings.__dataclass_fields__)
     assert not any(word in key for key in data for word in ("token", "pin", "password"))
+
+
+# ----- the file is the configuration: flag > file > default --------------------------------
+
+def test_resolve_with_no_file_and_no_flags_is_the_defaults() -> None:
+    resolved = resolve_settings(None, {})
+    assert resolved.settings == KioskSettings()
+    assert set(resolved.sources.values()) == {FROM_DEFAULT}
+    assert resolved.overridden() == {}
+    assert resolved.source_text("hub_url") == "the default"
+
+
+def test_the_file_wins_over_the_default_and_a_flag_over_the_file() -> None:
+    file = replace(KioskSettings(), clinic_name="Ward 7", default_language="cy",
+                   hub_url="https://hub.example.nhs.scot", idle_check_in_s=300)
+    resolved = resolve_settings(file, {"default_language": ("--language", "pl"),
+                                       "self_test_times": ("--selftest-at", ["06:00"])})
+    s = resolved.settings
+    assert (s.clinic_name, s.hub_url, s.idle_check_in_s) == (
+        "Ward 7", "https://hub.example.nhs.scot", 300)  # from the file
+    assert s.default_language == "pl"  # the flag
+    assert s.self_test_times == ("06:00",)
+    assert resolved.sources["clinic_name"] == FROM_FILE
+    assert resolved.overridden() == {"default_language": "--language",
+                                     "self_test_times": "--selftest-at"}
+    assert resolved.source_text("default_language") == "set by --language on the command line"
+    assert resolved.source_text("clinic_name") == "from the settings file"
+
+
+def test_a_bad_flag_value_is_refused_naming_the_flag() -> None:
+    with pytest.raises(SettingsError) as caught:
+        resolve_settings(None, {"hub_url": ("--hub", "ftp://hub.example")})
+    assert list(caught.value.errors) == ["--hub"]
+    with pytest.raises(SettingsError) as caught:
+        resolve_settings(None, {"no_such": ("--nope", "x")})
+    assert list(caught.value.errors) == ["--nope"]
+
+
+def test_read_settings_never_raises_and_says_what_is_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    assert read_settings(path) == (None, None)  # no file: no message
+    path.write_text('clinic_name = "Ward 7"\n', "utf-8")
+    assert read_settings(path) == (replace(KioskSettings(), clinic_name="Ward 7"), None)
+    path.write_text('idle_check_in_s = "soon"\n', "utf-8")
+    settings, problem = read_settings(path)
+    assert settings is None
+    assert problem is not None
+    assert str(path) in problem
+    assert "idle_check_in_s" in problem
+    assert "defaults" in problem
+    path.write_text("clinic_name = [\n", "utf-8")
+    settings, problem = read_settings(path)
+    assert settings is None
+    assert problem is not None
+    assert "not valid TOML" in problem
