@@ -3,11 +3,26 @@
 Builds the QApplication, the engine thread (one owner: this module starts and stops it), the
 bridge, the devices, the journey, the window and the controller, and wires them. In ``--demo``
 it also starts the embedded hub and the demo specialist on the engine loop.
+
+Rules that matter:
+
+- ``settings.toml`` is the kiosk's configuration. The app reads it on start; command-line
+  flags override it (:func:`kiosk.config.resolve_settings`: flag > file > default), and admin
+  mode shows which value wins. A file that cannot be used is reported to staff (admin mode and
+  the log) and the app starts with the defaults.
+- The device token is never held here: the engine, the readiness reports and the feedback
+  sync each read it through the secret store when they need it, so pairing in admin mode takes
+  effect without a restart.
+- Whether the kiosk can serve patients is :func:`kiosk.service.service_state`, asked on start,
+  after pairing and on leaving admin mode; when it cannot, patients see the out-of-service
+  screen and the reason is logged for staff. ``--demo`` is honestly paired: the embedded hub
+  issues the demo kiosk its own token, kept in a memory store for the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import shutil
@@ -22,15 +37,24 @@ from typing import Any
 from kiosk.checks.hub import send_readiness
 from kiosk.checks.schedule import SelfTestSchedule
 from kiosk.checks.selftest import readiness_payload, run_selftest
+from kiosk.config import (
+    KioskSettings,
+    ResolvedSettings,
+    SettingsError,
+    default_settings_path,
+    read_settings,
+    resolve_settings,
+)
 from kiosk.demo import DemoEnvironment, start_demo
 from kiosk.engine import KioskEngine
 from kiosk.feedback.recorder import FeedbackRecorder
 from kiosk.feedback.store import CorruptStoreError, FeedbackStore
 from kiosk.feedback.survey import Survey, SurveyError, load_survey
 from kiosk.feedback.sync import FeedbackSync
-from kiosk.journey import Journey, Timeouts
+from kiosk.journey import Journey
 from kiosk.logs import setup_logging
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
+from kiosk.service import ServiceState, service_state
 
 log = logging.getLogger("ui.app")
 
@@ -47,45 +71,76 @@ class Options:
     clinic_name: str
     walkthrough: bool
     screenshots: Path | None
-    language: str
+    language: str | None
     high_contrast: bool
     large_text: bool
     size: tuple[int, int]
     log_json: Path | None
     quit_after_walkthrough: bool
-    selftest_times: tuple[str, ...] = ("07:30",)
+    selftest_times: tuple[str, ...] | None = None
+    #: The settings file (default: $XDG_CONFIG_HOME/clinic-kiosk/settings.toml; demo: in the
+    #: data folder).
+    settings_path: Path | None = None
+    #: IT and CI only: a test pattern where no camera exists (and a tone where no microphone
+    #: exists), outside demo mode.
+    test_pattern_camera: bool = False
+    room: str | None = None
+
+    def setting_flags(self) -> dict[str, tuple[str, Any]]:
+        """The settings the command line gives: field -> (flag, value), only flags given."""
+        flags: dict[str, tuple[str, Any]] = {}
+        for name, flag, value in (("hub_url", "--hub", self.hub),
+                                  ("clinic_name", "--clinic-name", self.clinic_name),
+                                  ("room_name", "--room", self.room),
+                                  ("default_language", "--language", self.language),
+                                  ("self_test_times", "--selftest-at", self.selftest_times)):
+            if value:
+                flags[name] = (flag, value)
+        return flags
 
 
 def parse_args(argv: list[str]) -> Options:
     parser = argparse.ArgumentParser(
         prog="clinic-kiosk",
         description="The Clinic Kiosk: a patient's video consultation, touch by touch.",
-        epilog="Other commands: clinic-kiosk test-call --hub URL --code CODE [--json]")
+        epilog="Settings come from the settings file (see --settings; staff edit it in admin "
+               "mode); a flag given here wins over the file. Other commands: clinic-kiosk "
+               "test-call --hub URL --code CODE [--json]")
     parser.add_argument("--demo", action="store_true",
                         help="embedded hub on 127.0.0.1, a demo specialist, synthetic camera "
                              "and microphone where none exist")
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.add_argument("--data-dir", type=Path,
                         help="where the kiosk keeps feedback and logs (demo: a temporary folder)")
-    parser.add_argument("--hub", help="the hub's URL (not needed with --demo)")
-    parser.add_argument("--clinic-name", default="", help="shown on the welcome screen")
+    parser.add_argument("--hub", help="the hub's URL (overrides the settings file; not needed "
+                                      "with --demo)")
+    parser.add_argument("--clinic-name", default="",
+                        help="shown on the welcome screen (overrides the settings file)")
+    parser.add_argument("--room", help="this kiosk's room, sent when pairing (overrides the "
+                                       "settings file)")
+    parser.add_argument("--settings", type=Path, metavar="FILE",
+                        help="the settings file (default: $XDG_CONFIG_HOME/clinic-kiosk/"
+                             "settings.toml)")
+    parser.add_argument("--test-pattern-camera", action="store_true",
+                        help="IT and CI only: a moving test pattern where no camera exists "
+                             "(and a tone where no microphone exists)")
     parser.add_argument("--walkthrough", action="store_true",
                         help="walk the whole journey unattended, answering every step")
     parser.add_argument("--screenshots", type=Path,
                         help="with --walkthrough: save a PNG of every screen here")
-    parser.add_argument("--language", default="en", choices=("en", "pl", "cy"))
+    parser.add_argument("--language", choices=("en", "pl", "cy"),
+                        help="the language the welcome screen starts in (overrides the "
+                             "settings file)")
     parser.add_argument("--high-contrast", action="store_true")
     parser.add_argument("--large-text", action="store_true")
     parser.add_argument("--size", default="1920x1080", help="window size when windowed")
     parser.add_argument("--log-json", type=Path, help="also write JSON log lines here")
     parser.add_argument("--selftest-at", action="append", metavar="HH:MM",
                         help="run the self-test and report readiness to the hub at this local "
-                             "time (repeatable; default 07:30)")
+                             "time (repeatable; overrides the settings file)")
     parser.add_argument("--stay", action="store_true",
                         help="with --walkthrough: keep running after the walk")
     a = parser.parse_args(argv)
-    if not a.demo and not a.hub:
-        parser.error("give --hub URL, or --demo to try the kiosk on this machine")
     if a.screenshots and not a.walkthrough:
         parser.error("--screenshots needs --walkthrough")
     try:
@@ -95,7 +150,8 @@ def parse_args(argv: list[str]) -> Options:
     return Options(a.demo, a.windowed or a.walkthrough, a.data_dir, a.hub, a.clinic_name,
                    a.walkthrough, a.screenshots, a.language, a.high_contrast, a.large_text,
                    (w, h), a.log_json, not a.stay,
-                   tuple(a.selftest_at) if a.selftest_at else ("07:30",))
+                   tuple(a.selftest_at) if a.selftest_at else None,
+                   a.settings, a.test_pattern_camera, a.room)
 
 
 def open_store(data_dir: Path) -> FeedbackStore:
@@ -133,6 +189,8 @@ class KioskApp:
     demo: DemoEnvironment | None
     temp_dir: Path | None
     data_dir: Path
+    settings: ResolvedSettings | None = None
+    settings_path: Path | None = None
 
     def shutdown(self) -> None:
         """Stop in order: timers and writer, devices, engine (ends calls), demo hub, thread."""
@@ -160,13 +218,12 @@ class KioskApp:
 
 def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> KioskApp:
     """Build and wire the kiosk (the QApplication must exist). Raises RuntimeError if the demo
-    hub cannot start."""
+    hub cannot start or a command-line flag gives a setting that is not valid."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.config import default_settings_path
     from kiosk.media.echo import ProcessingSettings
     from kiosk.secrets import KeyringSecretStore, MemorySecretStore
-    from ui.admin import install_admin, settings_for
+    from ui.admin import install_admin
     from ui.bridge import EngineBridge
     from ui.controller import KioskController
     from ui.engine_thread import EngineThread
@@ -183,33 +240,51 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
             data_dir = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local/share")) \
                 / "clinic-kiosk"
     data_dir.mkdir(parents=True, exist_ok=True)
+    settings_path = opts.settings_path or (
+        data_dir / "settings.toml" if opts.demo else default_settings_path())
+    file_settings, settings_problem = read_settings(settings_path)
+    if settings_problem:
+        log.error("%s", settings_problem)
 
     thread = EngineThread()
     thread.start()
     demo: DemoEnvironment | None = None
-    hub_url = opts.hub or ""
-    secret_store = MemorySecretStore() if opts.demo else KeyringSecretStore()
+    secret_store: SecretStore = MemorySecretStore() if opts.demo else KeyringSecretStore()
+    flags = opts.setting_flags()
     if opts.demo:
         try:
             demo = thread.submit(start_demo(data_dir)).result(30)
         except Exception as exc:
             thread.stop()
             raise RuntimeError(f"the demo hub did not start: {exc}") from exc
-        hub_url = demo.url
-        secret_store.set(DEVICE_TOKEN, demo.kiosk_token)  # the demo hub's throw-away kiosk key
-    token = device_token(secret_store)
-    clinic_name = opts.clinic_name or (demo.seed.clinic_name if demo else "Clinic Kiosk")
+        flags["hub_url"] = ("--demo", demo.url)
+        if file_settings is None and "clinic_name" not in flags:
+            flags["clinic_name"] = ("--demo", demo.seed.clinic_name)
+        # The embedded hub paired the demo kiosk: its throw-away key, for this run only.
+        secret_store.set(DEVICE_TOKEN, demo.kiosk_token)
+    try:
+        resolved = resolve_settings(file_settings, flags)
+    except SettingsError as exc:
+        thread.stop(demo.close if demo is not None else None)
+        raise RuntimeError(f"a setting on the command line is not valid: {exc}") from None
+    settings = resolved.settings
+    hub_url = settings.hub_url
+
+    def token() -> str | None:
+        return read_token(secret_store)
 
     bridge = EngineBridge(thread)
-    devices = KioskDevices(synthetic_fallback=opts.demo)
+    devices = KioskDevices(synthetic_fallback=opts.demo or opts.test_pattern_camera,
+                           processing=ProcessingSettings.of(settings))
+    choose_devices(devices, settings)
     loop = thread.loop
     engine = KioskEngine(hub_url, lambda: devices.make_tracks(loop), bridge, token=token)
     bridge.attach(engine)
 
-    journey = Journey(Timeouts(), now=clock())
-    window = MainWindow(clinic_name)
+    journey = Journey(settings.timeouts(), now=clock())
+    window = MainWindow(settings.clinic_name)
     store = open_store(data_dir)
-    survey = load_survey_file(SURVEY)
+    survey = load_survey_file(Path(settings.survey_file) if settings.survey_file else SURVEY)
 
     def new_demo_code() -> None:
         if demo is not None:
@@ -218,57 +293,102 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     controller = KioskController(journey, window, bridge, devices,
                                  feedback=FeedbackRecorder(store, survey), on_reset=new_demo_code,
                                  clock=clock)
-    controller.default_language = opts.language
-    controller.live.language = opts.language
+    controller.default_language = settings.default_language
+    controller.live.language = settings.default_language
     controller.live.high_contrast = opts.high_contrast
     controller.live.large_text = opts.large_text
     new_demo_code()
     schedule = None
-    if token and hub_url:
-        schedule = readiness_schedule(engine, devices, hub_url, token, opts.selftest_times)
-        thread.call_soon(schedule.start)
     sync = None
-    if token and hub_url:
-        sync = FeedbackSync(store, hub_url, lambda: token)
+    if hub_url:
+        schedule = readiness_schedule(engine, devices, hub_url, token, settings.self_test_times)
+        thread.call_soon(schedule.start)
+        sync = FeedbackSync(store, hub_url, token)
         thread.submit(sync.start()).result(5)
         controller.answer_saved.connect(lambda _qid: sync.wake())
     # Admin mode for staff (ui/admin): hold the clinic's name 3 s, or Ctrl+Alt+A, then the PIN.
-    settings_path = data_dir / "settings.toml" if opts.demo else default_settings_path()
-    settings = settings_for(settings_path, clinic_name=clinic_name, hub_url=hub_url)
-    devices.set_processing(ProcessingSettings.of(settings))  # echo, noise, gain (staff switches)
-    install_admin(controller, window, secrets=secret_store, settings=settings,
-                  settings_path=settings_path, submit=thread.submit, clock=clock,
-                  survey=survey, feedback_store=store)
+    admin = install_admin(controller, window, secrets=secret_store, settings=settings,
+                          settings_path=settings_path, submit=thread.submit, clock=clock,
+                          survey=survey, feedback_store=store)
+    admin.show_configuration(resolved, file_settings, settings_problem)
+
+    def check_service() -> None:
+        state = kiosk_service(settings.hub_url, secret_store)
+        if state != window.service:
+            if state.ready:
+                log.info("kiosk in service")
+            else:
+                log.error("kiosk out of service (%s): %s", state.code, state.reason)
+        window.set_service(state)
+        admin.set_service(state)
+        controller.render()
+
+    check_service()
+    admin.paired.connect(lambda _text: check_service())
+    admin.left.connect(check_service)
     return KioskApp(app, thread, bridge, devices, engine, journey, window, controller, store,
-                 schedule, sync, demo, temp_dir, data_dir)
+                    schedule, sync, demo, temp_dir, data_dir, resolved, settings_path)
 
 
-def device_token(secrets: SecretStore) -> str | None:
-    """The kiosk's device token from the secret store; None (and a log line for staff) when the
-    kiosk is not paired or the system has no secure store."""
+def read_token(secrets: SecretStore) -> str | None:
+    """The kiosk's device token from the secret store now; None when the kiosk is not paired
+    or the store cannot be used (the service state tells staff which)."""
     try:
-        token = secrets.get(DEVICE_TOKEN)
-    except SecretStoreUnavailable as exc:
-        log.error("no device token: %s", exc)
+        return secrets.get(DEVICE_TOKEN) or None
+    except SecretStoreUnavailable:
         return None
-    if token is None:
-        log.warning("this kiosk is not paired with a hub yet: pair it in admin mode")
-    return token
 
 
-def readiness_schedule(engine: KioskEngine, devices: Any, hub_url: str, token: str,
+def kiosk_service(hub_url: str, secrets: SecretStore) -> ServiceState:
+    """Ask :func:`kiosk.service.service_state` about this kiosk now."""
+    secure = secrets.secure
+    return service_state(hub_url=hub_url, store_secure=secure, store_problem=secrets.problem,
+                         paired=secure and read_token(secrets) is not None)
+
+
+def choose_devices(devices: Any, settings: KioskSettings) -> None:
+    """Use the camera, microphone and speaker staff chose (by the platform's id, or by the
+    name shown in the device checks); an id that is not there now is logged and the system's
+    default is used."""
+    lists = devices.devices
+    for kind, wanted, present in (("camera", settings.camera_id, lists.cameras()),
+                                  ("mic", settings.microphone_id, lists.microphones()),
+                                  ("speaker", settings.speaker_id, lists.speakers())):
+        if not wanted:
+            continue
+        for index, device in enumerate(present):
+            if wanted in (bytes(device.id().data()).decode("utf-8", "replace"),
+                          device.description()):
+                devices.choose(kind, index)
+                log.info("%s: using the one chosen in the settings (%d)", kind, index)
+                break
+        else:
+            log.warning("%s chosen in the settings is not connected; using the default", kind)
+
+
+def readiness_schedule(engine: KioskEngine, devices: Any, hub_url: str,
+                       token: str | Callable[[], str | None],
                        times: tuple[str, ...]) -> SelfTestSchedule:
     """Run the self-test at the given local times and report readiness to the hub. A test that
-    falls due during a visit waits until the patient has gone (it uses the network hard)."""
+    falls due during a visit waits until the patient has gone (it uses the network hard). The
+    token is read when a report is sent (a provider, or a fixed token in tests)."""
+
+    def current_token() -> str | None:
+        return token if isinstance(token, str) else token()
 
     async def run() -> dict[str, Any]:
         await engine.idle.wait()
-        report = await run_selftest(hub_url, token=token, devices=devices.device_checks)
+        report = await run_selftest(hub_url, token=await asyncio.to_thread(current_token),
+                                    devices=devices.device_checks)
         log.info("scheduled self-test: %s", "fit" if report.fit else "NOT fit")
         return report.to_json()
 
     async def report(result: Any) -> None:
-        await send_readiness(hub_url, token, readiness_payload(result))
+        now = await asyncio.to_thread(current_token)
+        if now is None:
+            log.warning("readiness not reported: the kiosk is not paired")
+            return
+        await send_readiness(hub_url, now, readiness_payload(result))
 
     return SelfTestSchedule(times, run=run, report=report)
 

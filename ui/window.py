@@ -10,6 +10,9 @@ Rules that matter:
   under the same name, so the application connects to the window only.
 - Privacy: on the welcome step every video view is cleared, and each screen forgets its local
   state whenever the visit changes or the screen is left.
+- When the kiosk cannot serve patients (``set_service``, a :class:`kiosk.service.ServiceState`
+  that is not ready) the out-of-service screen stands in for every patient step; only the
+  admin step (staff) is shown as usual.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.journey import Journey, Step
+from kiosk.service import READY, ServiceState
 from ui.i18n import LanguageSwitcher
 from ui.screens import (
     CheckInScreen,
@@ -35,6 +39,7 @@ from ui.screens import (
     DeviceChecksScreen,
     FeedbackScreen,
     LiveState,
+    OutOfServiceScreen,
     Screen,
     ThanksScreen,
     WaitingScreen,
@@ -125,6 +130,7 @@ class MainWindow(QWidget):
         self.theme: Theme | None = None
         self._step: Step | None = None
         self._live = LiveState()
+        self.service = ServiceState(READY)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -145,6 +151,7 @@ class MainWindow(QWidget):
         self.consultation = ConsultationScreen()
         self.feedback = FeedbackScreen()
         self.thanks = ThanksScreen()
+        self.out_of_service = OutOfServiceScreen()
         self.admin = QWidget()
         admin_layout = QVBoxLayout(self.admin)
         self.admin_label: QLabel | None = label("h1", "", center=True)
@@ -160,6 +167,7 @@ class MainWindow(QWidget):
         }
         for screen in self.screens.values():
             self.pages.addWidget(screen)
+        self.pages.addWidget(self.out_of_service)
         self.pages.addWidget(self.admin)
 
         self.help_overlay = HelpOverlay(self)
@@ -204,6 +212,7 @@ class MainWindow(QWidget):
             (self.feedback.answer_given, self.answer_given),
             (self.feedback.feedback_finished, self.feedback_finished),
             (self.thanks.thanks_done, self.thanks_done),
+            (self.out_of_service.language_chosen, self.language_chosen),
         ]
         for source, target in pairs:
             source.connect(target.emit)
@@ -216,6 +225,13 @@ class MainWindow(QWidget):
         self.admin_label = None  # went with the placeholder
         self.admin = widget
         self.pages.insertWidget(index, widget)
+
+    def set_service(self, state: ServiceState) -> None:
+        """Whether the kiosk can serve patients; the next ``render`` shows the out-of-service
+        screen for every patient step while it cannot."""
+        if state != self.service:
+            self.service = state
+            self._step = None  # the next render enters its page afresh
 
     # ----- demo mode --------------------------------------------------------------------------
 
@@ -275,6 +291,8 @@ class MainWindow(QWidget):
         self._apply_theme(Theme(live.high_contrast, live.large_text, self._screen_height()))
         step = journey.step
         page: QWidget = self.screens.get(step, self.admin)
+        if not self.service.ready and step is not Step.ADMIN:
+            page = self.out_of_service
         entering = step is not self._step
         if entering:
             self._step = step
@@ -285,7 +303,9 @@ class MainWindow(QWidget):
         if step is Step.ATTRACT:
             self.clear_video()
         self.header.setVisible(step not in NO_HEADER_STEPS)
-        self.header.set_start_again_visible(step in START_AGAIN_STEPS)
+        self.header.set_start_again_visible(step in START_AGAIN_STEPS and self.service.ready)
+        if self.header.help_button.isVisibleTo(self.header) != self.service.ready:
+            self.header.help_button.setVisible(self.service.ready)  # nobody would hear it
         if isinstance(page, Screen):
             page.render(journey, now, live)
 
@@ -332,7 +352,7 @@ class MainWindow(QWidget):
         self.setFont(theme.font())
         self.setStyleSheet(theme.stylesheet())
         scale = theme.scale
-        for screen in self.screens.values():
+        for screen in (*self.screens.values(), self.out_of_service):
             screen.set_scale(scale)
         self.header.set_scale(scale)
 

@@ -760,6 +760,21 @@
     </message>
 </context>
 <context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>This kiosk is not ready.</source>
+        <translation>Dydy&apos;r ciosg hwn ddim yn barod.</translation>
+    </message>
+    <message>
+        <source>Please ask at reception.</source>
+        <translation>Gofynnwch yn y dderbynfa, os gwelwch yn dda.</translation>
+    </message>
+    <message>
+        <source>Shows the kiosk in this language: %1</source>
+        <translation>Yn dangos y ciosg yn yr iaith hon: %1</translation>
+    </message>
+</context>
+<context>
     <name>ThanksScreen</name>
     <message numerus="yes">
         <source>This screen will close by itself in %n second(s).</source>

@@ -758,6 +758,21 @@
     </message>
 </context>
 <context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>This kiosk is not ready.</source>
+        <translation>Ten kiosk nie jest gotowy.</translation>
+    </message>
+    <message>
+        <source>Please ask at reception.</source>
+        <translation>Zapytaj w recepcji.</translation>
+    </message>
+    <message>
+        <source>Shows the kiosk in this language: %1</source>
+        <translation>Wyświetla kiosk w tym języku: %1</translation>
+    </message>
+</context>
+<context>
     <name>ThanksScreen</name>
     <message numerus="yes">
         <source>This screen will close by itself in %n second(s).</source>

@@ -89,11 +89,12 @@ def install_admin(controller: AdminHost, window: MainWindow, *, secrets: SecretS
     recent = RecentLog().install()
     pair: PairFn | None = None
     appointments: AppointmentsFn | None = None
+    current: list[AdminMode] = []  # the room is read when pairing (staff may have changed it)
     if submit is not None:
-        name = settings.room_name or None
 
         async def pair_quietly(hub_url: str, code: str) -> Pairing | PairingError:
             # An expected refusal is a result, not an error for the engine thread to log.
+            name = (current[0].settings.room_name if current else settings.room_name) or None
             try:
                 return await pair_with_hub(hub_url, code, secrets, name=name)
             except PairingError as exc:
@@ -115,6 +116,7 @@ def install_admin(controller: AdminHost, window: MainWindow, *, secrets: SecretS
     admin = AdminMode(controller, window, lock=AdminLock(secrets, clock=clock), secrets=secrets,
                       settings=settings, settings_path=settings_path, pair=pair,
                       appointments=appointments, recent_log=recent, **options)
+    current.append(admin)
     admin.restart_requested.connect(on_restart or (lambda: QApplication.exit(EXIT_RESTART)))
     admin.exit_requested.connect(on_exit or (lambda: QApplication.exit(EXIT_KIOSK)))
     admin.destroyed.connect(lambda *_: recent.close())

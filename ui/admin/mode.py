@@ -8,6 +8,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
@@ -26,11 +27,12 @@ from kiosk.admin import (
     diagnostics_bundle,
     versions,
 )
-from kiosk.config import KioskSettings, SettingsError, save_settings
+from kiosk.config import KioskSettings, ResolvedSettings, SettingsError, save_settings
 from kiosk.feedback.store import FeedbackStore
 from kiosk.feedback.survey import Survey
 from kiosk.journey import AppointmentInfo, Effect, Journey, Step
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
+from kiosk.service import READY, ServiceState
 from ui.admin.entry import HOLD_MS, EntryGesture
 from ui.admin.pin import ENTER, SETUP, UNAVAILABLE, PinOverlay
 from ui.admin.screen import AdminScreen
@@ -128,6 +130,12 @@ class AdminMode(QObject):
         self._versions = versions_info
         self.survey = survey
         self.feedback_store = feedback_store
+        #: Field -> flag for settings the command line set (the file's value is not used).
+        self.overrides: dict[str, str] = {}
+        #: What the settings file holds (the defaults when there is none or it was not used).
+        self.file_settings = settings
+        self.settings_problem: str | None = None
+        self.service = ServiceState(READY)
         self.screen = AdminScreen(settings)
         window.set_admin_screen(self.screen)
         self.pin = PinOverlay(window)
@@ -282,7 +290,7 @@ class AdminMode(QObject):
         if name == "status":
             self.screen.status_page.show_facts(self.facts())
         elif name == "pairing":
-            self.screen.pairing_page.set_context(self.settings.hub_url, self._paired())
+            self._show_pairing_context()
         elif name == "diagnostics":
             self._refresh_diagnostics()
         elif name == "feedback":
@@ -346,6 +354,28 @@ class AdminMode(QObject):
                 log.error("feedback summary failed: %s", type(exc).__name__)
         self.screen.feedback_page.show_summary(summary, self.survey)
 
+    def show_configuration(self, resolved: ResolvedSettings, file_settings: KioskSettings | None,
+                           problem: str | None) -> None:
+        """Where each running value came from (flags win over the file) and why the file was
+        not used, if it was not; the settings page shows both."""
+        self.overrides = resolved.overridden()
+        self.file_settings = file_settings if file_settings is not None else KioskSettings()
+        self.settings_problem = problem
+        self.screen.settings_page.show_sources(
+            {name: resolved.source_text(name) for name in self.overrides}, problem)
+
+    def set_service(self, state: ServiceState) -> None:
+        """Whether the kiosk serves patients, and why not (the status and pairing pages)."""
+        self.service = state
+        if self.active:
+            self.screen.status_page.show_facts(self.facts())
+            self._show_pairing_context()
+
+    def _show_pairing_context(self) -> None:
+        self.screen.pairing_page.set_context(
+            self.settings.hub_url, self._paired(),
+            "" if self.service.ready else self.service.reason)
+
     def _paired(self) -> bool:
         try:
             return bool(self.secrets.get(DEVICE_TOKEN))
@@ -354,16 +384,26 @@ class AdminMode(QObject):
 
     def facts(self) -> dict[str, str]:
         s = self.settings
-        return {"Clinic": s.clinic_name, "Room": s.room_name or "(not set)",
-                "Hub": s.hub_url or "(not set)",
+        facts = {"Serving patients": "yes" if self.service.ready else
+                 "NO: " + self.service.reason,
+                 "Clinic": s.clinic_name, "Room": s.room_name or "(not set)",
+                 "Hub": s.hub_url or "(not set)",
                 "Paired with the hub": "yes" if self._paired() else "no",
-                "Secure password store": "yes" if self.secrets.secure else "NO",
-                "Settings file": str(self.settings_path)}
+                 "Secure password store": "yes" if self.secrets.secure else "NO",
+                 "Settings file": str(self.settings_path)}
+        if self.settings_problem:
+            facts["Settings file problem"] = self.settings_problem
+        for name, flag in self.overrides.items():
+            facts[f"Set on the command line ({flag})"] = name
+        return facts
 
     def save_settings(self, settings: KioskSettings) -> None:
         page = self.screen.settings_page
+        # A value a flag set is not the file's: the file keeps its own for those fields.
+        to_write = replace(settings, **{name: getattr(self.file_settings, name)
+                                        for name in self.overrides})
         try:
-            save_settings(self.settings_path, settings)
+            save_settings(self.settings_path, to_write)
         except SettingsError as exc:
             page.show_errors(exc.errors)
             page.show_status("Not saved: some fields need changing.", good=False)
@@ -374,6 +414,7 @@ class AdminMode(QObject):
                              f"({exc.strerror or type(exc).__name__}).", good=False)
             return
         old, self.settings = self.settings, settings
+        self.file_settings, self.settings_problem = to_write, None
         self._apply_live(settings)
         restart = [name for name, changed in (
             ("hub address", old.hub_url != settings.hub_url),
@@ -426,10 +467,10 @@ class AdminMode(QObject):
             log.error("pairing failed: %s", type(exc).__name__)
             text, ok = "Pairing failed unexpectedly. Export diagnostics for IT.", False
         else:
-            text, ok = result.describe() + ". Restart the kiosk app to connect.", True
+            text, ok = result.describe() + ". The kiosk uses the new key from now on.", True
         page.show_result(text, ok=ok)
-        page.set_context(self.settings.hub_url, self._paired())
-        self.paired.emit(text)
+        self.paired.emit(text)  # the app asks again whether the kiosk can serve patients
+        self._show_pairing_context()
 
     def _log_lines(self) -> list[str]:
         return self.recent_log.lines() if self.recent_log is not None else []

@@ -2,6 +2,7 @@
 
 The page only collects the code and shows the outcome; the owner does the pairing (on the engine
 loop) and calls :meth:`PairingPage.show_result`. The code typed is cleared as soon as it is sent.
+Pairing takes effect at once: the kiosk reads its key from the secure store whenever it needs it.
 """
 
 from __future__ import annotations
@@ -65,11 +66,15 @@ class PairingPage(QWidget):
         layout.addWidget(self.result)
         layout.addStretch(1)
 
-    def set_context(self, hub_url: str, paired: bool) -> None:
+    def set_context(self, hub_url: str, paired: bool, out_of_service: str = "") -> None:
+        """The hub, whether the kiosk is paired, and (when it cannot serve patients) why."""
         set_text(self.hub, f"Hub: {hub_url}" if hub_url else
                  "No hub address is set: set one in Settings first.")
-        set_text(self.state, "This kiosk is paired. Pairing again replaces its key."
-                 if paired else "This kiosk is not paired yet.")
+        state = ("This kiosk is paired. Pairing again replaces its key." if paired
+                 else "This kiosk is not paired yet.")
+        if out_of_service:
+            state += "\nPatients see \"This kiosk is not ready\": " + out_of_service
+        set_text(self.state, state)
 
     def _pair(self) -> None:
         code = self.code.text().replace(" ", "").replace("-", "").upper()

@@ -3,6 +3,10 @@
 "Save" validates (``kiosk.config.validate``) and, only if every field is right, hands the new
 :class:`KioskSettings` to the owner through ``save_requested``; "Cancel" puts back what was
 saved. This page never writes files itself.
+
+A field a command-line flag set is shown with the flag ("set by --language on the command
+line") and cannot be edited here: the flag wins over the file (``kiosk.config.resolve_settings``).
+A settings file the kiosk could not use is named at the top, with why.
 """
 
 from __future__ import annotations
@@ -63,6 +67,11 @@ class SettingsPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(16)
         outer.addWidget(label("h1", "Settings"))
+        self.notice = label("status_bad", "")
+        self.notice.setObjectName("SettingsFileProblem")
+        self.notice.hide()
+        outer.addWidget(self.notice)
+        self.sources: dict[str, QLabel] = {}
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -89,11 +98,16 @@ class SettingsPage(QWidget):
             error = label("status_bad", "")
             error.setObjectName(f"SettingError_{name}")
             error.hide()
+            source = label("hint", "")
+            source.setObjectName(f"SettingSource_{name}")
+            source.hide()
             grid.addWidget(caption, row, 0)
             grid.addWidget(edit, row, 1)
-            grid.addWidget(error, row + 1, 1)
+            grid.addWidget(source, row + 1, 1)
+            grid.addWidget(error, row + 2, 1)
             self.edits[name], self.errors[name] = edit, error
-            row += 2
+            self.sources[name] = source
+            row += 3
             if name == "hub_url":
                 row = self._add_languages(grid, row)
         scroll.setWidget(form_widget)
@@ -135,17 +149,39 @@ class SettingsPage(QWidget):
             box.addWidget(button)
         box.addStretch(1)
         grid.addLayout(box, row, 1)
+        source = label("hint", "")
+        source.setObjectName("SettingSource_default_language")
+        source.hide()
+        self.sources["default_language"] = source
+        grid.addWidget(source, row + 1, 1)
         error = label("status_bad", "")
         error.hide()
         self.errors["default_language"] = error
-        grid.addWidget(error, row + 1, 1)
-        return row + 2
+        grid.addWidget(error, row + 2, 1)
+        return row + 3
 
     def choose_language(self, code: str) -> None:
         """Check one language (by hand, not with an exclusive QButtonGroup, so that Tab
         reaches every button)."""
         for other, button in self.language_buttons.items():
             button.setChecked(other == code)
+
+    def show_sources(self, overridden: dict[str, str], problem: str | None = None) -> None:
+        """``overridden``: field -> where its value comes from, for fields a flag set (they
+        cannot be edited here); ``problem``: why the settings file was not used, if it was not."""
+        for name, source in self.sources.items():
+            text = overridden.get(name, "")
+            set_text(source, (text[0].upper() + text[1:] + ": this value wins over the file.")
+                     if text else "")
+            source.setVisible(bool(text))
+            widgets = ([self.edits[name]] if name in self.edits
+                       else list(self.language_buttons.values()))
+            for widget in widgets:
+                widget.setEnabled(not text)
+                if text:
+                    widget.setAccessibleDescription(source.text())
+        set_text(self.notice, problem or "")
+        self.notice.setVisible(bool(problem))
 
     # ----- values --------------------------------------------------------------------------
 

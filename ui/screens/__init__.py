@@ -5,6 +5,7 @@ from ui.screens.check_in import CheckInScreen
 from ui.screens.consultation import ConsultationScreen
 from ui.screens.device_checks import DeviceChecksScreen
 from ui.screens.feedback import FeedbackScreen
+from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.thanks import ThanksScreen
 from ui.screens.waiting import WaitingScreen
 from ui.screens.welcome import WelcomeScreen
@@ -15,6 +16,7 @@ __all__ = [
     "DeviceChecksScreen",
     "FeedbackScreen",
     "LiveState",
+    "OutOfServiceScreen",
     "QuestionView",
     "Screen",
     "ThanksScreen",
