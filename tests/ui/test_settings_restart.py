@@ -167,3 +167,19 @@ def test_a_bad_flag_stops_the_app_with_a_message(qtbot: QtBot, tmp_path: Path) -
     with pytest.raises(RuntimeError, match="--hub"):
         build(parse_args(["--windowed", "--data-dir", str(tmp_path / "d"), "--settings",
                           str(tmp_path / "s.toml"), "--hub", "ftp://hub.example"]))
+
+
+@pytest.mark.expect_log(r"kiosk out of service", logger="ui.app")
+def test_the_test_pattern_camera_is_an_explicit_it_flag(qtbot: QtBot, tmp_path: Path) -> None:
+    args = ["--data-dir", str(tmp_path / "data"), "--settings", str(tmp_path / "s.toml")]
+    for extra, synthetic in (([], False), (["--test-pattern-camera"], True)):
+        kiosk, _admin = start(qtbot, [*args, *extra])
+        try:
+            assert kiosk.devices.synthetic_fallback is synthetic
+            video, audio = kiosk.devices.make_tracks(kiosk.thread.loop)
+            assert (video is not None) is synthetic  # this machine has no camera
+            for track in (video, audio):
+                if track is not None:
+                    track.stop()
+        finally:
+            kiosk.shutdown()
