@@ -217,8 +217,9 @@ def read_settings(path: Path) -> tuple[KioskSettings | None, str | None]:
     try:
         return load_settings(path), None
     except SettingsError as exc:
-        return None, f"The settings file {path} was not used: {exc}. The kiosk is using " \
-                     f"its defaults; fix the file or save the settings in admin mode."
+        return None, f"The settings file {path} was not used: {str(exc).rstrip('.')}. The " \
+                     f"kiosk is using its defaults; fix the file or save the settings in admin " \
+                     f"mode."
     except OSError as exc:
         return None, f"The settings file {path} could not be read " \
                      f"({exc.strerror or type(exc).__name__}). The kiosk is using its defaults."
