@@ -30,7 +30,8 @@ QT_PACKAGES = [  # docs/architecture.md §11: PySide6 with QtMultimedia under Xv
     "libxcb-xkb1", "xvfb",
 ]
 OTHER_PACKAGES = ["python3-venv", "python3-dev", "chromium", "chromium-driver", "coturn",
-                  "fonts-dejavu-core", "pulseaudio", "pulseaudio-utils"]
+                  "fonts-dejavu-core", "pulseaudio", "pulseaudio-utils",
+                  "dbus", "gnome-keyring", "libsecret-tools"]
 
 
 def first_code_block(markdown: str) -> tuple[str, list[str]]:
