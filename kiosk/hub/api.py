@@ -33,6 +33,7 @@ from aiohttp import web
 from kiosk import protocol
 from kiosk.feedback.wire import MAX_ANSWERS, FeedbackError, check_body
 from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
+from kiosk.hub.clientaddr import request_address
 from kiosk.hub.codes import new_token, pair_kiosk, token_hash
 from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.models import KioskRecord
@@ -125,7 +126,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     hub = request.app[HUB]
-    address = request.remote or "unknown"
+    address = request_address(request, hub.config.trusted_proxies)
     limiter = hub.limiters.login_address
     wait = limiter.retry_after(address)
     if wait is not None:
@@ -213,7 +214,7 @@ async def me(request: web.Request) -> web.Response:
 
 async def pair(request: web.Request) -> web.Response:
     hub = request.app[HUB]
-    address = request.remote or "unknown"
+    address = request_address(request, hub.config.trusted_proxies)
     limiter = hub.limiters.pair_address
     wait = limiter.retry_after(address)
     if wait is not None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.hub.clientaddr import ProxyConfigError, parse_networks
+
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 #: Where the specialist console's static files live in a source checkout.
 DEFAULT_WEB_ROOT = _PACKAGE_ROOT / "resources" / "web"
@@ -55,7 +57,8 @@ class HubConfig:
     tls_key: Path | None = None
     ice_urls: tuple[str, ...] = ()
     turn_secret_file: Path | None = None
-    turn_ttl: float = 3600.0
+    #: TURN credentials are short-lived and refreshed before expiry (kiosk/hub/relay.py).
+    turn_ttl: float = 600.0
     hub_name: str = "Clinic Kiosk hub"
     rate_limits: RateLimits = field(default_factory=RateLimits)
     resume_grace: float = 60.0
@@ -71,6 +74,9 @@ class HubConfig:
     session_ttl: float = 12 * 3600.0
     send_queue_max: int = 256
     allowed_origins: tuple[str, ...] = ()
+    #: Reverse proxies (addresses or CIDR networks) whose ``X-Forwarded-For``/``Forwarded``
+    #: headers are believed (:mod:`kiosk.hub.clientaddr`); nobody else's are.
+    trusted_proxies: tuple[str, ...] = ()
     web_root: Path | None = DEFAULT_WEB_ROOT
 
     @property
@@ -101,9 +107,14 @@ def _convert(name: str, value: Any, base: Path) -> Any:
             raise ConfigError(f"config key {name!r} must be a path string")
         path = Path(value).expanduser()
         return path if path.is_absolute() else base / path
-    if name in ("ice_urls", "allowed_origins"):
+    if name in ("ice_urls", "allowed_origins", "trusted_proxies"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"config key {name!r} must be a list of strings")
+        if name == "trusted_proxies":
+            try:
+                parse_networks(tuple(value))
+            except ProxyConfigError as exc:
+                raise ConfigError(str(exc)) from None
         return tuple(value)
     if name in _FLOAT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int | float):

@@ -357,3 +357,25 @@ async def test_unknown_usernames_answer_like_real_ones(hub_factory: Any) -> None
     real, unknown = await answers(hub.specialist_username), await answers("no.such.person")
     assert real == unknown
     assert [status for status, _, _ in real] == [401] * 4 + [423] * 3
+
+
+@pytest.mark.expect_log(r"pairing failed: bad_code", r"pairing refused: address rate\-limited",
+                        logger="kiosk.hub.api")
+async def test_forwarded_addresses_count_only_from_trusted_proxies(hub_factory: Any) -> None:
+    """Behind a proxy every client has the proxy's address: with it trusted, one patient's
+    mistakes lock only that patient; without, a spoofed header changes nothing."""
+    limits = RateLimits(pair_failures_per_address=2)
+    spoofed = await hub_factory(rate_limits=limits, trusted_proxies=("10.9.9.9",))
+    behind = await hub_factory(rate_limits=limits, trusted_proxies=("127.0.0.1",))
+
+    async def pair(hub: Any, client: str) -> int:
+        async with hub.client_session().post(
+                f"{hub.url}/api/kiosk/pair", json={"pairing_code": "AAAA-AAAA"},
+                headers={"X-Forwarded-For": client}) as resp:
+            return int(resp.status)
+
+    # Not from a trusted proxy: every "different client" is the same peer, and is limited.
+    assert [await pair(spoofed, f"198.51.100.{n}") for n in range(3)] == [400, 400, 429]
+    # From the trusted proxy: one client is limited, the next one is not.
+    assert [await pair(behind, "198.51.100.1") for _ in range(3)] == [400, 400, 429]
+    assert await pair(behind, "198.51.100.2") == 400

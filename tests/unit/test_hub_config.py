@@ -13,7 +13,7 @@ from kiosk.hub.config import ConfigError, HubConfig, load_config
 def test_defaults() -> None:
     config = HubConfig()
     assert (config.host, config.port) == ("127.0.0.1", 8443)
-    assert config.turn_ttl == 3600
+    assert config.turn_ttl == 600
     assert config.resume_grace == 60
     assert config.ice_urls == ()
     assert not config.tls
