@@ -114,6 +114,9 @@ SCHEMAS: Final[Mapping[str, Mapping[str, Field]]] = {
         "visit_id": _VISIT,
         "resume_token": _f(_STR, 128),
         "appointment": _f(_OBJ, 2048),  # time, specialist_name, waiting_area, clinic
+        # A patient's own device gets its TURN credentials with this reply, not before.
+        "ice_servers": _o(_LIST, 8),
+        "ice_expires_at": _o(_NUM, 2**53),
     },
     "checks": {"checks": _f(_OBJ, 4096)},  # updated check summary while waiting
     "readiness": {"report": _f(_OBJ, 16 * 1024)},  # kiosk self-test: {fit, finished_at, checks}

@@ -302,6 +302,8 @@ class PatientVisit:
         self.visit_id = msg["visit_id"]
         self.appointment = CheckInDetails.from_message(msg["appointment"])
         self._checked = CheckedIn(msg["visit_id"], self.appointment)
+        if isinstance(msg.get("ice_servers"), list):  # an own device's relay, given only now
+            self._apply_ice_servers(msg["ice_servers"])
         self.session = CallSession(self._signalling, self._media, ice_servers=self.ice_servers,
                                    sink=self._sink, config=self._session_config)
         self.session.add_state_listener(self.listener.on_call_state)

@@ -33,6 +33,7 @@ from kiosk.hub.connection import (
 )
 from kiosk.hub.models import CallRecord
 from kiosk.hub.presence import HelpRequest, LiveVisit
+from kiosk.hub.relay import ice_for
 from kiosk.hub.state import Hub
 from kiosk.hub.storage import CodeError
 
@@ -128,7 +129,9 @@ class SignallingRouter:
         conn.visit_id = visit.id
         self.presence.help_requests.pop(conn, None)
         log.info("%s checked in: visit %s, clinic %d", conn.label, visit.id, visit.clinic_id)
-        conn.send(visit.checked_in(ref=msg.get("ref")))
+        servers, expires = ice_for(self.hub, conn)  # a patient's device: the relay only now
+        conn.send({**visit.checked_in(ref=msg.get("ref")), "ice_servers": servers,
+                   **({"ice_expires_at": expires} if expires is not None else {})})
         self.presence.publish(visit.clinic_id)
 
     def _own_visit(self, conn: Connection) -> LiveVisit:

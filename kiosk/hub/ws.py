@@ -9,7 +9,8 @@ Rules that matter:
   missing ``hello`` within the time limit close it. A bad message never affects other clients.
 - The first message must be ``hello``. Kiosks prove themselves with their device token;
   specialists with the ``clinic_session`` cookie sent with the upgrade (its ``Origin`` checked);
-  patients with nothing until they check in.
+  patients with nothing until they check in, and get TURN credentials only then
+  (:mod:`kiosk.hub.relay`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from aiohttp import WSMsgType, web
 
 from kiosk import protocol
 from kiosk.hub.auth import origin_allowed, session_from
+from kiosk.hub.clientaddr import request_address
 from kiosk.hub.codes import token_hash
 from kiosk.hub.connection import (
     CLOSE_AUTH_FAILED,
@@ -31,6 +33,7 @@ from kiosk.hub.connection import (
     Connection,
 )
 from kiosk.hub.ratelimit import ANY_MESSAGE
+from kiosk.hub.relay import ice_for, ice_user, refresh_delay, relay_allowed
 from kiosk.hub.signalling import SIGNALLING, Refusal, SignallingRouter
 from kiosk.hub.state import HUB, Hub
 
@@ -50,6 +53,7 @@ class SocketSession:
         self.signalling = signalling
         self.request = request
         self.conn = conn
+        self.ice_timer: asyncio.TimerHandle | None = None
 
     def refuse(self, code: str, message: str, *, ref: str | None = None,
                retry_after: float | None = None, fatal: bool = False,
@@ -132,19 +136,34 @@ class SocketSession:
         elif mtype == "pong":
             pass
         elif mtype == "ice_request":
-            servers, expires = self.hub.ice_servers(self.ice_user())
-            conn.send(protocol.make("ice_servers", ice_servers=servers, ice_expires_at=expires,
-                                    ref=msg.get("ref")))
+            if not relay_allowed(conn):
+                raise Refusal("not_allowed", "Check in first: relay servers are for visits.")
+            self.send_ice(ref=msg.get("ref"))
         else:
             self.signalling.handlers[mtype](conn, msg)
+            if mtype == "check_in" and conn.visit_id is not None:
+                # The checked_in reply carried the relay credentials: keep them fresh.
+                self.schedule_ice_refresh(self.hub.ice_servers(ice_user(conn))[1])
 
-    def ice_user(self) -> str:
-        conn = self.conn
-        if conn.kiosk is not None:
-            return f"kiosk{conn.kiosk.id}"
-        if conn.specialist is not None:
-            return f"specialist{conn.specialist.id}"
-        return f"patient-{conn.id}"
+    def send_ice(self, *, ref: str | None = None) -> None:
+        """Fresh ``ice_servers`` for this client, and the next refresh planned."""
+        servers, expires = ice_for(self.hub, self.conn)
+        self.conn.send(protocol.make("ice_servers", ice_servers=servers, ice_expires_at=expires,
+                                     ref=ref))
+        self.schedule_ice_refresh(expires)
+
+    def schedule_ice_refresh(self, expires: float | None) -> None:
+        if self.ice_timer is not None:
+            self.ice_timer.cancel()
+            self.ice_timer = None
+        delay = refresh_delay(self.hub, expires) if relay_allowed(self.conn) else None
+        if delay is not None and not self.conn.closed:
+            self.ice_timer = asyncio.get_running_loop().call_later(delay, self.refresh_ice)
+
+    def refresh_ice(self) -> None:
+        self.ice_timer = None
+        if not self.conn.closed and relay_allowed(self.conn):
+            self.send_ice()
 
     def hello(self, msg: dict[str, Any]) -> None:
         role = msg["role"]
@@ -179,7 +198,8 @@ class SocketSession:
             raise Refusal("bad_message", "only a patient side resumes a visit")
         conn.role = role
         resumed = self.signalling.resume(conn, resume) if resume is not None else None
-        servers, expires = hub.ice_servers(self.ice_user())
+        servers, expires = ice_for(hub, conn)
+        self.schedule_ice_refresh(expires)
         conn.send(protocol.make(
             "welcome", role=role, hub=hub.config.hub_name[:128], ice_servers=servers,
             ice_expires_at=expires, resumed=resumed.checked_in() if resumed else None,
@@ -200,7 +220,7 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     """Upgrade to a WebSocket and run one client's session."""
     hub = request.app[HUB]
     signalling = request.app[SIGNALLING]
-    address = request.remote or "unknown"
+    address = request_address(request, hub.config.trusted_proxies)
     if sum(c.address == address for c in signalling.connections) \
             >= hub.config.max_sockets_per_address:
         log.warning("refused a WebSocket: too many open from one address")
@@ -233,6 +253,8 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
                 break
     finally:
         timer.cancel()
+        if session.ice_timer is not None:
+            session.ice_timer.cancel()
         if check_in_timer is not None:
             check_in_timer.cancel()
         signalling.connections.discard(conn)

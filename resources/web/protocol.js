@@ -38,7 +38,10 @@ export const SCHEMAS = Object.freeze({
   pong: { sent_at: o("num", 2 ** 53) },
   error: { code: f("str", 64), message: f("str", 500), retry_after: o("num", 86400), fatal: o("bool") },
   check_in: { code: o("str", 16), appointment_id: o("int", 2 ** 31), checks: o("obj", 4096) },
-  checked_in: { visit_id: VISIT, resume_token: f("str", 128), appointment: f("obj", 2048) },
+  checked_in: {
+    visit_id: VISIT, resume_token: f("str", 128), appointment: f("obj", 2048),
+    ice_servers: o("list", 8), ice_expires_at: o("num", 2 ** 53),
+  },
   checks: { checks: f("obj", 4096) },
   readiness: { report: f("obj", 16 * 1024) }, // kiosk self-test: {fit, finished_at, checks}
   help: { reason: o("str", 200) },

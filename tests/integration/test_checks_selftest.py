@@ -89,7 +89,8 @@ async def test_hub_check_names_a_bad_certificate(hub_factory: HubFactory, tmp_pa
 
 
 async def test_network_check_uses_the_hubs_turn_credentials(turn_hub: HubHandle) -> None:
-    report = await run_network_check(turn_hub.url)
+    # A paired kiosk's token: the hub gives TURN credentials only to clients it knows.
+    report = await run_network_check(turn_hub.url, token=turn_hub.new_kiosk_token())
     assert {c.name: c.status for c in report.checks} == {
         "hub": "pass", "path_host": "pass", "path_stun": "pass", "path_turn_udp": "pass",
         "path_turn_tcp": "pass", "path_turn_tls": "pass", "throughput": "pass",
@@ -101,7 +102,7 @@ async def test_run_selftest_with_devices_callable(turn_hub: HubHandle) -> None:
     async def devices() -> list[CheckResult]:
         return [CheckResult("camera", "pass", {"width": 640})]
 
-    report = await run_selftest(turn_hub.url, devices=devices)
+    report = await run_selftest(turn_hub.url, devices=devices, token=turn_hub.new_kiosk_token())
     names = [c.name for c in report.checks]
     assert "camera" in names
     assert "devices" not in names
@@ -121,7 +122,10 @@ async def test_selftest_command_json_and_exit_codes(turn_hub: HubHandle, coturn:
                               "duration_ms"}
     by_name = {c["name"]: c for c in data["checks"]}
     assert by_name["devices"]["status"] == "warn"  # not checked outside the kiosk app
-    assert by_name["path_turn_tls"]["status"] == "pass"
+    # Without a kiosk's token the hub gives no TURN credentials (kiosk/hub/relay.py): the
+    # relay paths are not tested, and the report says the video may not be smooth.
+    assert "path_turn_tls" not in by_name
+    assert by_name["network"]["figures"]["best_relay"] is None
 
     code, out, err = await _run(str(BIN / "clinic-kiosk"), "selftest", "--json", "--hub",
                                 f"http://127.0.0.1:{free_port()}")

@@ -143,21 +143,45 @@ async def test_leave_before_join_records_the_visit(hub: Any) -> None:
     assert call.started_at is None
 
 
+@pytest.mark.expect_log(r"ice_request not_allowed", logger="kiosk.hub.ws")
 async def test_ping_and_ice_request(hub_factory: Any) -> None:
     hub = await hub_factory(ice_urls=("stun:stun.example.org:3478",
-                                      "turn:turn.example.org:3478?transport=udp"),
-                            turn_ttl=600.0)
+                                      "turn:turn.example.org:3478?transport=udp"))
     patient = await hub.patient()
-    servers = patient.welcome["ice_servers"]
-    assert servers[0] == {"urls": ["stun:stun.example.org:3478"]}
-    assert servers[1]["username"].endswith(":patient-" + servers[1]["username"].split("-")[-1])
-    assert servers[1]["credential"]
-    assert patient.welcome["ice_expires_at"] > hub.clock.now()
+    # Before a code, a patient's device gets STUN only, and no TURN on request either.
+    assert patient.welcome["ice_servers"] == [{"urls": ["stun:stun.example.org:3478"]}]
+    assert "ice_expires_at" not in patient.welcome
     await patient.send("ping", sent_at=123.5, ref="p")
     assert await patient.expect("pong") == {"v": 1, "type": "pong", "sent_at": 123.5, "ref": "p"}
     await patient.send("ice_request")
+    await patient.error("not_allowed")
+    # Checked in: the relay comes with the reply, short-lived, and on request.
+    await patient.send("check_in", code=hub.appointment_code)
+    checked = await patient.expect("checked_in")
+    servers = checked["ice_servers"]
+    assert servers[0] == {"urls": ["stun:stun.example.org:3478"]}
+    assert servers[1]["username"].endswith(":patient-" + servers[1]["username"].split("-")[-1])
+    assert servers[1]["credential"]
+    assert 0 < checked["ice_expires_at"] - hub.clock.now() <= 600
+    await patient.send("ice_request")
     fresh = await patient.expect("ice_servers")
     assert fresh["ice_servers"][1]["urls"] == ["turn:turn.example.org:3478?transport=udp"]
+
+
+async def test_kiosks_and_specialists_get_the_relay_and_fresh_credentials_before_expiry(
+        hub_factory: Any) -> None:
+    hub = await hub_factory(ice_urls=("turn:turn.example.org:3478?transport=udp",),
+                            turn_ttl=4.0)
+    kiosk = await hub.kiosk(hub.new_kiosk_token(room="Room 1"))
+    specialist = await hub.specialist()
+    for peer in (kiosk, specialist):
+        [server] = peer.welcome["ice_servers"]
+        assert server["credential"]
+        first = peer.welcome["ice_expires_at"]
+        # Sent before the old ones expire (at 80 % of a short TTL), without being asked.
+        fresh = await peer.expect("ice_servers", within=8.0)
+        assert fresh["ice_expires_at"] > first
+        assert fresh["ice_servers"][0]["username"] != server["username"]
 
 
 @pytest.mark.expect_log(r"join not_found", logger="kiosk.hub.ws")
