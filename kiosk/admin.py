@@ -47,6 +47,7 @@ from kiosk.secrets import (
     hash_pin,
     verify_pin,
 )
+from kiosk.text import safe_display_text
 
 log = logging.getLogger(__name__)
 
@@ -239,10 +240,18 @@ async def pair_with_hub(hub_url: str, code: str, secrets: SecretStore, *,
         raise PairingError("bad_reply", "The hub gave an answer the kiosk did not understand.")
     secrets.set(DEVICE_TOKEN, token)
     log.info("paired with the hub as kiosk %d", kiosk_id)
-    return Pairing(kiosk_id, str(clinic.get("name", "")), str(room or ""))
+    return Pairing(kiosk_id, _shown(clinic.get("name")), _shown(room))
 
 
 # ----- today's appointments -----------------------------------------------------------------
+
+#: Most appointments the admin list shows; a hub sending more is cut there.
+MAX_APPOINTMENTS = 500
+
+
+def _shown(value: object) -> str:
+    """Text from the hub as it may be shown: no control or bidi-override characters, bounded."""
+    return safe_display_text(str(value), max_chars=120) if value else ""
 
 
 @dataclass(frozen=True)
@@ -294,8 +303,8 @@ async def fetch_appointments(hub_url: str, secrets: SecretStore, *, time_limit: 
         raise PairingError("bad_reply", "The hub gave an answer the kiosk did not understand.")
     try:
         return [TodayAppointment(int(a["id"]), datetime.fromisoformat(str(a["starts_at"])),
-                                 str(a.get("specialist") or ""), str(a.get("waiting_area") or ""),
-                                 bool(a.get("checked_in"))) for a in items]
+                                 _shown(a.get("specialist")), _shown(a.get("waiting_area")),
+                                 bool(a.get("checked_in"))) for a in items[:MAX_APPOINTMENTS]]
     except (KeyError, TypeError, ValueError):
         raise PairingError("bad_reply", "The hub gave an answer the kiosk did not "
                                         "understand.") from None

@@ -125,3 +125,37 @@ async def test_fetching_appointments_unpaired_or_with_a_revoked_key(hub: Any) ->
         await fetch_appointments(hub.url, store)
     assert raised.value.code == "auth_failed"
     assert "Pair the kiosk again" in str(raised.value)
+
+
+async def test_names_from_a_hostile_hub_are_made_safe_to_show() -> None:
+    """Specialist and waiting-area names come from the hub: bidi overrides and controls are
+    stripped and long names cut."""
+    from aiohttp import web
+
+    entry = {"id": 1, "starts_at": "2026-12-05T10:00:00+00:00", "checked_in": False,
+             "specialist": "Dr \u202eevil\u202c\x07 Smith" + "x" * 500,
+             "waiting_area": "Cardiology\u200f\r\n\x1b[31m"}
+
+    async def appointments(request: web.Request) -> web.Response:
+        return web.json_response({"appointments": [entry] * 3})
+
+    app = web.Application()
+    app.router.add_get("/api/kiosk/appointments", appointments)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    store = MemorySecretStore()
+    store.set(DEVICE_TOKEN, "token")
+    try:
+        listed = await fetch_appointments(f"http://127.0.0.1:{port}", store)
+    finally:
+        await runner.cleanup()
+    assert len(listed) == 3
+    shown = listed[0]
+    for text in (shown.specialist, shown.waiting_area):
+        assert not any(ch in text for ch in "\u202e\u202c\u200f\x07\x1b\r\n")
+    assert shown.specialist.startswith("Dr evil Smith")
+    assert len(shown.specialist) <= 120
+    assert shown.waiting_area.startswith("Cardiology")
