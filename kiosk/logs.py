@@ -82,10 +82,18 @@ def is_secret_key(key: str, value: object = None) -> bool:
     return name in SECRET_KEYS or name.endswith(_SECRET_SUFFIXES)
 
 
+#: "no device token: This kiosk …" is prose: a token is never a short run of letters alone.
+_PROSE_WORD = re.compile(r"[A-Za-z]{1,19}")
+
+
 def _key_value(match: re.Match[str]) -> str:
     value = match["value"]
     if not is_secret_key(match["key"], value):
         return match[0]
+    key, sep = match["key"].lower(), match["sep"]
+    if key.endswith("token") and ":" in sep and sep[-1:].isspace() \
+            and _PROSE_WORD.fullmatch(value):
+        return match[0]  # a sentence about a token ("no device token: This kiosk ...")
     quote = value[0] if value[:1] in ("'", '"') else ""
     return f"{match['key']}{match['sep']}{quote}{REDACTED}{quote}"
 

@@ -219,3 +219,14 @@ def test_filter_keeps_every_record() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "code=%s", ("123456",), None)
     assert RedactingFilter().filter(record) is True
     assert record.getMessage() == "code=<redacted>"
+
+
+def test_a_sentence_about_a_token_is_not_a_secret() -> None:
+    """The kiosk's own message about a missing token survives; real tokens still do not."""
+    assert redact_text("no device token: This kiosk is not paired") \
+        == "no device token: This kiosk is not paired"
+    token = "Zx4" + "a" * 40
+    assert redact_text(f"device token: {token}") == "device token: <redacted>"
+    assert redact_text("token: hunter2") == "token: <redacted>"
+    assert redact_text("token=abcdef") == "token=<redacted>"
+    assert redact_text("password: Correct horse") == "password: <redacted> horse"
