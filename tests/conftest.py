@@ -14,7 +14,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-pytest_plugins = ["tests.helpers.logfail"]
+pytest_plugins = ["tests.helpers.logfail", "tests.helpers.sound_server"]  # the `sound` fixture
 
 # Before any QApplication exists: tests need no display and never use one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -44,6 +44,7 @@ from types import TracebackType
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
 RATE = 48_000
 SPEAKER = "kiosk_speaker"
@@ -428,6 +429,23 @@ def sound_server(root: Path | None = None) -> Iterator[SoundServer]:
     """A started :class:`SoundServer`, stopped at the end of the block."""
     server = SoundServer(root)
     server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sound() -> Iterator[SoundServer]:
+    """A started private sound server (skips, with the reason, where none can start)."""
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    server = SoundServer()
+    try:
+        server.start()
+    except SoundServerError as exc:
+        pytest.skip(str(exc))
     try:
         yield server
     finally:

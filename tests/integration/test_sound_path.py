@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import re
 import wave
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -31,31 +31,15 @@ from tests.helpers.sound_server import (
     SPEAKER,
     Signal,
     SoundServer,
-    SoundServerError,
     dominant_frequency,
     rms_dbfs,
     tone,
-    unavailable_reason,
 )
 
 WAIT = 30.0
 CHIME = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "chime.wav"
 
 
-@pytest.fixture
-def sound() -> Iterator[SoundServer]:
-    reason = unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    server = SoundServer()
-    try:
-        server.start()
-    except SoundServerError as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 class SignalTrack(ToneTrack):

@@ -4,8 +4,6 @@ out of its monitor, at the frequency played."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -13,28 +11,10 @@ from tests.helpers.sound_server import (
     MIC,
     SPEAKER,
     SoundServer,
-    SoundServerError,
     dominant_frequency,
     rms_dbfs,
     tone,
-    unavailable_reason,
 )
-
-
-@pytest.fixture
-def sound() -> Iterator[SoundServer]:
-    reason = unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    server = SoundServer()
-    try:
-        server.start()
-    except SoundServerError as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_the_server_has_a_speaker_and_a_microphone_and_no_card(sound: SoundServer) -> None:
