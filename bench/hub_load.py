@@ -336,7 +336,11 @@ def one_size(n: int, seconds: float, rate: float) -> tuple[dict[str, Any], dict[
             reference = run_clients(ref["ws_url"], ref_proc, None, pairs, seconds, rate)
         finally:
             _stop(ref_proc)
+        # Every client is on 127.0.0.1: lift the per-address socket cap for this run.
+        config = folder / "hub.toml"
+        config.write_text(f"max_sockets_per_address = {n + 64}\n")
         hub, info = start_server([tool("clinic-hub"), "serve", "--json", "--host", "127.0.0.1",
+                                  "--config", str(config),
                                   "--port", "0", "--db", str(folder / "hub.sqlite3"),
                                   "--secrets-dir", str(folder / "secrets"),
                                   "--log-level", "WARNING"])
