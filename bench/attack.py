@@ -175,7 +175,7 @@ async def guessing(url: str, _code: str, seconds: float) -> dict[str, Any]:
         end, sent = time.perf_counter() + seconds, 0
         while time.perf_counter() < end and sent < 20_000:
             for ws in socks:
-                await ws.send_str(protocol.encode(protocol.make("check_in", code=f"{sent:06d}")))
+                await ws.send_str(protocol.encode(protocol.make("check_in", code=f"{sent:010d}")))
                 sent += 1
             await asyncio.sleep(0.001)
         for ws in socks:

@@ -53,8 +53,23 @@ class CallPhase(StrEnum):
 
 MIN_WARNING_S: Final = 20.0
 MAX_CODE_ATTEMPTS: Final = 5
-CODE_LENGTH: Final = 6
+CODE_LENGTH: Final = 10
+#: How the code's digits are grouped on screen and on letters: "012 345 6789".
+CODE_GROUPS: Final = (3, 3, 4)
 DEVICE_CHECKS: Final = ("camera", "microphone", "speaker", "network")
+
+
+def grouped_code(digits: str) -> str:
+    """A code as printed on letters, in groups (``012 345 6789``); other lengths unchanged."""
+    if len(digits) != CODE_LENGTH:
+        return digits
+    out, start = [], 0
+    for size in CODE_GROUPS:
+        out.append(digits[start:start + size])
+        start += size
+    return " ".join(out)
+
+
 #: Why a visit can end that means the kiosk lost the service, not that anyone ended it.
 CONNECTION_LOST: Final = frozenset({"hub_lost", "visit_lost", "network_failed", "hub_stopped"})
 #: The hub's check-in error codes -> the check-in screen's kind messages (anything else: offline).

@@ -54,12 +54,12 @@ def drive(window: MainWindow, name: str, live: LiveState) -> tuple[Journey, floa
             window.check_in.pad.keys[d].click()
         return j, t, live
     if name == "03_check_in_wrong":
-        j.submit_code("123456", t)
+        j.submit_code("0123456789", t)
         j.check_in_failed("wrong", t)
         return j, t, live
     if name == "04_check_in_locked":
         for _ in range(5):
-            j.submit_code("123456", t)
+            j.submit_code("0123456789", t)
             j.check_in_failed("wrong", t)
         j.help_acknowledged(t)
         j.dismiss_help(t)
@@ -72,7 +72,7 @@ def drive(window: MainWindow, name: str, live: LiveState) -> tuple[Journey, floa
     if name == "07_help_asked":
         j.request_help(t)
         return j, t, live
-    j.submit_code("123456", t)
+    j.submit_code("0123456789", t)
     j.check_in_succeeded(APPT, t)
     frame = test_frame(640, 360, 12)
     live = replace(live, available_cameras=["Front camera", "USB camera"],

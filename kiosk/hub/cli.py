@@ -24,7 +24,12 @@ from typing import Any, NoReturn
 
 from kiosk.hub.cliargs import DB_ENV, DEFAULT_DB, PROG, UsageError, default_db
 from kiosk.hub.clock import SystemClock
-from kiosk.hub.codes import DEFAULT_VALID_HOURS, issue_appointment, issue_pairing_code
+from kiosk.hub.codes import (
+    DEFAULT_VALID_HOURS,
+    format_appointment_code,
+    issue_appointment,
+    issue_pairing_code,
+)
 from kiosk.hub.config import ConfigError
 from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version, migrate
@@ -180,7 +185,8 @@ def cmd_appointment_create(args: argparse.Namespace) -> None:
     _emit(args, {**_appointment_json(a, now), "code": issued.code,
                  "code_expires_at": _local_iso(a.code_expires_at)},
           [f"Appointment {a.id} at {_local_iso(a.starts_at)} in {a.waiting_area_name}",
-           f"Code: {issued.code}  (single use, valid until {_local_iso(a.code_expires_at)})"])
+           f"Code: {format_appointment_code(issued.code)}  "
+           f"(single use, valid until {_local_iso(a.code_expires_at)})"])
 
 
 def cmd_kiosk_pair(args: argparse.Namespace) -> None:

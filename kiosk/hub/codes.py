@@ -2,7 +2,11 @@
 
 Rules that matter:
 
-- Appointment codes are 6 digits; pairing codes are 8 letters and digits from an alphabet
+- Appointment codes are 10 random digits, shown as ``012 345 6789`` (6-digit codes made by
+  earlier releases are still accepted until they expire). With the hub's guess budgets (see
+  :class:`kiosk.hub.config.RateLimits` and docs/deployment.md, "How hard is a code to guess") a
+  guesser gets a few hundred thousand tries a year against ten thousand million codes. Pairing
+  codes are 8 letters and digits from an alphabet
   without look-alikes, shown as ``ABCD-EFGH``. Both are single use and expire.
 - They are stored only as HMAC-SHA256 under the pepper from the hub's secret store, so a copy of
   the database alone cannot be used to recover or test codes. Kiosk and session tokens are long
@@ -21,7 +25,9 @@ from kiosk.hub.models import AppointmentRecord, KioskRecord
 from kiosk.hub.secretstore import HubSecrets
 from kiosk.hub.storage import CodeError, Conflict, Storage
 
-APPOINTMENT_CODE_DIGITS = 6
+APPOINTMENT_CODE_DIGITS = 10
+#: Codes made by releases before 10-digit codes; still redeemable until they expire.
+LEGACY_APPOINTMENT_CODE_DIGITS = 6
 PAIRING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PAIRING_CODE_LENGTH = 8
 PAIRING_CODE_TTL = 15 * 60.0
@@ -30,16 +36,27 @@ _ATTEMPTS = 50
 
 
 def new_appointment_code() -> str:
-    """A random 6-digit code."""
+    """A random 10-digit code."""
     return f"{secrets.randbelow(10**APPOINTMENT_CODE_DIGITS):0{APPOINTMENT_CODE_DIGITS}d}"
 
 
 def normalise_appointment_code(text: str) -> str | None:
-    """The 6 digits of what a patient typed (spaces and dashes allowed), or None."""
+    """The digits of what a patient typed (spaces and dashes allowed), or None.
+
+    10 digits, or 6 for a code made by an earlier release.
+    """
     digits = "".join(ch for ch in text if ch not in " -")
-    if len(digits) != APPOINTMENT_CODE_DIGITS or not digits.isascii() or not digits.isdigit():
+    if (len(digits) not in (APPOINTMENT_CODE_DIGITS, LEGACY_APPOINTMENT_CODE_DIGITS)
+            or not digits.isascii() or not digits.isdigit()):
         return None
     return digits
+
+
+def format_appointment_code(code: str) -> str:
+    """A code as people read it: ``012 345 6789`` (a 6-digit one as ``123 456``)."""
+    if len(code) == APPOINTMENT_CODE_DIGITS:
+        return f"{code[:3]} {code[3:6]} {code[6:]}"
+    return f"{code[:3]} {code[3:]}"
 
 
 def new_pairing_code() -> str:

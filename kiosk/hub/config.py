@@ -36,6 +36,12 @@ class RateLimits:
     code_failures_per_client: int = 5
     code_failures_per_address: int = 20
     code_window: float = 600.0
+    #: Guess budgets over ``code_budget_window``: wrong codes from all patients' own devices
+    #: together, and from all the kiosks of one clinic. They bound what any number of
+    #: addresses can guess (docs/deployment.md, "How hard is a code to guess").
+    code_failures_anonymous: int = 20
+    code_failures_per_clinic: int = 20
+    code_budget_window: float = 3600.0
     login_failures_per_address: int = 20
     login_window: float = 600.0
     pair_failures_per_address: int = 5

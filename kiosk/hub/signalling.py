@@ -47,6 +47,11 @@ _CODE_MESSAGES = {
 HELP_ACK = "Staff have been told that you need help. Someone will be with you soon."
 
 
+_TOO_MANY = "Too many wrong codes. Please wait, or ask at reception."
+_BUDGET_SPENT = ("Check-in with a code is paused for a while because of too many wrong codes. "
+                 "Please ask at reception, or phone the clinic.")
+
+
 class Refusal(Exception):
     """A message that is well formed but not acceptable now; becomes an ``error`` message."""
 
@@ -97,9 +102,11 @@ class SignallingRouter:
             raise Refusal("not_allowed", "This connection has already checked in.")
         limiters = self.hub.limiters
         key = self._client_key(conn)
-        wait = limiters.code_retry_after(key, conn.address)
-        if wait is not None:
-            raise Refusal("rate_limited", "Too many wrong codes. Please wait, or ask at reception.",
+        clinic_id = conn.kiosk.clinic_id if conn.kiosk is not None else None
+        limited = limiters.code_retry_after(key, conn.address, clinic_id)
+        if limited is not None:
+            wait, budget = limited
+            raise Refusal("rate_limited", _BUDGET_SPENT if budget else _TOO_MANY,
                           retry_after=float(max(1, round(wait))))
         now = self.hub.clock.now()
         has_code, prepared = "code" in msg, msg.get("appointment_id")
@@ -120,7 +127,12 @@ class SignallingRouter:
                 appointment = self.hub.storage.redeem_appointment_code(
                     code_hash(self.hub.secrets.code_pepper(), code), now)
         except CodeError as exc:
-            limiters.code_failure(key, conn.address)
+            if limiters.code_failure(key, conn.address, clinic_id):
+                # Spent just now: IT should know (a guessing attack, or a misprinted letter).
+                log.warning("appointment-code guess budget spent for %s: code check-in there "
+                            "is paused until older failures leave the window",
+                            "patients' own devices" if clinic_id is None
+                            else f"clinic {clinic_id}'s kiosks")
             raise Refusal(exc.code, _CODE_MESSAGES[exc.code]) from None
         visit = LiveVisit(id=secrets.token_urlsafe(12), resume_token=secrets.token_urlsafe(24),
                           appointment=appointment, checked_in_at=now, kiosk=conn.kiosk,

@@ -25,6 +25,9 @@ class Limiters:
 
     code_client: FailureLimiter
     code_address: FailureLimiter
+    #: Wrong codes per clinic (its kiosks) and from all patients' own devices together.
+    code_budget: FailureLimiter
+    anonymous_budget: FailureLimiter
     login_address: FailureLimiter
     pair_address: FailureLimiter
 
@@ -36,21 +39,43 @@ class Limiters:
                                        window=r.code_window),
             code_address=FailureLimiter(clock, limit=r.code_failures_per_address,
                                         window=r.code_window),
+            code_budget=FailureLimiter(clock, limit=r.code_failures_per_clinic,
+                                       window=r.code_budget_window),
+            anonymous_budget=FailureLimiter(clock, limit=r.code_failures_anonymous,
+                                            window=r.code_budget_window),
             login_address=FailureLimiter(clock, limit=r.login_failures_per_address,
                                          window=r.login_window),
             pair_address=FailureLimiter(clock, limit=r.pair_failures_per_address,
                                         window=r.pair_window),
         )
 
-    def code_retry_after(self, client: Hashable, address: str) -> float | None:
-        """Seconds a client must wait before trying an appointment code, or None."""
+    def _budget(self, clinic_id: int | None) -> tuple[FailureLimiter, Hashable]:
+        if clinic_id is None:
+            return self.anonymous_budget, "anonymous"
+        return self.code_budget, clinic_id
+
+    def code_retry_after(self, client: Hashable, address: str,
+                         clinic_id: int | None) -> tuple[float, bool] | None:
+        """(seconds to wait, whether a shared budget is spent) before a code may be tried.
+
+        ``clinic_id`` is the clinic of a paired kiosk, or None for a patient's own device (all
+        of which share one budget). None when the client may try now.
+        """
+        limiter, key = self._budget(clinic_id)
+        budget = limiter.retry_after(key)
         waits = [w for w in (self.code_client.retry_after(client),
                              self.code_address.retry_after(address)) if w is not None]
-        return max(waits) if waits else None
+        if budget is not None:
+            return max([budget, *waits]), True
+        return (max(waits), False) if waits else None
 
-    def code_failure(self, client: Hashable, address: str) -> None:
+    def code_failure(self, client: Hashable, address: str, clinic_id: int | None) -> bool:
+        """Count a wrong code; True if that spent the shared budget just now."""
         self.code_client.failure(client)
         self.code_address.failure(address)
+        limiter, key = self._budget(clinic_id)
+        limiter.failure(key)
+        return limiter.retry_after(key) is not None
 
 
 @dataclass

@@ -8,8 +8,8 @@
         <translation>Wrthi&apos;n gwirio eich cod…</translation>
     </message>
     <message>
-        <source>Please type all 6 numbers of your code.</source>
-        <translation>Teipiwch bob un o 6 rhif eich cod.</translation>
+        <source>Please type all %1 numbers of your code.</source>
+        <translation>Teipiwch bob un o %1 rhif eich cod.</translation>
     </message>
     <message>
         <source>That code didn&apos;t work. Please check the letter or text message and try again.</source>
@@ -48,8 +48,8 @@
         <translation>Cofrestru</translation>
     </message>
     <message>
-        <source>Type the 6-digit code from your appointment letter or text message.</source>
-        <translation>Teipiwch y cod 6 digid o&apos;ch llythyr apwyntiad neu&apos;ch neges destun.</translation>
+        <source>Type the %1-digit code from your appointment letter or text message.</source>
+        <translation>Teipiwch y cod %1 digid o&apos;ch llythyr apwyntiad neu&apos;ch neges destun.</translation>
     </message>
     <message>
         <source>Checks you in with the code you typed.</source>

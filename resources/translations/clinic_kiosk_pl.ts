@@ -8,8 +8,8 @@
         <translation>Sprawdzamy Twój kod…</translation>
     </message>
     <message>
-        <source>Please type all 6 numbers of your code.</source>
-        <translation>Wpisz wszystkie 6 cyfr kodu.</translation>
+        <source>Please type all %1 numbers of your code.</source>
+        <translation>Wpisz wszystkie %1 cyfr kodu.</translation>
     </message>
     <message>
         <source>That code didn&apos;t work. Please check the letter or text message and try again.</source>
@@ -48,8 +48,8 @@
         <translation>Zarejestruj się</translation>
     </message>
     <message>
-        <source>Type the 6-digit code from your appointment letter or text message.</source>
-        <translation>Wpisz 6-cyfrowy kod z listu lub SMS-a z informacją o wizycie.</translation>
+        <source>Type the %1-digit code from your appointment letter or text message.</source>
+        <translation>Wpisz %1-cyfrowy kod z listu lub SMS-a z informacją o wizycie.</translation>
     </message>
     <message>
         <source>Checks you in with the code you typed.</source>

@@ -60,7 +60,7 @@ async def test_serve_demo_json(tmp_path: Path, stop_signal: signal.Signals) -> N
         assert info["specialist_username"] == "demo.specialist"
         assert str(info["url"]).startswith("http://127.0.0.1:")
         code = str(info["appointment_code"])
-        assert len(code) == 6
+        assert len(code) == 10
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
             async with session.get(f"{info['url']}/healthz") as resp:
                 assert resp.status == 200

@@ -431,3 +431,57 @@ async def test_sockets_from_one_address_are_capped(hub_factory: Any) -> None:
     again = await hub.connect()
     await again.send("hello", role="patient")
     await again.expect("welcome")
+
+
+@pytest.mark.expect_log(r"check_in bad_code", r"check_in rate_limited", logger="kiosk.hub.ws")
+@pytest.mark.expect_log(r"guess budget spent for patients' own devices",
+                        r"guess budget spent for clinic \d+'s kiosks",
+                        logger="kiosk.hub.signalling")
+async def test_guess_budgets_bind_many_addresses_and_spare_other_clients(
+        hub_factory: Any) -> None:
+    """Guesses from many addresses draw on one budget for own devices, one per clinic for kiosks."""
+    clock = ManualClock()
+    hub = await hub_factory(clock=clock, rate_limits=RateLimits(
+        code_failures_per_client=100, code_failures_per_address=100, code_window=600,
+        code_failures_anonymous=5, code_failures_per_clinic=3, code_budget_window=3600))
+    good = hub.new_appointment_code()
+    wrong = "9999999999" if good != "9999999999" else "9999999998"
+    sessions = []
+
+    async def from_address(n: int) -> Any:
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(local_addr=(f"127.0.0.{n}", 0)))
+        sessions.append(session)
+        peer = await hub.connect(session=session)
+        await peer.hello("patient")
+        return peer
+
+    try:
+        for n in range(2, 7):  # five addresses, one guess each: no address limit is reached
+            peer = await from_address(n)
+            await peer.send("check_in", code=wrong)
+            await peer.error("bad_code")
+            await peer.close()
+        fresh = await from_address(9)
+        await fresh.send("check_in", code=good)
+        err = await fresh.error("rate_limited")
+        assert 3500 < err["retry_after"] <= 3600
+        assert "paused" in err["message"]
+        # The clinic's kiosks have their own budget: the patient at the kiosk still checks in.
+        kiosk = await hub.kiosk()
+        await kiosk.send("check_in", code=good)
+        await kiosk.expect("checked_in")
+        for _ in range(3):  # now the clinic's kiosks spend theirs (three kiosks, one try each)
+            other = await hub.kiosk()
+            await other.send("check_in", code=wrong)
+            await other.error("bad_code")
+        last = await hub.kiosk()
+        await last.send("check_in", code=hub.new_appointment_code())
+        await last.error("rate_limited")
+        await still_served(hub)
+        clock.advance(3601)  # the budgets refill as old failures leave the window
+        await last.send("check_in", code=hub.new_appointment_code())
+        await last.expect("checked_in")
+    finally:
+        for session in sessions:
+            await session.close()

@@ -157,7 +157,7 @@ def rig(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> Iterator[Rig]:
 def checked_in(qtbot: QtBot, rig: Rig) -> None:
     rig.window.start_requested.emit()
     with qtbot.waitSignal(rig.bridge.check_in_result, timeout=5_000):
-        rig.window.code_submitted.emit("123456")
+        rig.window.code_submitted.emit("0123456789")
     assert rig.step() is Step.DEVICE_CHECKS
 
 
@@ -192,8 +192,8 @@ def test_check_in_success_starts_the_checks(qtbot: QtBot, rig: Rig) -> None:
     assert rig.step() is Step.CHECK_IN
     rig.wait_for(qtbot, "begin_visit")
     with qtbot.waitSignal(rig.bridge.check_in_result, timeout=5_000):
-        rig.window.code_submitted.emit("123456")
-    assert rig.engine.called("check_in") == [("123456", None)]
+        rig.window.code_submitted.emit("0123456789")
+    assert rig.engine.called("check_in") == [("0123456789", None)]
     assert rig.step() is Step.DEVICE_CHECKS
     assert rig.journey.visit.appointment == AppointmentInfo(
         specialist_name="Dr Jones", time=shown_time("2026-11-22T10:30:00+00:00"),
@@ -217,7 +217,7 @@ def test_each_refused_check_in(qtbot: QtBot, rig: Rig, code: str, error: str,
     rig.engine.check_in_reply = CheckInFailed(code, "refused", retry_after=60.0)
     rig.window.start_requested.emit()
     with qtbot.waitSignal(rig.bridge.check_in_result, timeout=5_000):
-        rig.window.code_submitted.emit("111111")
+        rig.window.code_submitted.emit("1111111111")
     j = rig.journey
     assert j.step is Step.CHECK_IN
     assert j.visit.code_error == error
@@ -233,7 +233,7 @@ def test_refusals_lock_the_pad_and_call_staff(qtbot: QtBot, rig: Rig) -> None:
     rig.window.start_requested.emit()
     for _ in range(5):
         with qtbot.waitSignal(rig.bridge.check_in_result, timeout=5_000):
-            rig.window.code_submitted.emit("111111")
+            rig.window.code_submitted.emit("1111111111")
     assert rig.journey.visit.code_error == "locked"
     assert rig.wait_for(qtbot, "help") == [()]
 
@@ -256,8 +256,8 @@ def test_prepared_check_in_without_an_id_shows_the_code_pad(qtbot: QtBot, rig: R
     assert (j.step, j.prepared, j.visit.code_error) == (Step.CHECK_IN, None, "offline")
     assert not j.visit.checking_in
     with qtbot.waitSignal(rig.bridge.check_in_result, timeout=5_000):
-        rig.window.code_submitted.emit("123456")  # the pad works; no id-less check-in was sent
-    assert rig.engine.called("check_in") == [("123456", None)]
+        rig.window.code_submitted.emit("0123456789")  # the pad works; no id-less check-in was sent
+    assert rig.engine.called("check_in") == [("0123456789", None)]
 
 
 # ----- device checks ----------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_self_view_only_where_the_journey_shows_it(qtbot: QtBot, rig: Rig) -> No
     rig.bridge.on_self_frame(frame)
     assert not any(view.has_picture() for view in rig.window.video_views())
     with qtbot.waitSignal(rig.bridge.check_in_result, timeout=5_000):
-        rig.window.code_submitted.emit("123456")
+        rig.window.code_submitted.emit("0123456789")
     rig.bridge.on_remote_video(frame)  # the specialist's video: only in the call
     assert not rig.window.consultation.remote_view.has_picture()
     rig.bridge.on_self_frame(frame)

@@ -67,14 +67,14 @@ def test_number_pad_shows_digits_and_submits_the_code(
     for digit in "12345":
         click(qtbot, c.pad.keys[digit])
     click(qtbot, c.pad.delete_key)
-    for digit in "490":
+    for digit in "4906789":
         click(qtbot, c.pad.keys[digit])
-    assert [box.text() for box in c.boxes.boxes] == list("123449")
-    click(qtbot, c.pad.keys["7"])  # a seventh digit is ignored
-    assert c.digits() == "123449"
+    assert [box.text() for box in c.boxes.boxes] == list("1234490678")
+    click(qtbot, c.pad.keys["7"])  # an eleventh digit is ignored
+    assert c.digits() == "1234490678"
     with qtbot.waitSignal(window.code_submitted) as submitted:
         click(qtbot, c.submit_button)
-    assert submitted.args == ["123449"]
+    assert submitted.args == ["1234490678"]
 
 
 def test_a_physical_keyboard_types_the_code_too(
@@ -92,7 +92,7 @@ def test_a_physical_keyboard_types_the_code_too(
 
 
 KIND_WORDS = {
-    "incomplete": "Please type all 6 numbers of your code.",
+    "incomplete": "Please type all 10 numbers of your code.",
     "wrong": "That code didn't work. Please check the letter or text message and try again.",
     "used": "already been used",
     "expired": "no longer valid",
@@ -113,10 +113,10 @@ def test_each_code_error_has_its_kind_message(
         j.submit_code(c.digits(), 2)
     elif error == "locked":
         for _ in range(5):
-            j.submit_code("123456", 2)
+            j.submit_code("0123456789", 2)
             j.check_in_failed("wrong", 2)
     else:
-        j.submit_code("123456", 2)
+        j.submit_code("0123456789", 2)
         j.check_in_failed(error, 2)
     assert j.visit.code_error == error
     window.render(j, 2, live)
@@ -132,7 +132,7 @@ def test_each_code_error_has_its_kind_message(
 def test_checking_in_shows_progress_and_blocks_the_pad(
         qtbot: QtBot, window: MainWindow, live: LiveState) -> None:
     j = journey_at(Step.CHECK_IN)
-    j.submit_code("123456", 2)
+    j.submit_code("0123456789", 2)
     window.render(j, 2, live)
     c = window.check_in
     assert "Checking your code" in c.message_text.text()

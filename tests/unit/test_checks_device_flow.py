@@ -42,7 +42,7 @@ class Kiosk:
     def __init__(self, volume: int = 80) -> None:
         self.journey = Journey()
         self.journey.start(0.0)
-        self.journey.submit_code("123456", 0.0)
+        self.journey.submit_code("0123456789", 0.0)
         self.journey.check_in_succeeded(AppointmentInfo("Dr Jones", "10:30"), 0.0)
         self.volume = volume
         self.flow = DeviceCheckFlow(volume=volume)

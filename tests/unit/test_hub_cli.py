@@ -126,7 +126,7 @@ def test_appointments_codes_shown_once_and_never_listed(hub: Hub) -> None:
                     str(spec), "--time", when.isoformat(), "--patient-name", "Ann Example",
                     "--valid-hours", "4")
     code = made["code"]
-    assert len(code) == 6
+    assert len(code) == 10
     assert code.isdigit()
     assert made["waiting_area"] == {"id": area, "name": "Main hall"}
     assert made["specialist"] == {"id": spec, "name": "Dr A Jones"}

@@ -128,7 +128,7 @@ def test_appointment_codes_are_hashed_single_use_and_expire(storage: Storage) ->
     issued = issue_appointment(storage, secrets, waiting_area_id=area.id, starts_at=NOW, now=NOW,
                                valid_hours=2, patient_name="Ann")
     code = issued.code
-    assert len(code) == 6
+    assert len(code) == 10
     assert code.isdigit()
     assert code not in repr(issued)
     stored = storage.connection.execute("SELECT code_hash FROM appointments").fetchone()[0]

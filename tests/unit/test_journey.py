@@ -48,7 +48,7 @@ def to_step(step: Step) -> Journey:
     j.start(1)
     if step is Step.CHECK_IN:
         return j
-    assert j.submit_code("123456", 2) == [CheckIn("123456")]
+    assert j.submit_code("0123456789", 2) == [CheckIn("0123456789")]
     j.check_in_succeeded(APPT, 3)
     if step is Step.DEVICE_CHECKS:
         return j
@@ -74,7 +74,7 @@ def test_whole_journey_in_order() -> None:
     assert step_of(j) is Step.ATTRACT
     assert j.start(0) == [BeginVisit()]
     assert step_of(j) is Step.CHECK_IN
-    assert j.submit_code("123456", 1) == [CheckIn("123456")]
+    assert j.submit_code("0123456789", 1) == [CheckIn("0123456789")]
     assert j.visit.checking_in
     assert j.check_in_succeeded(APPT, 2) == [StartDevices(), StartNetworkCheck()]
     assert step_of(j) is Step.DEVICE_CHECKS
@@ -107,7 +107,7 @@ def test_whole_journey_in_order() -> None:
 
 
 def test_code_secret_not_in_repr() -> None:
-    assert "123456" not in repr(CheckIn("123456"))
+    assert "0123456789" not in repr(CheckIn("0123456789"))
 
 
 @pytest.mark.parametrize("code", ["12345", "1234567", "12a456", ""])
@@ -120,18 +120,18 @@ def test_incomplete_code_is_not_sent(code: str) -> None:
 
 def test_no_second_check_in_while_one_is_pending() -> None:
     j = to_step(Step.CHECK_IN)
-    assert j.submit_code("123456", 2)
-    assert j.submit_code("123456", 2) == []
+    assert j.submit_code("0123456789", 2)
+    assert j.submit_code("0123456789", 2) == []
 
 
 def test_wrong_code_then_right_code() -> None:
     j = to_step(Step.CHECK_IN)
-    j.submit_code("111111", 2)
+    j.submit_code("1111111111", 2)
     assert j.check_in_failed("wrong", 3) == []
     assert j.visit.code_error == "wrong"
     assert j.visit.code_attempts == 1
     assert step_of(j) is Step.CHECK_IN
-    assert j.submit_code("123456", 4) == [CheckIn("123456")]
+    assert j.submit_code("0123456789", 4) == [CheckIn("0123456789")]
     j.check_in_succeeded(APPT, 5)
     assert step_of(j) is Step.DEVICE_CHECKS
 
@@ -140,17 +140,17 @@ def test_attempts_are_limited_and_help_is_called() -> None:
     j = to_step(Step.CHECK_IN)
     effects = []
     for i in range(MAX_CODE_ATTEMPTS):
-        assert j.submit_code("111111", 2 + i)
+        assert j.submit_code("1111111111", 2 + i)
         effects = j.check_in_failed("wrong", 2 + i)
     assert j.code_locked()
     assert j.visit.code_error == "locked"
     assert effects == [RequestHelp()]
-    assert j.submit_code("123456", 20) == []
+    assert j.submit_code("0123456789", 20) == []
 
 
 def test_hub_rate_limit_locks_at_once() -> None:
     j = to_step(Step.CHECK_IN)
-    j.submit_code("111111", 2)
+    j.submit_code("1111111111", 2)
     assert j.check_in_failed("rate_limited", 3, retry_after=600) == [RequestHelp()]
     assert j.visit.code_error == "locked"
     assert j.visit.code_retry_after == 600
@@ -158,7 +158,7 @@ def test_hub_rate_limit_locks_at_once() -> None:
 
 def test_offline_does_not_count_as_an_attempt() -> None:
     j = to_step(Step.CHECK_IN)
-    j.submit_code("123456", 2)
+    j.submit_code("0123456789", 2)
     j.check_in_failed("offline", 3)
     assert j.visit.code_attempts == 0
     assert j.visit.code_error == "offline"
@@ -354,7 +354,7 @@ def test_events_out_of_step_are_ignored() -> None:
 ])
 def test_hub_error_codes_become_kind_messages(hub_code: str, error: str) -> None:
     j = to_step(Step.CHECK_IN)
-    j.submit_code("111111", 2)
+    j.submit_code("1111111111", 2)
     assert j.check_in_refused(hub_code, 3) == []
     assert j.visit.code_error == error
     assert not j.visit.checking_in
@@ -362,7 +362,7 @@ def test_hub_error_codes_become_kind_messages(hub_code: str, error: str) -> None
 
 def test_hub_rate_limit_by_code_locks_and_calls_staff() -> None:
     j = to_step(Step.CHECK_IN)
-    j.submit_code("111111", 2)
+    j.submit_code("1111111111", 2)
     assert j.check_in_refused("rate_limited", 3, retry_after=None) == [RequestHelp()]
     assert j.visit.code_error == "locked"
     assert j.visit.code_retry_after == 0.0
@@ -382,7 +382,7 @@ def test_prepared_appointment_without_hub_id_is_not_checked_in() -> None:
 def test_prepared_appointment_without_hub_id_when_locked_calls_staff() -> None:
     j = to_step(Step.CHECK_IN)
     for i in range(MAX_CODE_ATTEMPTS):
-        j.submit_code("111111", 2 + i)
+        j.submit_code("1111111111", 2 + i)
         j.check_in_failed("wrong", 2 + i)
     j.dismiss_help(10)
     j.prepare(APPT)
@@ -428,7 +428,7 @@ def test_a_call_that_never_connected_has_no_length() -> None:
 def test_feedback_carries_the_waiting_area_and_clinic_from_check_in() -> None:
     j = Journey()
     j.start(0)
-    j.submit_code("123456", 1)
+    j.submit_code("0123456789", 1)
     j.check_in_succeeded(AppointmentInfo("Dr Jones", "10:30", "Main waiting area", "Oban"), 2)
     j.finish_checks(3)
     j.specialist_joined(4)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.journey import CODE_LENGTH, Journey
+from kiosk.journey import CODE_GROUPS, CODE_LENGTH, Journey, grouped_code
 from ui.screens.base import LiveState, Screen
 from ui.theme import set_role
 from ui.widgets.buttons import BigButton, describe
@@ -48,7 +48,7 @@ class CheckInScreen(Screen):
         left.setSpacing(28)
         self.heading = label("h1")
         self.instructions = label("body")
-        self.boxes = CodeBoxes(CODE_LENGTH)
+        self.boxes = CodeBoxes(CODE_LENGTH, groups=CODE_GROUPS)
         self.message = QFrame()
         self.message.setProperty("role", "info")
         msg_row = QHBoxLayout(self.message)
@@ -188,7 +188,8 @@ class CheckInScreen(Screen):
         if checking:
             return "info", self.tr("Checking your code…")
         words = {
-            "incomplete": self.tr("Please type all 6 numbers of your code."),
+            "incomplete": self.tr("Please type all %1 numbers of your code.")
+                          .replace("%1", str(CODE_LENGTH)),
             "wrong": self.tr("That code didn't work. Please check the letter or text message "
                              "and try again."),
             "used": self.tr("That code has already been used. Please ask a member of staff "
@@ -224,13 +225,14 @@ class CheckInScreen(Screen):
         self.message.setAccessibleName(words)
         if self._demo_code:
             set_text(self.demo_hint,
-                     self.tr("Demonstration: the code %1 works today.").replace("%1",
-                                                                               self._demo_code))
+                     self.tr("Demonstration: the code %1 works today.").replace(
+                         "%1", grouped_code(self._demo_code)))
 
     def retranslate(self) -> None:
         set_text(self.heading, self.tr("Check in"))
         set_text(self.instructions,
-                 self.tr("Type the 6-digit code from your appointment letter or text message."))
+                 self.tr("Type the %1-digit code from your appointment letter or text message.")
+                 .replace("%1", str(CODE_LENGTH)))
         self.submit_button.set_text(self.tr("Check in"))
         describe(self.submit_button, self.tr("Check in"),
                  self.tr("Checks you in with the code you typed."))

@@ -69,17 +69,25 @@ class CodeBoxes(QWidget):
     Signals: none (it only shows).
     """
 
-    def __init__(self, length: int, parent: QWidget | None = None) -> None:
+    def __init__(self, length: int, parent: QWidget | None = None, *,
+                 groups: tuple[int, ...] = ()) -> None:
         super().__init__(parent)
         self._digits = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(16)
+        layout.setSpacing(12)
+        # A wider gap after each group, as the code is printed on the letter ("012 345 6789").
+        breaks, at = set(), 0
+        for size in groups[:-1]:
+            at += size
+            breaks.add(at)
         self.boxes: list[QLabel] = []
-        for _ in range(length):
+        for n in range(length):
+            if n in breaks:
+                layout.addSpacing(24)
             box = label("code_box", "", wrap=False, center=True)
             box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            box.setMinimumWidth(72)
+            box.setMinimumWidth(60)
             box.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.boxes.append(box)
             layout.addWidget(box)
