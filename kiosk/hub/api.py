@@ -22,6 +22,7 @@ Rules that matter:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import secrets
@@ -89,10 +90,19 @@ async def _json_body(request: web.Request, hub: Hub, limit: int = MAX_BODY,
     if request.content_length is not None and request.content_length > limit:
         raise _BadRequest(too_large)
     data = bytearray()
-    while chunk := await request.content.read(limit + 1 - len(data)):
-        data += chunk
-        if len(data) > limit:
-            raise _BadRequest(too_large)
+    try:
+        async with asyncio.timeout(hub.config.body_timeout):
+            while chunk := await request.content.read(limit + 1 - len(data)):
+                data += chunk
+                if len(data) > limit:
+                    raise _BadRequest(too_large)
+    except TimeoutError:
+        log.info("%s %s from %s: body not sent within %.0f s; connection closed",
+                 request.method, request.path,
+                 request_address(request, hub.config.trusted_proxies), hub.config.body_timeout)
+        slow = json_error(408, "timeout", "The request body took too long to arrive.")
+        slow.force_close()
+        raise _BadRequest(slow) from None
     try:
         return protocol.loads_untrusted(data, limit)
     except protocol.ProtocolError as exc:

@@ -106,8 +106,16 @@ async def start_hub(config: HubConfig, *, storage: Storage | None = None,
     try:
         ssl_ctx = tls_context(config)
         app = create_app(config, storage, secrets, clock=clock)
+        # aiohttp has no header time-out of its own, but its keep-alive timer starts when a
+        # connection opens and closes it if no whole request has arrived when it fires (a
+        # half-sent request leaves the handler idle): that is our header time-out. Idle
+        # keep-alive connections close after it too; WebSockets are not idle and stay.
         runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                               shutdown_timeout=_SHUTDOWN_TIMEOUT)
+                               shutdown_timeout=_SHUTDOWN_TIMEOUT,
+                               keepalive_timeout=config.header_timeout,
+                               # after an early answer (408, 413) the rest of a body is
+                               # read and dropped for at most this long, then the socket closes
+                               lingering_time=2.0)
         await runner.setup()
         site = web.TCPSite(runner, config.host, config.port, ssl_context=ssl_ctx)
         try:
