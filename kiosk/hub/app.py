@@ -43,6 +43,11 @@ def _add_static(app: web.Application, root: Path | None) -> None:
     app.router.add_static("/", root, follow_symlinks=False, show_index=False)
 
 
+async def _restore(app: web.Application) -> None:
+    """Take back the live state (visits, help requests) the hub's storage kept."""
+    app[SIGNALLING].restore()
+
+
 async def _shutdown(app: web.Application) -> None:
     app[SIGNALLING].close()
 
@@ -61,6 +66,7 @@ def create_app(config: HubConfig, storage: Storage, secrets: HubSecrets, *,
     app[HUB] = hub
     app[SIGNALLING] = SignallingRouter(hub)
     app.on_response_prepare.append(add_security_headers)
+    app.on_startup.append(_restore)
     app.on_shutdown.append(_shutdown)
     app.on_cleanup.append(_cleanup)
     api.add_routes(app)

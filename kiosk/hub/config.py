@@ -68,6 +68,9 @@ class HubConfig:
     hub_name: str = "Clinic Kiosk hub"
     rate_limits: RateLimits = field(default_factory=RateLimits)
     resume_grace: float = 60.0
+    #: After a restart the hub keeps each visit (and help request) it had for this long for its
+    #: client to come back; one not resumed by then ends as ``visit_lost``.
+    restart_grace: float = 600.0
     hello_timeout: float = 10.0
     #: A patient's own device that has said hello but not checked in is closed after this.
     check_in_timeout: float = 300.0
@@ -77,11 +80,6 @@ class HubConfig:
     # WebSocket ping interval (s): a client whose pong is not back within half of it is
     # dropped, so a dead socket is noticed within 4.5 s (its visit then waits out resume_grace).
     heartbeat: float | None = 3.0
-    #: An HTTP connection that has not sent a whole request's headers this long after it
-    #: opened (or after its last answer) is closed; a request body must arrive within
-    #: ``body_timeout``. Half-sent requests (slowloris) cannot hold the hub's sockets.
-    header_timeout: float = 10.0
-    body_timeout: float = 10.0
     session_ttl: float = 12 * 3600.0
     send_queue_max: int = 256
     allowed_origins: tuple[str, ...] = ()
@@ -108,8 +106,8 @@ class HubConfig:
 
 
 _PATH_FIELDS = {"db_path", "secrets_dir", "tls_cert", "tls_key", "turn_secret_file", "web_root"}
-_FLOAT_FIELDS = {"turn_ttl", "resume_grace", "hello_timeout", "heartbeat", "session_ttl",
-                 "check_in_timeout", "header_timeout", "body_timeout"}
+_FLOAT_FIELDS = {"turn_ttl", "resume_grace", "restart_grace", "hello_timeout", "heartbeat",
+                 "session_ttl", "check_in_timeout"}
 
 
 def _convert(name: str, value: Any, base: Path) -> Any:

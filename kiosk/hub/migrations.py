@@ -148,6 +148,34 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX feedback_answers_clinic ON feedback_answers(clinic_id, created_at);
     """),
+    Migration(6, "live visits and help requests kept through a hub restart", """
+        CREATE TABLE live_visits (
+            visit_id TEXT PRIMARY KEY,
+            appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointments(id),
+            clinic_id INTEGER NOT NULL REFERENCES clinics(id),
+            kiosk_id INTEGER REFERENCES kiosks(id),
+            resume_hash TEXT NOT NULL,
+            checked_in_at REAL NOT NULL,
+            checks TEXT NOT NULL DEFAULT '{}',
+            help_requested INTEGER NOT NULL DEFAULT 0,
+            call_state TEXT,
+            specialist_id INTEGER REFERENCES specialists(id),
+            started_at REAL,
+            offers INTEGER NOT NULL DEFAULT 0,
+            quality TEXT,
+            owner TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX live_visits_clinic ON live_visits(clinic_id, checked_in_at);
+        CREATE TABLE live_help (
+            kiosk_id INTEGER PRIMARY KEY REFERENCES kiosks(id),
+            clinic_id INTEGER NOT NULL REFERENCES clinics(id),
+            since REAL NOT NULL,
+            owner TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        ALTER TABLE appointments ADD COLUMN lost_on_kiosk_id INTEGER REFERENCES kiosks(id);
+    """),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

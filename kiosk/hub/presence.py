@@ -4,6 +4,11 @@ Rules that matter:
 
 - Presence lives in memory on the app (one :class:`Presence` per hub), never in module globals.
   It is touched only from the event loop, and never across an ``await``, so it needs no locks.
+- Visits and help requests are a cache of the hub's storage (``live_visits``, ``live_help``):
+  :class:`kiosk.hub.signalling.SignallingRouter` writes each change through before it is
+  published, and rebuilds this copy from storage when the hub starts. Connections and timers
+  live only here.
+- A visit keeps only the SHA-256 of its resume token (``resume_hash``), as storage does.
 - Specialists see only their own clinic's patients. Every change to a visit is pushed to them as
   a full ``waiting_list`` snapshot: simple for clients, and a lost message heals itself.
 - A visit holds only what the waiting list needs: no media, no message content.
@@ -36,7 +41,7 @@ class LiveVisit:
     (the kiosk's own :class:`kiosk.journey.Visit` is the patient's side of it)."""
 
     id: str
-    resume_token: str
+    resume_hash: str
     appointment: AppointmentRecord
     checked_in_at: float
     kiosk: KioskRecord | None
@@ -51,6 +56,8 @@ class LiveVisit:
     quality: dict[str, Any] = field(default_factory=dict)
     patient_timer: asyncio.TimerHandle | None = None
     specialist_timer: asyncio.TimerHandle | None = None
+    #: Rebuilt from storage after a hub restart and not yet resumed by its patient.
+    restored: bool = False
 
     @property
     def clinic_id(self) -> int:
@@ -76,9 +83,11 @@ class LiveVisit:
             info["patient_name"] = a.patient_name
         return info
 
-    def checked_in(self, ref: str | None = None) -> dict[str, Any]:
-        """The ``checked_in`` message (also the ``resumed`` object of ``welcome``)."""
-        return protocol.make("checked_in", visit_id=self.id, resume_token=self.resume_token,
+    def checked_in(self, ref: str | None = None, *,
+                   resume_token: str | None = None) -> dict[str, Any]:
+        """The ``checked_in`` message with the visit's new ``resume_token``; without one, the
+        ``resumed`` object of ``welcome`` (the client keeps the token it has)."""
+        return protocol.make("checked_in", visit_id=self.id, resume_token=resume_token,
                              appointment=self.appointment_info(), ref=ref)
 
     def list_entry(self, *, full_checks: bool = True) -> dict[str, Any]:
@@ -113,11 +122,13 @@ def _summary(checks: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(eq=False)
 class HelpRequest:
-    """A kiosk asking for help before anyone has checked in on it."""
+    """A kiosk asking for help before anyone has checked in on it (one per kiosk; it outlives
+    the kiosk's socket for the resume grace, and a hub restart for the restart grace)."""
 
     id: str
     kiosk: KioskRecord
     since: float
+    timer: asyncio.TimerHandle | None = None
 
     def list_entry(self, clinic_name: str) -> dict[str, Any]:
         return {"visit_id": self.id, "status": "help", "waiting_since": iso(self.since),
@@ -131,7 +142,8 @@ class Presence:
 
     def __init__(self) -> None:
         self.visits: dict[str, LiveVisit] = {}
-        self.help_requests: dict[Connection, HelpRequest] = {}
+        #: By kiosk id.
+        self.help_requests: dict[int, HelpRequest] = {}
         self._specialists: dict[int, set[Connection]] = {}
         self._clinic_names: dict[int, str] = {}
 

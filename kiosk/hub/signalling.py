@@ -9,6 +9,15 @@ Rules that matter:
 - The hub routes by visit: a patient socket owns at most one visit, a specialist reaches a visit
   only after ``join``, and only within their own clinic.
 - Nothing here logs a code, a token, an SDP or message text.
+- Live state is written through to storage (``live_visits``, ``live_help``) by the handler that
+  changes it, before it is published: a visit is created in the same transaction that spends
+  its code and ends in the same transaction that records its call. At start the router rebuilds
+  presence from storage (:meth:`SignallingRouter.restore`); each restored visit waits
+  ``restart_grace`` for its clients, then ends as ``visit_lost``. Rows name no connection and
+  no process-local id, so another hub process could take them over (docs/architecture.md §8).
+- A code whose visit the hub ended for loss of contact may be checked in again by the same
+  kiosk, once, before it expires (:meth:`kiosk.hub.storage.Storage.check_in_visit`); that kiosk
+  also takes back a visit it still holds but has lost the socket of.
 """
 
 from __future__ import annotations
@@ -17,25 +26,28 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 import secrets
+import socket
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from aiohttp import web
 
 from kiosk import protocol
-from kiosk.hub.codes import code_hash, normalise_appointment_code
+from kiosk.hub.codes import code_hash, normalise_appointment_code, token_hash
 from kiosk.hub.connection import (
     CLOSE_AUTH_FAILED,
     CLOSE_GOING_AWAY,
     CLOSE_REPLACED,
     Connection,
 )
-from kiosk.hub.models import CallRecord
+from kiosk.hub.liverecords import NewLiveVisit
+from kiosk.hub.models import AppointmentRecord, CallRecord, KioskRecord
 from kiosk.hub.presence import HelpRequest, LiveVisit
 from kiosk.hub.relay import ice_for
 from kiosk.hub.state import Hub
-from kiosk.hub.storage import CodeError
+from kiosk.hub.storage import CodeError, VisitHeld
 
 log = logging.getLogger("kiosk.hub.signalling")
 
@@ -45,6 +57,10 @@ _CODE_MESSAGES = {
     "code_expired": "That code has expired. Please ask at reception.",
 }
 HELP_ACK = "Staff have been told that you need help. Someone will be with you soon."
+#: Hub-side reasons a visit ends without anyone choosing to end it: its code stays usable by
+#: the kiosk it was checked in on (and ``network_failed`` when the patient side says so).
+LOST_REASONS = frozenset({"patient_disconnected", "specialist_disconnected", "visit_lost",
+                          "hub_stopped", "network_failed"})
 
 
 _TOO_MANY = "Too many wrong codes. Please wait, or ask at reception."
@@ -75,6 +91,8 @@ class SignallingRouter:
         self.hub = hub
         self.presence = hub.presence
         self.connections: set[Connection] = set()
+        #: This process, as the ``owner`` of the live rows it writes.
+        self.instance = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.handlers: dict[str, Handler] = {
             "check_in": self.check_in,
             "checks": self.checks,
@@ -115,17 +133,23 @@ class SignallingRouter:
         if prepared is not None and conn.kiosk is None:
             raise Refusal("not_allowed", "Only a paired kiosk can check in a prepared "
                                          "appointment; use the appointment code.")
+        resume_token = secrets.token_urlsafe(24)
+        checks = msg.get("checks") or {}
+        new = NewLiveVisit(visit_id=secrets.token_urlsafe(12),
+                           resume_hash=token_hash(resume_token),
+                           kiosk_id=conn.kiosk.id if conn.kiosk is not None else None,
+                           checked_in_at=now, checks_json=_json(checks), owner=self.instance)
         try:
             if prepared is not None:
                 assert conn.kiosk is not None
-                appointment = self.hub.storage.redeem_prepared_appointment(
-                    int(prepared), conn.kiosk.clinic_id, now)
+                appointment = self._start_visit(conn, new, msg, appointment_id=int(prepared),
+                                                clinic_id=conn.kiosk.clinic_id)
             else:
                 code = normalise_appointment_code(msg["code"])
                 if code is None:
                     raise CodeError("bad_code")
-                appointment = self.hub.storage.redeem_appointment_code(
-                    code_hash(self.hub.secrets.code_pepper(), code), now)
+                appointment = self._start_visit(
+                    conn, new, msg, code_hash=code_hash(self.hub.secrets.code_pepper(), code))
         except CodeError as exc:
             if limiters.code_failure(key, conn.address, clinic_id):
                 # Spent just now: IT should know (a guessing attack, or a misprinted letter).
@@ -134,17 +158,69 @@ class SignallingRouter:
                             "patients' own devices" if clinic_id is None
                             else f"clinic {clinic_id}'s kiosks")
             raise Refusal(exc.code, _CODE_MESSAGES[exc.code]) from None
-        visit = LiveVisit(id=secrets.token_urlsafe(12), resume_token=secrets.token_urlsafe(24),
-                          appointment=appointment, checked_in_at=now, kiosk=conn.kiosk,
-                          patient=conn, checks=msg.get("checks") or {})
+        if appointment is None:
+            return  # the kiosk took back the visit it held
+        visit = LiveVisit(id=new.visit_id, resume_hash=new.resume_hash, appointment=appointment,
+                          checked_in_at=now, kiosk=conn.kiosk, patient=conn, checks=checks)
         self.presence.visits[visit.id] = visit
         conn.visit_id = visit.id
-        self.presence.help_requests.pop(conn, None)
+        self._clear_help(conn)
         log.info("%s checked in: visit %s, clinic %d", conn.label, visit.id, visit.clinic_id)
-        servers, expires = ice_for(self.hub, conn)  # a patient's device: the relay only now
-        conn.send({**visit.checked_in(ref=msg.get("ref")), "ice_servers": servers,
-                   **({"ice_expires_at": expires} if expires is not None else {})})
+        self._send_checked_in(conn, visit, resume_token, msg.get("ref"))
         self.presence.publish(visit.clinic_id)
+
+    def _send_checked_in(self, conn: Connection, visit: LiveVisit, resume_token: str,
+                         ref: str | None) -> None:
+        servers, expires = ice_for(self.hub, conn)  # a patient's device: the relay only now
+        conn.send({**visit.checked_in(ref=ref, resume_token=resume_token),
+                   "ice_servers": servers,
+                   **({"ice_expires_at": expires} if expires is not None else {})})
+
+    def _start_visit(self, conn: Connection, new: NewLiveVisit, msg: dict[str, Any],
+                     **which: Any) -> AppointmentRecord | None:
+        """Spend the code and store the new visit; None if instead this kiosk took back the
+        visit of that code it still held (see :meth:`_take_back`)."""
+        try:
+            return self.hub.storage.check_in_visit(new, new.checked_in_at, **which)
+        except VisitHeld as held:
+            if self._take_back(conn, held.visit_id, msg.get("ref")):
+                return None
+            raise
+
+    def _take_back(self, conn: Connection, visit_id: str, ref: str | None) -> bool:
+        """The kiosk that holds a visit without its socket (it gave up on the hub, or the app
+        restarted, so it lost its resume token) checks in again with the same code: it gets
+        the same visit back, its place and waited time kept, with a new resume token."""
+        visit = self.presence.visits.get(visit_id)
+        if visit is None or visit.patient is not None or conn.kiosk is None \
+                or visit.kiosk is None or visit.kiosk.id != conn.kiosk.id:
+            return False
+        resume_token = secrets.token_urlsafe(24)
+        visit.resume_hash = token_hash(resume_token)
+        self._save(visit, resume_hash=visit.resume_hash)
+        self._attach_patient(visit, conn)
+        self._clear_help(conn)
+        log.info("%s checked in again: visit %s taken back", conn.label, visit.id)
+        self._send_checked_in(conn, visit, resume_token, ref)
+        if visit.specialist is not None:
+            conn.send(self._joined(visit))
+        self.presence.publish(visit.clinic_id)
+        return True
+
+    def _attach_patient(self, visit: LiveVisit, conn: Connection) -> None:
+        if visit.patient_timer is not None:
+            visit.patient_timer.cancel()
+            visit.patient_timer = None
+        visit.patient = conn
+        conn.visit_id = visit.id
+
+    def _save(self, visit: LiveVisit, **changes: Any) -> None:
+        """Write changed fields of a visit through to storage (the memory copy is a cache)."""
+        try:
+            self.hub.storage.update_live_visit(visit.id, self.hub.clock.now(), self.instance,
+                                               changes)
+        except Exception:
+            log.exception("could not save visit %s", visit.id)
 
     def _own_visit(self, conn: Connection) -> LiveVisit:
         visit = self.presence.visits.get(conn.visit_id) if conn.visit_id else None
@@ -155,6 +231,7 @@ class SignallingRouter:
     def checks(self, conn: Connection, msg: dict[str, Any]) -> None:
         visit = self._own_visit(conn)
         visit.checks = msg["checks"]
+        self._save(visit, checks=_json(visit.checks))
         self.presence.publish(visit.clinic_id)
 
     def readiness(self, conn: Connection, msg: dict[str, Any]) -> None:
@@ -171,12 +248,12 @@ class SignallingRouter:
     def help(self, conn: Connection, msg: dict[str, Any]) -> None:
         visit = self.presence.visits.get(conn.visit_id) if conn.visit_id else None
         if visit is not None:
-            visit.help_requested = True
+            if not visit.help_requested:
+                visit.help_requested = True
+                self._save(visit, help_requested=1)
             clinic_id = visit.clinic_id
         elif conn.kiosk is not None:
-            if conn not in self.presence.help_requests:
-                self.presence.help_requests[conn] = HelpRequest(
-                    f"help-{conn.id}", conn.kiosk, self.hub.clock.now())
+            self._add_help(conn.kiosk, self.hub.clock.now())
             clinic_id = conn.kiosk.clinic_id
         else:
             raise Refusal("not_allowed", "Check in with an appointment code first.")
@@ -185,7 +262,7 @@ class SignallingRouter:
         self.presence.publish(clinic_id)
 
     def leave(self, conn: Connection, msg: dict[str, Any]) -> None:
-        request = self.presence.help_requests.pop(conn, None)
+        request = self._clear_help(conn)
         visit = self.presence.visits.get(conn.visit_id) if conn.visit_id else None
         if visit is not None:
             self.end_visit(visit, msg.get("reason") or "left")
@@ -197,6 +274,7 @@ class SignallingRouter:
         if visit.specialist is None:
             raise Refusal("not_allowed", "No specialist has joined yet; wait for 'joined'.")
         visit.offers += 1
+        self._save(visit, offers=visit.offers)
         self._to_specialist(visit, msg)
 
     def candidate(self, conn: Connection, msg: dict[str, Any]) -> None:
@@ -212,6 +290,8 @@ class SignallingRouter:
         visit = self._own_visit(conn)
         changed = visit.call_state != msg["state"]
         visit.call_state = msg["state"]
+        if changed:
+            self._save(visit, call_state=visit.call_state)
         self._to_specialist(visit, msg)
         if changed:
             self.presence.publish(visit.clinic_id)
@@ -220,9 +300,11 @@ class SignallingRouter:
         if conn.role == "specialist":
             visit = self._specialist_visit(conn, msg)
             visit.quality["specialist"] = msg["stats"]
+            self._save(visit, quality=_json(visit.quality))
             return
         visit = self._own_visit(conn)
         visit.quality["patient"] = msg["stats"]
+        self._save(visit, quality=_json(visit.quality))
         self._to_specialist(visit, msg)
 
     def _to_specialist(self, visit: LiveVisit, msg: dict[str, Any]) -> None:
@@ -265,17 +347,26 @@ class SignallingRouter:
         assert spec is not None
         if visit.specialist is not None and visit.specialist.id != spec.id:
             raise Refusal("busy", "Another specialist is with this patient.")
+        first = visit.specialist is None or visit.started_at is None
         visit.specialist = spec
         self._attach_specialist(visit, conn)
         if visit.started_at is None:
             visit.started_at = self.hub.clock.now()
+        if first:
+            self._save(visit, specialist_id=spec.id, started_at=visit.started_at)
         log.info("%s joined visit %s", conn.label, visit.id)
-        joined = protocol.make("joined", visit_id=visit.id,
-                               specialist={"id": spec.id, "name": spec.display_name})
+        joined = self._joined(visit)
         conn.send({**joined, **({"ref": msg["ref"]} if "ref" in msg else {})})
         if visit.patient is not None:
             visit.patient.send(joined)
         self.presence.publish(visit.clinic_id)
+
+    @staticmethod
+    def _joined(visit: LiveVisit) -> dict[str, Any]:
+        spec = visit.specialist
+        assert spec is not None
+        return protocol.make("joined", visit_id=visit.id,
+                             specialist={"id": spec.id, "name": spec.display_name})
 
     def _attach_specialist(self, visit: LiveVisit, conn: Connection) -> None:
         visit.specialist_conn = conn
@@ -303,7 +394,9 @@ class SignallingRouter:
     def hangup(self, conn: Connection, msg: dict[str, Any]) -> None:
         visit = self._specialist_visit(conn, msg) if conn.role == "specialist" \
             else self._own_visit(conn)
-        self.end_visit(visit, msg.get("reason") or "hangup")
+        reason = msg.get("reason") or "hangup"
+        # The patient side gave up on the media path: not anyone's choice, like a lost socket.
+        self.end_visit(visit, reason, lost=conn.role != "specialist" and reason == "network_failed")
 
     # --- connections coming and going ---
 
@@ -324,30 +417,40 @@ class SignallingRouter:
         if not isinstance(visit_id, str) or not isinstance(token, str):
             raise Refusal("bad_message", "resume needs 'visit_id' and 'resume_token' strings")
         visit = self.presence.visits.get(visit_id)
-        if visit is None or not hmac.compare_digest(visit.resume_token.encode(), token.encode()):
+        if visit is None:
+            log.info("%s: resume of a visit that is not live (ended, or never was)", conn.label)
+            return None
+        if not hmac.compare_digest(visit.resume_hash.encode(), token_hash(token).encode()):
+            log.info("%s: resume of visit %s with a wrong token; refused", conn.label,
+                        visit.id)
             return None
         if visit.kiosk is not None and (conn.kiosk is None or conn.kiosk.id != visit.kiosk.id):
+            log.info("%s: resume of visit %s from another device; refused", conn.label,
+                        visit.id)
             return None
         old = visit.patient
         if old is not None and old is not conn:
             old.visit_id = None
             old.close_after_sending(CLOSE_REPLACED, "resumed on another connection")
-        if visit.patient_timer is not None:
-            visit.patient_timer.cancel()
-            visit.patient_timer = None
-        visit.patient = conn
-        conn.visit_id = visit.id
-        log.info("%s resumed visit %s", conn.label, visit.id)
+        self._attach_patient(visit, conn)
+        log.info("%s resumed visit %s%s", conn.label, visit.id,
+                 " (kept through a hub restart)" if visit.restored else "")
         self.presence.publish(visit.clinic_id)
         return visit
+
+    def resend_joined(self, visit: LiveVisit) -> bool:
+        """Whether a patient socket that has just resumed ``visit`` should get ``joined`` again
+        (so the patient side re-offers). Not after a hub restart if the call was connected:
+        media goes peer to peer and never stopped, and the session watches it itself."""
+        restored, visit.restored = visit.restored, False
+        return visit.specialist is not None and not (restored and visit.call_state == "connected")
 
     def disconnected(self, conn: Connection) -> None:
         """A socket closed: start the grace period for what it held."""
         loop = asyncio.get_running_loop()
         grace = self.hub.config.resume_grace
-        request = self.presence.help_requests.pop(conn, None)
-        if request is not None:
-            self.presence.publish(request.kiosk.clinic_id)
+        if conn.kiosk is not None and conn.kiosk.id in self.presence.help_requests:
+            self._help_timer(conn.kiosk.id, grace)
         if conn.role == "specialist":
             self.presence.remove_specialist(conn)
             for held in list(self.presence.visits.values()):
@@ -364,15 +467,106 @@ class SignallingRouter:
         log.info("%s dropped; visit %s kept for %.0f s", conn.label, visit.id, grace)
         self.presence.publish(visit.clinic_id)
 
-    def _patient_gone(self, visit_id: str) -> None:
+    def _patient_gone(self, visit_id: str, reason: str = "patient_disconnected") -> None:
         visit = self.presence.visits.get(visit_id)
         if visit is not None and visit.patient is None:
-            self.end_visit(visit, "patient_disconnected")
+            self.end_visit(visit, reason, lost=True)
 
     def _specialist_gone(self, visit_id: str) -> None:
         visit = self.presence.visits.get(visit_id)
         if visit is not None and visit.specialist_conn is None:
-            self.end_visit(visit, "specialist_disconnected")
+            self.end_visit(visit, "specialist_disconnected", lost=True)
+
+    # --- help requests from a kiosk before check-in (one per kiosk, kept in storage) ---
+
+    def _add_help(self, kiosk: KioskRecord, since: float, *, save: bool = True) -> None:
+        request = self.presence.help_requests.get(kiosk.id)
+        if request is None:
+            request = HelpRequest(f"help-{kiosk.id}", kiosk, since)
+            self.presence.help_requests[kiosk.id] = request
+            if save:
+                try:
+                    self.hub.storage.save_live_help(kiosk.id, kiosk.clinic_id, since,
+                                                    self.instance, self.hub.clock.now())
+                except Exception:
+                    log.exception("could not save the help request of kiosk %d", kiosk.id)
+        elif request.timer is not None:
+            request.timer.cancel()
+            request.timer = None
+
+    def _clear_help(self, conn: Connection) -> HelpRequest | None:
+        request = self.presence.help_requests.pop(conn.kiosk.id, None) \
+            if conn.kiosk is not None else None
+        if request is not None:
+            if request.timer is not None:
+                request.timer.cancel()
+            try:
+                self.hub.storage.clear_live_help(request.kiosk.id)
+            except Exception:
+                log.exception("could not clear the help request of kiosk %d", request.kiosk.id)
+        return request
+
+    def _help_timer(self, kiosk_id: int, grace: float) -> None:
+        request = self.presence.help_requests.get(kiosk_id)
+        if request is not None and request.timer is None:
+            request.timer = asyncio.get_running_loop().call_later(
+                grace, self._help_gone, kiosk_id)
+
+    def _help_gone(self, kiosk_id: int) -> None:
+        """The kiosk did not come back in time: its help request goes (unless it is back)."""
+        request = self.presence.help_requests.get(kiosk_id)
+        if request is None:
+            return
+        request.timer = None
+        if any(c.kiosk is not None and c.kiosk.id == kiosk_id and not c.closed
+               for c in self.connections):
+            return
+        del self.presence.help_requests[kiosk_id]
+        try:
+            self.hub.storage.clear_live_help(kiosk_id)
+        except Exception:
+            log.exception("could not clear the help request of kiosk %d", kiosk_id)
+        self.presence.publish(request.kiosk.clinic_id)
+
+    # --- a restart ---
+
+    def restore(self) -> None:
+        """At start: rebuild presence from storage. Every visit and help request waits
+        ``restart_grace`` for its clients (status ``disconnected``); the waiting lists go out
+        as specialists come back."""
+        hub = self.hub
+        loop = asyncio.get_running_loop()
+        grace = hub.config.restart_grace
+        hub.storage.claim_live_state(self.instance, hub.clock.now())
+        restored = 0
+        for rec in hub.storage.live_visits():
+            try:
+                checks = json.loads(rec.checks_json)
+                quality = json.loads(rec.quality_json) if rec.quality_json else {}
+            except ValueError:
+                log.exception("live visit %s has unreadable JSON; its checks are dropped",
+                              rec.visit_id)
+                checks, quality = {}, {}
+            visit = LiveVisit(
+                id=rec.visit_id, resume_hash=rec.resume_hash, appointment=rec.appointment,
+                checked_in_at=rec.checked_in_at, kiosk=rec.kiosk, patient=None,
+                checks=checks if isinstance(checks, dict) else {},
+                help_requested=rec.help_requested, call_state=rec.call_state,
+                specialist=rec.specialist, started_at=rec.started_at, offers=rec.offers,
+                quality=quality if isinstance(quality, dict) else {}, restored=True)
+            visit.patient_timer = loop.call_later(grace, self._patient_gone, visit.id,
+                                                  "visit_lost")
+            if visit.specialist is not None:
+                visit.specialist_timer = loop.call_later(grace, self._specialist_gone, visit.id)
+            self.presence.visits[visit.id] = visit
+            restored += 1
+        helps = hub.storage.live_help()
+        for help_rec in helps:
+            self._add_help(help_rec.kiosk, help_rec.since, save=False)
+            self._help_timer(help_rec.kiosk.id, grace)
+        if restored or helps:
+            log.info("restored %d live visits and %d help requests; each waits %.0f s for its "
+                     "clients", restored, len(helps), grace)
 
     def signed_out(self, session_hash: str) -> None:
         """Close the sockets of a session that has just signed out."""
@@ -384,8 +578,9 @@ class SignallingRouter:
 
     # --- ending ---
 
-    def end_visit(self, visit: LiveVisit, reason: str) -> None:
-        """End a visit: tell both sides, record the call, update the list."""
+    def end_visit(self, visit: LiveVisit, reason: str, *, lost: bool = False) -> None:
+        """End a visit: tell both sides, record the call, update the list. ``lost``: nobody
+        chose to end it (the hub lost contact), so its kiosk may check its code in again."""
         if self.presence.visits.pop(visit.id, None) is None:
             return
         for timer in (visit.patient_timer, visit.specialist_timer):
@@ -405,8 +600,9 @@ class SignallingRouter:
             checked_in_at=visit.checked_in_at, started_at=visit.started_at, ended_at=now,
             end_reason=reason[:64], reconnects=max(0, visit.offers - 1),
             quality=json.dumps(visit.quality) if visit.quality else None)
+        lost_on = visit.kiosk.id if lost and visit.kiosk is not None else None
         try:
-            self.hub.storage.record_call(record)
+            self.hub.storage.end_live_visit(record, lost_on_kiosk_id=lost_on)
         except Exception:
             log.exception("could not record the call for visit %s", visit.id)
         log.info("visit %s ended: %s", visit.id, reason[:64])
@@ -415,9 +611,13 @@ class SignallingRouter:
     def close(self) -> None:
         """The hub is stopping: end every visit (so each is recorded) and close every socket."""
         for visit in list(self.presence.visits.values()):
-            self.end_visit(visit, "hub_stopped")
+            self.end_visit(visit, "hub_stopped", lost=True)
         for conn in list(self.connections):
             conn.close_after_sending(CLOSE_GOING_AWAY, "the hub is stopping")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 SIGNALLING: web.AppKey[SignallingRouter] = web.AppKey("signalling", SignallingRouter)

@@ -29,6 +29,7 @@ from typing import Any
 from kiosk.feedback.wire import AnswerValue, WireAnswer
 from kiosk.hub import lockout
 from kiosk.hub.config import RateLimits
+from kiosk.hub.liverecords import LiveHelpRecord, LiveVisitRecord, NewLiveVisit
 from kiosk.hub.lockout import LoginState
 from kiosk.hub.migrations import migrate
 from kiosk.hub.models import (
@@ -68,6 +69,19 @@ class CodeError(StorageError):
         super().__init__(code)
         self.code = code
 
+
+class VisitHeld(CodeError):
+    """The code is spent on a visit this same kiosk still holds (``visit_id``), which the hub
+    may hand back to it (the kiosk lost its connection and the patient checked in again)."""
+
+    def __init__(self, visit_id: str) -> None:
+        super().__init__("code_used")
+        self.visit_id = visit_id
+
+
+#: Columns of ``live_visits`` that :meth:`Storage.update_live_visit` may change.
+LIVE_VISIT_COLUMNS = frozenset({"checks", "help_requested", "call_state", "specialist_id",
+                                "started_at", "offers", "quality", "resume_hash"})
 
 _APPOINTMENT_SELECT = """
     SELECT a.id, a.starts_at, w.id, w.name, c.id, c.name, s.id, s.display_name,
@@ -500,6 +514,139 @@ class Storage:
         return [StoredAnswer(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8],
                              json.loads(r[9]), r[10])
                 for r in self._all(sql, tuple(args))]
+
+    # ----- live state (visits and help requests kept through a restart) -----
+
+    def check_in_visit(self, visit: NewLiveVisit, now: float, *, code_hash: str | None = None,
+                       appointment_id: int | None = None,
+                       clinic_id: int | None = None) -> AppointmentRecord:
+        """Spend an appointment code (or, for a kiosk of ``clinic_id``, the appointment staff
+        prepared it for) and create its live visit, in one transaction: a code is spent exactly
+        when its visit exists. Raises :class:`CodeError` (:class:`VisitHeld` when this kiosk
+        still holds a live visit of that appointment).
+
+        A spent code is taken again only by the kiosk it was spent on, after the hub ended that
+        visit for loss of contact (``lost_on_kiosk_id``, set by :meth:`end_live_visit`), once,
+        and not after the code expires."""
+        with self._tx() as db:
+            if code_hash is not None:
+                rows = db.execute(
+                    "SELECT id, code_expires_at, code_used_at, lost_on_kiosk_id FROM appointments "
+                    "WHERE code_hash = ? ORDER BY code_used_at IS NOT NULL, id DESC",
+                    (code_hash,)).fetchall()
+            else:
+                rows = db.execute(
+                    "SELECT a.id, a.code_expires_at, a.code_used_at, a.lost_on_kiosk_id "
+                    "FROM appointments a JOIN waiting_areas w ON w.id = a.waiting_area_id "
+                    "WHERE a.id = ? AND w.clinic_id = ?", (appointment_id, clinic_id)).fetchall()
+            if not rows:
+                raise CodeError("bad_code")
+            kiosk = visit.kiosk_id
+            chosen = next((r for r in rows if r[2] is None), None) or next(
+                (r for r in rows if kiosk is not None and r[3] == kiosk), None)
+            if chosen is None:
+                for r in rows:
+                    held = kiosk is not None and db.execute(
+                        "SELECT visit_id FROM live_visits WHERE appointment_id = ? "
+                        "AND kiosk_id = ?", (r[0], kiosk)).fetchone()
+                    if held:
+                        raise VisitHeld(held[0])
+                raise CodeError("code_used")
+            found_id, expires_at = chosen[0], chosen[1]
+            if expires_at <= now:
+                raise CodeError("code_expired")
+            db.execute("UPDATE appointments SET code_used_at = ?, lost_on_kiosk_id = NULL "
+                       "WHERE id = ?", (now, found_id))
+            db.execute(
+                "INSERT INTO live_visits (visit_id, appointment_id, clinic_id, kiosk_id, "
+                "resume_hash, checked_in_at, checks, owner, updated_at) "
+                "SELECT ?, a.id, w.clinic_id, ?, ?, ?, ?, ?, ? FROM appointments a "
+                "JOIN waiting_areas w ON w.id = a.waiting_area_id WHERE a.id = ?",
+                (visit.visit_id, kiosk, visit.resume_hash, visit.checked_in_at,
+                 visit.checks_json, visit.owner, now, found_id))
+            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ?", (found_id,)).fetchone()
+        return _appointment(found)
+
+    def update_live_visit(self, visit_id: str, now: float, owner: str,
+                          changes: dict[str, Any]) -> None:
+        """Write changed fields of a live visit (names from :data:`LIVE_VISIT_COLUMNS`)."""
+        bad = set(changes) - LIVE_VISIT_COLUMNS
+        if bad:
+            raise ValueError(f"not a live visit column: {sorted(bad)}")
+        sets = ", ".join(f"{name} = ?" for name in changes)
+        with self._tx() as db:
+            db.execute(f"UPDATE live_visits SET {sets}, owner = ?, updated_at = ? "  # noqa: S608
+                       "WHERE visit_id = ?", (*changes.values(), owner, now, visit_id))
+
+    def end_live_visit(self, call: CallRecord, *, lost_on_kiosk_id: int | None = None) -> bool:
+        """End a live visit and record its call, in one transaction. With ``lost_on_kiosk_id``
+        its code may be taken again by that kiosk (see :meth:`check_in_visit`). False if the
+        visit was not live (already ended, e.g. by another hub process): nothing is written."""
+        with self._tx() as db:
+            gone = db.execute("DELETE FROM live_visits WHERE visit_id = ?",
+                              (call.visit_id,)).rowcount
+            if not gone:
+                return False
+            db.execute(
+                "INSERT INTO calls (visit_id, appointment_id, clinic_id, kiosk_id, specialist_id, "
+                "checked_in_at, started_at, ended_at, end_reason, reconnects, quality) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (call.visit_id, call.appointment_id, call.clinic_id, call.kiosk_id,
+                 call.specialist_id, call.checked_in_at, call.started_at, call.ended_at,
+                 call.end_reason, call.reconnects, call.quality))
+            if lost_on_kiosk_id is not None and call.appointment_id is not None:
+                db.execute("UPDATE appointments SET lost_on_kiosk_id = ? WHERE id = ?",
+                           (lost_on_kiosk_id, call.appointment_id))
+        return True
+
+    def get_kiosk(self, kiosk_id: int) -> KioskRecord | None:
+        row = self._one("SELECT id, clinic_id, room, name, last_seen FROM kiosks WHERE id = ?",
+                        (kiosk_id,))
+        return KioskRecord(*row) if row else None
+
+    def claim_live_state(self, owner: str, now: float) -> None:
+        """Make ``owner`` (this hub process) the owner of every live row (one hub: all of them;
+        several hubs would claim only the rows of a process known to be gone)."""
+        with self._tx() as db:
+            db.execute("UPDATE live_visits SET owner = ?, updated_at = ?", (owner, now))
+            db.execute("UPDATE live_help SET owner = ?, updated_at = ?", (owner, now))
+
+    def live_visits(self) -> list[LiveVisitRecord]:
+        """Every live visit, oldest check-in first."""
+        rows = self._all(
+            "SELECT visit_id, appointment_id, kiosk_id, resume_hash, checked_in_at, checks, "
+            "help_requested, call_state, specialist_id, started_at, offers, quality, owner, "
+            "updated_at FROM live_visits ORDER BY checked_in_at, visit_id")
+        records = []
+        for r in rows:
+            appointment = self.get_appointment(r[1])
+            assert appointment is not None  # a foreign key
+            records.append(LiveVisitRecord(
+                visit_id=r[0], appointment=appointment,
+                kiosk=self.get_kiosk(r[2]) if r[2] is not None else None, resume_hash=r[3],
+                checked_in_at=r[4], checks_json=r[5], help_requested=bool(r[6]),
+                call_state=r[7], specialist=self.get_specialist(r[8]) if r[8] is not None
+                else None, started_at=r[9], offers=r[10], quality_json=r[11], owner=r[12],
+                updated_at=r[13]))
+        return records
+
+    def save_live_help(self, kiosk_id: int, clinic_id: int, since: float, owner: str,
+                       now: float) -> None:
+        """Keep a kiosk's help request (the first ``since`` stands)."""
+        with self._tx() as db:
+            db.execute("INSERT INTO live_help (kiosk_id, clinic_id, since, owner, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+                       "owner = excluded.owner, updated_at = excluded.updated_at",
+                       (kiosk_id, clinic_id, since, owner, now))
+
+    def clear_live_help(self, kiosk_id: int) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM live_help WHERE kiosk_id = ?", (kiosk_id,))
+
+    def live_help(self) -> list[LiveHelpRecord]:
+        rows = self._all("SELECT kiosk_id, since, owner FROM live_help ORDER BY since")
+        found = [(self.get_kiosk(r[0]), r[1], r[2]) for r in rows]
+        return [LiveHelpRecord(k, since, owner) for k, since, owner in found if k is not None]
 
 
 def _private_file(path: Path) -> None:

@@ -211,7 +211,8 @@ class SocketSession:
         elif resume is not None and resumed is None:
             self.refuse("not_found", "That visit has ended. Please check in again.",
                         ref=msg.get("ref"), mtype="hello")
-        elif resumed is not None and resumed.specialist is not None:
+        elif resumed is not None and self.signalling.resend_joined(resumed):
+            assert resumed.specialist is not None
             conn.send(protocol.make("joined", visit_id=resumed.id, specialist={
                 "id": resumed.specialist.id, "name": resumed.specialist.display_name}))
 

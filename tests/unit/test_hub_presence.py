@@ -20,7 +20,7 @@ def _appointment(clinic_id: int = 1, patient_name: str | None = None) -> Appoint
 
 
 def _visit(n: int, clinic_id: int = 1, checks: dict[str, Any] | None = None) -> LiveVisit:
-    return LiveVisit(id=f"visit{n}", resume_token="r" * 32, appointment=_appointment(clinic_id),
+    return LiveVisit(id=f"visit{n}", resume_hash="r" * 64, appointment=_appointment(clinic_id),
                      checked_in_at=1_750_000_000.0 + n,
                      kiosk=KioskRecord(1, clinic_id, "Room 2", None, 0),
                      patient=None, checks=checks or {})
