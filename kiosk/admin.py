@@ -8,7 +8,8 @@ Rules that matter:
   exception. Every attempt is logged (accepted, wrong, refused while locked) without the PIN.
 - After :data:`MAX_TRIES` wrong PINs in a row the lock refuses every attempt for a back-off that
   doubles with each further wrong PIN (:data:`FIRST_LOCKOUT_S` up to :data:`MAX_LOCKOUT_S`);
-  the right PIN after a lockout resets it. Time comes from an injected clock.
+  the right PIN after a lockout resets it. Time comes from an injected clock. Given a
+  :class:`~kiosk.pin_lockout.LockoutFile`, the count and the lock survive a restart.
 - If the store is not secure, admin mode is refused with :data:`NO_SECURE_STORE` and nothing is
   stored; pairing then does not even spend the one-time code.
 - Pairing keeps the token only in the SecretStore; the result carries the clinic and room only.
@@ -39,6 +40,7 @@ import tomli_w
 from kiosk.config import KioskSettings
 from kiosk.httpjson import json_reply
 from kiosk.logs import JsonFormatter, RedactingFilter, redact_text
+from kiosk.pin_lockout import LockoutFile, LockoutState
 from kiosk.secrets import (
     ADMIN_PIN_HASH,
     DEVICE_TOKEN,
@@ -102,12 +104,23 @@ class AdminLock:
     """
 
     def __init__(self, secrets: SecretStore, *, clock: Callable[[], float] = time.monotonic,
-                 hasher: Callable[[str], str] = hash_pin) -> None:
+                 hasher: Callable[[str], str] = hash_pin,
+                 lockout: LockoutFile | None = None) -> None:
         self._secrets = secrets
         self._clock = clock
         self._hasher = hasher
-        self._failures = 0  # wrong PINs in a row
-        self._locked_until = 0.0
+        self._lockout = lockout
+        kept = lockout.load() if lockout is not None else LockoutState()
+        self._failures = kept.failures  # wrong PINs in a row (before a restart too)
+        self._locked_until = clock() + kept.retry_after if kept.retry_after else 0.0
+
+    def _keep(self) -> None:
+        """Write the count and the lock to the lockout file, if there is one."""
+        if self._lockout is not None:
+            try:
+                self._lockout.save(LockoutState(self._failures, self.retry_after()))
+            except OSError as exc:
+                log.error("admin PIN lockout not saved: %s", type(exc).__name__)
 
     @property
     def secure(self) -> bool:
@@ -128,6 +141,7 @@ class AdminLock:
         check_new_pin(pin, again)
         self._secrets.set(ADMIN_PIN_HASH, self._hasher(pin))
         self._failures, self._locked_until = 0, 0.0
+        self._keep()
         log.info("admin PIN set")
 
     def retry_after(self) -> float:
@@ -147,15 +161,19 @@ class AdminLock:
                 log.info("admin PIN accepted after %d wrong attempts", self._failures)
             else:
                 log.info("admin PIN accepted")
-            self._failures, self._locked_until = 0, 0.0
+            if self._failures or self._locked_until:
+                self._failures, self._locked_until = 0, 0.0
+                self._keep()
             return Attempt(Outcome.ACCEPTED, MAX_TRIES)
         self._failures += 1
         if self._failures < MAX_TRIES:
+            self._keep()
             left = MAX_TRIES - self._failures
             log.warning("admin PIN wrong (%d of %d before lockout)", self._failures, MAX_TRIES)
             return Attempt(Outcome.WRONG, left)
         lockout = min(MAX_LOCKOUT_S, FIRST_LOCKOUT_S * 2 ** (self._failures - MAX_TRIES))
         self._locked_until = self._clock() + lockout
+        self._keep()
         log.warning("admin PIN wrong %d times in a row: locked for %.0f s", self._failures,
                     lockout)
         return Attempt(Outcome.LOCKED, 0, lockout)

@@ -39,6 +39,8 @@ from kiosk.secrets import (
     hash_pin,
 )
 
+#: The admin PIN of ``clinic-kiosk --demo`` (an in-memory keyring, gone when the demo ends).
+DEMO_ADMIN_PIN: Final = "246802"
 EXIT_OK: Final = 0
 EXIT_REFUSED: Final = 1
 EXIT_USAGE: Final = 2

@@ -16,7 +16,8 @@ Rules that matter:
   read back as "seconds from now", never more than :data:`MAX_LOCKOUT_S` (a clock set back
   cannot lock admin mode for a day).
 - A damaged file (not JSON, wrong fields, unreadable) fails closed: the PIN is refused for
-  :data:`DAMAGED_LOCK_S`, with one ERROR log line naming the file; the next write replaces it.
+  :data:`DAMAGED_LOCK_S`, with one ERROR log line naming the file, and the file is replaced by
+  that short lock (so a restart keeps the lock but does not extend it).
 - No file means no wrong PINs yet. Setting a new PIN (admin set-up or ``clinic-kiosk admin
   set-pin``) clears it.
 """
@@ -69,7 +70,7 @@ class LockoutFile:
         closed to :data:`DAMAGED_LOCK_S` with a log line."""
         try:
             text = self.path.read_text("utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return LockoutState()
         except (OSError, UnicodeDecodeError) as exc:
             return self._damaged(type(exc).__name__)
@@ -90,8 +91,11 @@ class LockoutFile:
 
     def _damaged(self, why: str) -> LockoutState:
         log.error("admin PIN lockout file %s is damaged (%s): admin mode is locked for "
-                  "%.0f s, then the file is replaced", self.path, why, DAMAGED_LOCK_S)
-        return LockoutState(0, DAMAGED_LOCK_S)
+                  "%.0f s and the file replaced", self.path, why, DAMAGED_LOCK_S)
+        state = LockoutState(0, DAMAGED_LOCK_S)
+        with contextlib.suppress(OSError):  # if it cannot be replaced, the next start says so
+            self.save(state)
+        return state
 
     def save(self, state: LockoutState) -> None:
         """Keep ``state`` (0600, atomically). Raises OSError if the folder cannot be written."""

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.admin_cli import DEMO_ADMIN_PIN, set_pin
 from kiosk.checks.hub import send_readiness
 from kiosk.checks.schedule import SelfTestSchedule
 from kiosk.checks.selftest import readiness_payload, run_selftest
@@ -53,6 +54,7 @@ from kiosk.feedback.survey import Survey, SurveyError, load_survey
 from kiosk.feedback.sync import FeedbackSync
 from kiosk.journey import Journey
 from kiosk.logs import setup_logging
+from kiosk.pin_lockout import LOCKOUT_FILE, LockoutFile
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
 from kiosk.service import ServiceState, service_state
 
@@ -262,6 +264,8 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
             flags["clinic_name"] = ("--demo", demo.seed.clinic_name)
         # The embedded hub paired the demo kiosk: its throw-away key, for this run only.
         secret_store.set(DEVICE_TOKEN, demo.kiosk_token)
+        # Admin mode in the demo: the README's demo PIN, set as IT sets one (admin set-pin).
+        set_pin(secret_store, data_dir, DEMO_ADMIN_PIN, DEMO_ADMIN_PIN)
     try:
         resolved = resolve_settings(file_settings, flags)
     except SettingsError as exc:
@@ -309,7 +313,8 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     # Admin mode for staff (ui/admin): hold the clinic's name 3 s, or Ctrl+Alt+A, then the PIN.
     admin = install_admin(controller, window, secrets=secret_store, settings=settings,
                           settings_path=settings_path, submit=thread.submit, clock=clock,
-                          survey=survey, feedback_store=store)
+                          survey=survey, feedback_store=store,
+                          lockout=LockoutFile(data_dir / LOCKOUT_FILE))
     admin.show_configuration(resolved, file_settings, settings_problem)
 
     def check_service() -> None:
@@ -415,6 +420,9 @@ def main(argv: list[str]) -> int:
         window.resize(*opts.size)
         window.show()
     else:
+        # With no window manager (a bare X session, Xvfb) Qt only asks for full screen and the
+        # window keeps its first size: give it the whole screen as well.
+        window.setGeometry(window.screen().geometry())
         window.showFullScreen()
     kiosk.controller.render()
     log.info("welcome screen shown after %.0f ms", (time.monotonic() - started) * 1000)

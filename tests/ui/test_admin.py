@@ -27,6 +27,7 @@ from kiosk.admin import (
     RecentLog,
     TodayAppointment,
 )
+from kiosk.admin_cli import DEMO_ADMIN_PIN
 from kiosk.config import KioskSettings, load_settings
 from kiosk.feedback.store import FeedbackStore
 from kiosk.feedback.survey import load_survey
@@ -40,7 +41,7 @@ from kiosk.secrets import (
 )
 from tests.ui.support import click, journey_at
 from ui.admin import AdminMode, install_admin, settings_for
-from ui.admin.pin import ENTER, SETUP, UNAVAILABLE
+from ui.admin.pin import ENTER, NOT_SET_UP, NOT_SET_UP_TEXT, UNAVAILABLE
 from ui.engine_thread import EngineThread
 from ui.window import LiveState, MainWindow
 
@@ -258,26 +259,27 @@ def test_the_keyboard_types_the_pin(qtbot: QtBot, admin: AdminMode, store: Secre
         qtbot.keyClick(admin.pin, Qt.Key.Key_Return)
 
 
-def test_first_run_asks_for_a_new_pin_twice(qtbot: QtBot, admin: AdminMode, host: Host,
-                                            store: SecretStore) -> None:
-    admin.request_entry()
-    assert admin.pin.mode == SETUP
-    assert "Set up an admin PIN" in admin.pin.title.text()
-    type_pin(qtbot, admin, "12345")  # too short
-    type_pin(qtbot, admin, "12345")
-    assert "6 to 8 digits" in admin.pin.message.text()
-    type_pin(qtbot, admin, PIN)
-    assert "same PIN again" in admin.pin.body.text()
-    type_pin(qtbot, admin, "482917")
-    assert "not the same" in admin.pin.message.text()
+def test_with_no_pin_the_public_screen_never_offers_to_set_one(
+        qtbot: QtBot, admin: AdminMode, host: Host, store: SecretStore) -> None:
+    with qtbot.waitSignal(admin.pin_result) as result:
+        admin.request_entry()
+    assert result.args == ["not_set_up"]
+    assert admin.pin.mode == NOT_SET_UP
+    assert admin.pin.isVisible()
+    assert admin.pin.body.text() == NOT_SET_UP_TEXT
+    assert "clinic-kiosk admin set-pin" in NOT_SET_UP_TEXT
+    assert "Set up" not in admin.pin.title.text()
+    # A calm note and "Close", nothing else: no pad, no digits, no way to choose a PIN.
+    assert not admin.pin.pad.isVisible()
+    assert not admin.pin.dots.isVisible()
+    assert not admin.pin.cancel_button.isVisible()
+    assert not admin.pin.message.isVisible()
+    assert admin.pin.ok_button.text() == "Close"
+    for key in (*"48291648", Qt.Key.Key_Return):
+        qtbot.keyClick(admin.pin, key)  # typing does nothing; Enter is "Close"
+    assert not admin.pin.isVisible()
     assert store.get(ADMIN_PIN_HASH) is None
-    type_pin(qtbot, admin, PIN)
-    with qtbot.waitSignal(admin.entered, timeout=2000):
-        type_pin(qtbot, admin, PIN)
-    stored = store.get(ADMIN_PIN_HASH)
-    assert stored is not None
-    assert PIN not in stored
-    assert host.journey.step is Step.ADMIN
+    assert host.journey.step is not Step.ADMIN
 
 
 @pytest.mark.expect_log(r"admin entry refused: no secure secret store", logger="ui.admin")
@@ -452,8 +454,8 @@ def test_diagnostics_show_versions_and_export_a_zip_without_secrets(
         return done
 
     admin = make_admin(pair=pair)
-    admin.request_entry()  # first run: set the PIN through the pad
-    type_pin(qtbot, admin, PIN)
+    with_pin(store)
+    admin.request_entry()
     with qtbot.waitSignal(admin.entered, timeout=2000):
         type_pin(qtbot, admin, PIN)
     admin.screen.show_page("pairing")
@@ -476,7 +478,7 @@ def test_diagnostics_show_versions_and_export_a_zip_without_secrets(
     assert path.name in page.status.text()
     with zipfile.ZipFile(path) as bundle:
         text = "\n".join(bundle.read(n).decode("utf-8") for n in bundle.namelist())
-    assert "admin PIN set" in text
+    assert "admin PIN accepted" in text
     assert "admin mode entered" in text
     stored_hash = store.get(ADMIN_PIN_HASH)
     for secret in (PIN, TOKEN, PAIRING_CODE, stored_hash or "?"):
@@ -727,10 +729,9 @@ def test_admin_mode_in_the_whole_demo_kiosk(qtbot: QtBot, tmp_path: Path) -> Non
         admin = window.findChild(AdminMode)
         assert isinstance(admin, AdminMode)
         admin.request_entry()
-        assert admin.pin.mode == SETUP  # demo: a fresh in-memory store, so first run
-        type_pin(qtbot, admin, PIN)
+        assert admin.pin.mode == ENTER  # demo: the README's demo PIN is set
         with qtbot.waitSignal(admin.entered, timeout=5000):
-            type_pin(qtbot, admin, PIN)
+            type_pin(qtbot, admin, DEMO_ADMIN_PIN)
         assert kiosk.journey.step is Step.ADMIN
         assert "Paired with the hub: yes" in admin.screen.status_page.facts.text()
         with qtbot.waitSignal(admin.appointments_shown, timeout=10000) as shown:

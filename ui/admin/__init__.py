@@ -40,6 +40,7 @@ from kiosk.admin import (
     pair_with_hub,
 )
 from kiosk.config import KioskSettings, SettingsError, load_settings
+from kiosk.pin_lockout import LockoutFile
 from kiosk.secrets import SecretStore
 from ui.admin.mode import (
     ADMIN_IDLE_MS,
@@ -79,12 +80,14 @@ def install_admin(controller: AdminHost, window: MainWindow, *, secrets: SecretS
                   clock: Callable[[], float] = time.monotonic,
                   on_restart: Callable[[], None] | None = None,
                   on_exit: Callable[[], None] | None = None,
+                  lockout: LockoutFile | None = None,
                   **options: Any) -> AdminMode:
     """Build admin mode and hook it into ``window`` (call once, from the composition root).
 
     ``submit`` runs a coroutine on the engine loop (``EngineThread.submit``); without it there
     is no pairing. ``on_restart``/``on_exit`` default to ending the Qt event loop with
-    :data:`EXIT_RESTART` / :data:`EXIT_KIOSK`. ``options`` go to :class:`AdminMode`.
+    :data:`EXIT_RESTART` / :data:`EXIT_KIOSK`. ``lockout`` keeps the PIN lockout across
+    restarts (:mod:`kiosk.pin_lockout`). ``options`` go to :class:`AdminMode`.
     """
     recent = RecentLog().install()
     pair: PairFn | None = None
@@ -113,8 +116,8 @@ def install_admin(controller: AdminHost, window: MainWindow, *, secrets: SecretS
                          ) -> concurrent.futures.Future[list[TodayAppointment] | PairingError]:
             return submit(fetch_quietly(hub_url))
 
-    admin = AdminMode(controller, window, lock=AdminLock(secrets, clock=clock), secrets=secrets,
-                      settings=settings, settings_path=settings_path, pair=pair,
+    admin = AdminMode(controller, window, lock=AdminLock(secrets, clock=clock, lockout=lockout),
+                      secrets=secrets, settings=settings, settings_path=settings_path, pair=pair,
                       appointments=appointments, recent_log=recent, **options)
     current.append(admin)
     admin.restart_requested.connect(on_restart or (lambda: QApplication.exit(EXIT_RESTART)))

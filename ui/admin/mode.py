@@ -21,7 +21,6 @@ from kiosk.admin import (
     Outcome,
     Pairing,
     PairingError,
-    PinError,
     RecentLog,
     TodayAppointment,
     diagnostics_bundle,
@@ -34,7 +33,7 @@ from kiosk.journey import AppointmentInfo, Effect, Journey, Step
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
 from kiosk.service import READY, ServiceState
 from ui.admin.entry import HOLD_MS, EntryGesture
-from ui.admin.pin import ENTER, SETUP, UNAVAILABLE, PinOverlay
+from ui.admin.pin import ENTER, NOT_SET_UP, UNAVAILABLE, PinOverlay
 from ui.admin.screen import AdminScreen
 
 if TYPE_CHECKING:
@@ -85,8 +84,9 @@ class AdminMode(QObject):
     Signals:
         entered(): admin mode opened (the ADMIN page shows).
         left(): admin mode closed (back to the welcome screen).
-        pin_result(str): a PIN attempt's outcome ("accepted", "wrong", "locked", "set",
-            "refused": the PIN pad could not open, "unavailable": no secure store).
+        pin_result(str): a PIN attempt's outcome ("accepted", "wrong", "locked",
+            "refused": the PIN pad could not open, "unavailable": no secure store,
+            "not_set_up": no admin PIN yet; IT sets it with ``clinic-kiosk admin set-pin``).
         settings_saved(object): the settings were written (a :class:`KioskSettings`).
         paired(str): pairing finished; "Paired as ..." or the error message.
         exported(str): a diagnostics zip was written (its path) or "" if it failed.
@@ -162,7 +162,6 @@ class AdminMode(QObject):
     def _connect(self) -> None:
         self.gesture.triggered.connect(self.request_entry)
         self.pin.pin_entered.connect(self._pin_entered)
-        self.pin.pin_chosen.connect(self._pin_chosen)
         s = self.screen
         s.leave_requested.connect(self.leave)
         s.restart_requested.connect(self._restart)
@@ -203,7 +202,12 @@ class AdminMode(QObject):
             self.pin.open(UNAVAILABLE, message=str(exc))
             self.pin_result.emit("unavailable")
             return
-        self._open_pin(ENTER if has_pin else SETUP, purpose="enter")
+        if not has_pin:  # never offered on the public screen: IT sets it from a terminal
+            log.info("admin entry: no admin PIN is set on this kiosk")
+            self.pin.open(NOT_SET_UP)
+            self.pin_result.emit("not_set_up")
+            return
+        self._open_pin(ENTER, purpose="enter")
 
     def _open_pin(self, mode: str, *, purpose: str) -> None:
         wait = self.lock.retry_after()
@@ -233,20 +237,6 @@ class AdminMode(QObject):
         else:
             self.pin.show_message(_locked_text(attempt.retry_after))
             self.pin_result.emit("locked")
-
-    def _pin_chosen(self, pin: str, again: str) -> None:
-        try:
-            self.lock.set_pin(pin, again)
-        except PinError as exc:
-            self.pin.open(SETUP, message=str(exc))
-            return
-        except SecretStoreUnavailable as exc:
-            self.pin.open(UNAVAILABLE, message=str(exc))
-            self.pin_result.emit("unavailable")
-            return
-        self.pin.close_pad()
-        self.pin_result.emit("set")
-        self._enter()
 
     def _enter(self) -> None:
         c = self.controller

@@ -1,9 +1,11 @@
 """The PIN pad that guards admin mode, over whatever screen is showing.
 
-It has three modes: ``enter`` (type the PIN), ``setup`` (first run: a new PIN, then the same
-again) and ``unavailable`` (no secure password store: a plain message and "Close" only). The
-digits typed are shown as dots and forgotten whenever the pad is hidden. It decides nothing: the
-owner checks the PIN and calls :meth:`PinOverlay.show_message`.
+It has three modes: ``enter`` (type the PIN), ``not_set_up`` (no PIN on this kiosk: a calm
+note for staff that IT sets it with ``clinic-kiosk admin set-pin``, and "Close" only) and
+``unavailable`` (no secure password store: a plain message and "Close" only). The public screen
+never offers to set a PIN: the first passer-by would own the kiosk. The digits typed are shown
+as dots and forgotten whenever the pad is hidden. It decides nothing: the owner checks the PIN
+and calls :meth:`PinOverlay.show_message`.
 
 Admin mode is for clinic staff, so its words are English only (see ``ui/admin/__init__.py``).
 """
@@ -21,7 +23,10 @@ from ui.widgets.numpad import NumPad
 from ui.widgets.overlays import Overlay
 from ui.widgets.text import label, set_text
 
-ENTER, SETUP, UNAVAILABLE = "enter", "setup", "unavailable"
+ENTER, NOT_SET_UP, UNAVAILABLE = "enter", "not_set_up", "unavailable"
+#: What staff see when the kiosk has no admin PIN (IT sets it from a terminal).
+NOT_SET_UP_TEXT = ('Admin is not set up on this kiosk. IT can set it up with '
+                   '"clinic-kiosk admin set-pin".')
 
 
 class PinOverlay(Overlay):
@@ -29,12 +34,10 @@ class PinOverlay(Overlay):
 
     Signals:
         pin_entered(str): enter mode, "Unlock" with the digits typed.
-        pin_chosen(str, str): set-up mode, the new PIN and the same typed again.
         cancelled(): "Cancel" or "Close" (or Escape).
     """
 
     pin_entered = Signal(str)
-    pin_chosen = Signal(str, str)
     cancelled = Signal()
 
     def __init__(self, parent: QWidget) -> None:
@@ -43,7 +46,6 @@ class PinOverlay(Overlay):
         self.mode = ENTER
         self.purpose = "enter"  # or "exit": what the PIN unlocks, for the owner
         self._digits = ""
-        self._first = ""  # set-up: the first PIN, until it is typed again
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         card = self.card.layout()
@@ -83,9 +85,9 @@ class PinOverlay(Overlay):
     # ----- modes --------------------------------------------------------------------------
 
     def open(self, mode: str, *, purpose: str = "enter", message: str = "") -> None:
-        """Show the pad in ``mode`` (``enter``, ``setup``, ``unavailable``), empty."""
+        """Show the pad in ``mode`` (``enter``, ``not_set_up``, ``unavailable``), empty."""
         self.mode, self.purpose = mode, purpose
-        self._digits, self._first = "", ""
+        self._digits = ""
         self.show_message(message)
         self._refresh()
         self.set_shown(True)
@@ -93,7 +95,7 @@ class PinOverlay(Overlay):
 
     def close_pad(self) -> None:
         had_focus = self.hasFocus()
-        self._digits, self._first = "", ""
+        self._digits = ""
         self.show_message("")
         self._refresh()
         self.set_shown(False)
@@ -116,7 +118,7 @@ class PinOverlay(Overlay):
     # ----- typing -------------------------------------------------------------------------
 
     def type_digit(self, digit: str) -> None:
-        if self.mode != UNAVAILABLE and len(self._digits) < PIN_MAX:
+        if self.mode == ENTER and len(self._digits) < PIN_MAX:
             self._digits += digit
             self._refresh()
 
@@ -125,21 +127,12 @@ class PinOverlay(Overlay):
         self._refresh()
 
     def submit(self) -> None:
-        if self.mode == UNAVAILABLE:
+        if self.mode != ENTER:
             self._cancel()
             return
         pin, self._digits = self._digits, ""
-        if self.mode == ENTER:
-            self._refresh()
-            self.pin_entered.emit(pin)
-        elif not self._first:
-            self._first = pin
-            self.show_message("")
-            self._refresh()
-        else:
-            first, self._first = self._first, ""
-            self._refresh()
-            self.pin_chosen.emit(first, pin)
+        self._refresh()
+        self.pin_entered.emit(pin)
 
     def _cancel(self) -> None:
         self.close_pad()
@@ -164,15 +157,11 @@ class PinOverlay(Overlay):
     # ----- words --------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        unavailable = self.mode == UNAVAILABLE
-        if unavailable:
+        unavailable = self.mode != ENTER  # a message and "Close" only
+        if self.mode == UNAVAILABLE:
             title, body, ok = "Admin mode is not available", "", "Close"
-        elif self.mode == SETUP and not self._first:
-            title = "Set up an admin PIN"
-            body = "No admin PIN is set on this kiosk yet. Choose a PIN of 6 to 8 digits."
-            ok = "Next"
-        elif self.mode == SETUP:
-            title, body, ok = "Set up an admin PIN", "Type the same PIN again.", "Save PIN"
+        elif self.mode == NOT_SET_UP:
+            title, body, ok = "Admin mode", NOT_SET_UP_TEXT, "Close"
         else:
             title = "Staff PIN" if self.purpose == "enter" else "Exit kiosk mode"
             body = "Type the admin PIN." if self.purpose == "enter" else \
@@ -188,8 +177,6 @@ class PinOverlay(Overlay):
         describe(self.ok_button, ok, {
             "Unlock": "Checks the PIN and opens admin mode.",
             "Exit": "Checks the PIN and closes the kiosk app.",
-            "Next": "Keeps this PIN and asks for it again.",
-            "Save PIN": "Saves the new PIN and opens admin mode.",
             "Close": "Closes this message.",
         }[ok])
         describe(self.cancel_button, "Cancel", "Closes the PIN pad without opening admin mode.")
