@@ -1,6 +1,8 @@
 """Every patient state worth looking at, reached by driving a real :class:`Journey` with its own
 methods. Used by ``scripts/preview_screens.py`` (pictures for people) and by the accessibility
-tests (an automated walk of every screen), so both see exactly the same states.
+tests (an automated walk of every screen), so both see exactly the same states. The
+out-of-service states are the window told what :func:`kiosk.service.service_state` says for an
+unpaired kiosk and for one with no secure keyring; every other state is in service.
 """
 
 from __future__ import annotations
@@ -10,11 +12,22 @@ from dataclasses import replace
 import numpy as np
 
 from kiosk.journey import AppointmentInfo, CallPhase, Journey
+from kiosk.service import READY, ServiceState, service_state
 from ui.screens.base import LiveState, QuestionView
 from ui.video import YuvFrame
 from ui.window import MainWindow
 
 APPT = AppointmentInfo(specialist_name="Dr Jones", time="10:30", waiting_area="Cardiology")
+
+#: The out-of-service states (on the welcome step), and why the kiosk is not serving patients.
+OUT_OF_SERVICE = {
+    "60_out_of_service_unpaired": service_state(
+        hub_url="https://hub.example.nhs.scot", store_secure=True, store_problem=None,
+        paired=False),
+    "61_out_of_service_no_keyring": service_state(
+        hub_url="https://hub.example.nhs.scot", store_secure=False, store_problem=None,
+        paired=False),
+}
 
 SURVEY = [
     QuestionView("overall", "faces", "How was your video appointment today?"),
@@ -45,7 +58,8 @@ def drive(window: MainWindow, name: str, live: LiveState) -> tuple[Journey, floa
     j = Journey(now=0.0)
     t = 1.0
     live = replace(live, survey=SURVEY)
-    if name == "01_welcome":
+    window.set_service(OUT_OF_SERVICE.get(name, ServiceState(READY)))
+    if name == "01_welcome" or name in OUT_OF_SERVICE:
         return j, t, live
     j.start(t)
     if name == "02_check_in":
@@ -162,4 +176,5 @@ NAMES = [
     "20_waiting", "21_waiting_message", "30_connecting", "31_call", "32_call_muted",
     "33_reconnecting", "34_end_call", "40_feedback_faces", "41_feedback_yes_no",
     "42_feedback_choice", "43_feedback_number", "44_feedback_text", "50_thanks",
+    *OUT_OF_SERVICE,
 ]

@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.journey import Step
-from kiosk.service import NOT_PAIRED, READY, ServiceState
+from kiosk.service import NO_KEYRING, NOT_PAIRED, READY, ServiceState
 from tests.ui import test_accessibility as a11y
 from tests.ui.support import click, journey_at
 from ui.screens.base import LiveState
@@ -77,3 +77,22 @@ def test_a_language_button_changes_the_language(qtbot: QtBot, window: MainWindow
     with qtbot.waitSignal(window.language_chosen) as chosen:
         click(qtbot, window.out_of_service.language_buttons["cy"])
     assert chosen.args == ["cy"]
+
+
+@pytest.mark.parametrize(("name", "code"), [("60_out_of_service_unpaired", NOT_PAIRED),
+                                            ("61_out_of_service_no_keyring", NO_KEYRING)])
+def test_the_screen_gallery_has_it_unpaired_and_with_no_keyring(window: MainWindow, name: str,
+                                                                code: str) -> None:
+    """ui/gallery.py (screenshots, the accessibility walk): both reasons, and the next state
+    it drives is in service again."""
+    from ui.gallery import NAMES, drive
+
+    assert name in NAMES
+    journey, now, live = drive(window, name, LiveState())
+    window.render(journey, now, live)
+    assert window.pages.currentWidget() is window.out_of_service
+    assert window.service.code == code
+    assert window.service.reason  # the reason for staff, as the app would give it
+    journey, now, live = drive(window, "01_welcome", LiveState())
+    window.render(journey, now, live)
+    assert window.pages.currentWidget() is window.welcome
