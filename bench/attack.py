@@ -167,11 +167,22 @@ async def sockets(url: str, _code: str, seconds: float) -> dict[str, Any]:
     return {"opened": opened, "refused": refused}
 
 
+async def _codes(ws: Any) -> dict[str, int]:
+    """How often each error code came back (``bad_code`` = a guess the hub really tested)."""
+    seen: dict[str, int] = {}
+    with contextlib.suppress(Exception):
+        async for frame in ws:
+            if frame.type == aiohttp.WSMsgType.TEXT and '"error"' in frame.data:
+                code = str(json.loads(frame.data).get("code"))
+                seen[code] = seen.get(code, 0) + 1
+    return seen
+
+
 async def guessing(url: str, _code: str, seconds: float) -> dict[str, Any]:
     """Ten sockets guessing appointment codes as fast as they can."""
     async with aiohttp.ClientSession() as session:
         socks = [await _ws(url, session) for _ in range(10)]
-        drains = [asyncio.create_task(_drain(ws)) for ws in socks]
+        drains = [asyncio.create_task(_codes(ws)) for ws in socks]
         end, sent = time.perf_counter() + seconds, 0
         while time.perf_counter() < end and sent < 20_000:
             for ws in socks:
@@ -180,22 +191,35 @@ async def guessing(url: str, _code: str, seconds: float) -> dict[str, Any]:
             await asyncio.sleep(0.001)
         for ws in socks:
             await ws.close()
-        errors = sum([await d for d in drains])
-    return {"sent": sent, "answered_with_error": errors}
+        answers: dict[str, int] = {}
+        for d in drains:
+            for code, n in (await d).items():
+                answers[code] = answers.get(code, 0) + n
+    return {"sent": sent, "tested_by_hub": answers.get("bad_code", 0), "answers": answers}
 
 
 async def slowloris(url: str, _code: str, seconds: float) -> dict[str, Any]:
+    """300 half-sent requests; how long the hub holds them (it should drop them itself)."""
     host, port = url.removeprefix("http://").split(":")
-    writers = []
+    conns = []
+    started = time.perf_counter()
     for _ in range(300):
-        _reader, writer = await asyncio.open_connection(host, int(port))
+        reader, writer = await asyncio.open_connection(host, int(port))
         writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-        writers.append(writer)
-    await asyncio.sleep(seconds)
-    still_open = sum(not w.is_closing() and not w.transport.is_closing() for w in writers)
-    for w in writers:
-        w.close()
-    return {"half_sent": 300, "held_after_s": still_open}
+        conns.append((reader, writer))
+
+    async def held(reader: asyncio.StreamReader) -> float | None:
+        with contextlib.suppress(TimeoutError, ConnectionError):
+            await asyncio.wait_for(reader.read(), max(seconds, 30.0))
+            return time.perf_counter() - started
+        return None
+
+    times = await asyncio.gather(*(held(reader) for reader, _ in conns))
+    for _, writer in conns:
+        writer.close()
+    closed = [t for t in times if t is not None]
+    return {"half_sent": 300, "closed_by_hub": len(closed),
+            "held_max_s": round(max(closed), 1) if closed else None}
 
 
 ATTACKS: dict[str, Callable[[str, str, float], Awaitable[dict[str, Any]]]] = {
