@@ -1,0 +1,59 @@
+"""Fixtures of the end-to-end test (tests/e2e/kiosk_driver.py has the parts).
+
+Every test here is marked ``integration`` (it runs in ``./dev test``, CI) and skips, with the
+reason, where a program it needs is missing (``scripts/system-deps`` installs them all).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.kiosk_driver import XServer, unavailable_reason, x_server
+from tests.helpers.keyring_session import KeyringSession, keyring_session
+from tests.helpers.keyring_session import unavailable_reason as keyring_unavailable
+
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.path)).resolve().is_relative_to(_HERE):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def e2e_unavailable() -> str | None:
+    return unavailable_reason() or keyring_unavailable()
+
+
+@pytest.fixture
+def shots() -> Path:
+    """The scratch folder for this run's screenshots (``CLINIC_E2E_SCREENSHOTS`` names
+    another); its path is printed, so a CI log says where to look."""
+    folder = Path(os.environ.get("CLINIC_E2E_SCREENSHOTS")
+                  or tempfile.mkdtemp(prefix="kiosk-e2e-screenshots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nend-to-end screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture
+def xserver(tmp_path: Path, e2e_unavailable: str | None) -> Iterator[XServer]:
+    if e2e_unavailable:
+        pytest.skip(e2e_unavailable)
+    with x_server(tmp_path / "xvfb.log") as server:
+        yield server
+
+
+@pytest.fixture
+def keyring(tmp_path: Path, e2e_unavailable: str | None) -> Iterator[KeyringSession]:
+    """A private D-Bus session with GNOME Keyring unlocked: the kiosk user's login session."""
+    if e2e_unavailable:
+        pytest.skip(e2e_unavailable)
+    with keyring_session(tmp_path / "session") as session:
+        yield session

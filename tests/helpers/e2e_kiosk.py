@@ -1,0 +1,159 @@
+"""``clinic-kiosk`` exactly as IT runs it, with a read-only probe for the end-to-end test.
+
+Run as ``python -m tests.helpers.e2e_kiosk [clinic-kiosk ARGS...]``. It runs the real entry point
+(:func:`ui.cli.main`, the app's ``main``: logging, the QApplication, ``build``, the window full
+screen, the event loop, ``shutdown``, the exit code) and only adds, around ``ui.app.build``, a
+:class:`Probe` that answers the test on stdin/stdout. The exit code is the app's own, so a
+supervisor sees 75 after "Restart the kiosk app".
+
+Rules that matter:
+
+- The probe never drives the kiosk: no intent is emitted, no widget clicked, no journey changed.
+  The test gives every input as a person would, through the X server (``xdotool``), and asks
+  the probe only where a widget is on the screen, what the kiosk shows, and for screenshots.
+- This is test code in ``tests/``: nothing of it ships, and the app has no hook for it. The
+  probe is installed only by running this module.
+- One command a line on stdin, one JSON reply a line on stdout (nothing else is printed there):
+  ``state``; ``where NAME`` (the centre of the visible widget with that object name, in screen
+  coordinates); ``shot PATH`` (a PNG of the X screen as it is shown); ``text NAME``.
+  Secrets are never in a reply: the pairing and appointment codes are typed by the test and
+  the kiosk never shows them back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+
+class Probe:
+    """Answers the test about a built kiosk (see the module docstring)."""
+
+    def __init__(self, kiosk: Any) -> None:
+        from PySide6.QtCore import QSocketNotifier
+
+        from ui.admin import AdminMode
+
+        self.kiosk = kiosk
+        self.admin = kiosk.window.findChild(AdminMode)
+        self.audio_frames = 0
+        self.audio_peak = 0
+        kiosk.bridge.remote_audio.connect(self._remote_audio)
+        self._buffer = b""
+        self.notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+        self.notifier.activated.connect(self._readable)
+
+    def _remote_audio(self, frame: Any) -> None:
+        self.audio_frames += 1
+        samples = frame.to_ndarray()
+        if samples.size:
+            self.audio_peak = max(self.audio_peak, int(abs(samples).max()))
+
+    def _readable(self) -> None:
+        chunk = os.read(sys.stdin.fileno(), 65536)
+        if not chunk:  # the test went away: stop listening (the app carries on)
+            self.notifier.setEnabled(False)
+            return
+        self._buffer += chunk
+        while b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            command, _, arg = line.decode().strip().partition(" ")
+            try:
+                reply = self.answer(command, arg)
+            except Exception as exc:  # a bad command is the test's bug: say so, keep running
+                reply = {"error": f"{type(exc).__name__}: {exc}"}
+            os.write(sys.stdout.fileno(), (json.dumps(reply) + "\n").encode())
+
+    def answer(self, command: str, arg: str) -> dict[str, Any]:
+        if command == "state":
+            return self.state()
+        if command == "where":
+            return self.where(arg)
+        if command == "shot":
+            return self.shot(arg)
+        if command == "text":
+            widget = self._visible(arg)
+            return {"text": widget.text() if widget is not None else None}
+        return {"error": f"unknown command {command!r}"}
+
+    def _visible(self, name: str) -> Any:
+        from PySide6.QtWidgets import QWidget
+
+        window = self.kiosk.window
+        for widget in window.findChildren(QWidget, name):
+            if widget.isVisible():
+                return widget
+        return None
+
+    def where(self, name: str) -> dict[str, Any]:
+        widget = self._visible(name)
+        if widget is None:
+            return {"visible": False}
+        centre = widget.mapToGlobal(widget.rect().center())
+        return {"visible": True, "enabled": widget.isEnabled(), "x": centre.x(),
+                "y": centre.y()}
+
+    def shot(self, path: str) -> dict[str, Any]:
+        from PySide6.QtGui import QGuiApplication
+
+        screen = QGuiApplication.primaryScreen()
+        picture = screen.grabWindow(0)  # what the X server shows, not a re-render
+        return {"saved": picture.save(path), "path": path}
+
+    def state(self) -> dict[str, Any]:
+        from PySide6.QtWidgets import QApplication
+
+        k, admin = self.kiosk, self.admin
+        journey, window, live = k.journey, k.window, k.controller.live
+        view = window.current_self_view()
+        geometry = window.geometry()
+        return {
+            "pid": os.getpid(),
+            "step": str(journey.step),
+            "page": type(window.pages.currentWidget()).__name__,
+            "service": window.service.code,
+            "fullscreen": window.isFullScreen(),
+            "geometry": [geometry.x(), geometry.y(), geometry.width(), geometry.height()],
+            "secure_store": admin.secrets.secure,
+            "store": repr(admin.secrets),
+            "pin_shown": admin.pin.isVisible(),
+            "pin_title": admin.pin.title.text(),
+            "pin_message": admin.pin.message.text(),
+            "admin_page": admin.screen.current_page() if admin.active else "",
+            "pairing_result": admin.screen.pairing_page.result.text(),
+            "code_digits": len(window.check_in.digits()),  # how many, never which
+            "code_error": journey.visit.code_error,
+            "focus": type(QApplication.focusWidget()).__name__,
+            "checks": dict(journey.visit.checks),
+            "messages": list(journey.visit.messages),
+            "self_view_picture": bool(view is not None and view.has_picture()),
+            "network_status": live.network_status,
+            "call_quality": live.call_quality,
+            "call_phase": str(journey.visit.call_phase),
+            "remote_frames": k.bridge.remote_frames,
+            "remote_audio_frames": self.audio_frames,
+            "remote_audio_peak": self.audio_peak,
+            "answers": dict(journey.visit.answers),
+        }
+
+
+def main(argv: list[str]) -> int:
+    import ui.app
+    from ui.cli import main as clinic_kiosk
+
+    real_build = ui.app.build
+    probes: list[Probe] = []
+
+    def build(opts: Any, **kwargs: Any) -> Any:
+        kiosk = real_build(opts, **kwargs)
+        probes.append(Probe(kiosk))
+        return kiosk
+
+    ui.app.build = build  # only in this test process
+    return clinic_kiosk(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
