@@ -8,8 +8,11 @@ JSON object with ``--json``. Latency is measured from the markers in the far end
 
 Exit status: 0 only if media flowed both ways; otherwise a one-line error on stderr and
 :data:`EXIT_NO_MEDIA`, :data:`EXIT_CHECK_IN`, :data:`EXIT_HUB` or :data:`EXIT_NO_SPECIALIST`.
-The appointment code is a secret: it is sent in the ``check_in`` message and never printed or
-logged.
+The appointment code and the device token are secrets: the code is sent in the ``check_in``
+message and neither is ever printed or logged. Both can come from a file that only its owner
+may read, or from stdin (``--code-file PATH|-``, ``--token-file PATH|-``,
+:mod:`kiosk.secretfile`), so they need not be command-line arguments, which every local user
+can see; ``--code`` and ``--token`` still work for scripts that use them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from kiosk.checks.network import choose_paths
 from kiosk.media import marker
 from kiosk.media.local import LatestFrame
 from kiosk.media.synthetic import TestPatternTrack, ToneTrack, synthetic_media
+from kiosk.secretfile import SecretFileError, read_secret
 
 EXIT_OK: Final = 0
 EXIT_NO_MEDIA: Final = 1
@@ -269,7 +273,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="clinic-kiosk test-call",
         description="Make a test call through a hub with a synthetic camera and microphone.")
     parser.add_argument("--hub", required=True, help="hub URL, e.g. https://hub.example:8443")
-    parser.add_argument("--code", required=True, help="appointment code (never printed)")
+    code = parser.add_mutually_exclusive_group(required=True)
+    code.add_argument("--code-file", metavar="PATH|-",
+                      help="read the appointment code from this file (mode 600) or, with -, "
+                           "from stdin")
+    code.add_argument("--code", help="the appointment code on the command line (visible to "
+                                     "other local users: prefer --code-file)")
     parser.add_argument("--seconds", type=float, default=10.0, help="call length (default 10)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--width", type=int, default=640)
@@ -278,7 +287,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="end the call from this side after --seconds (default: wait for "
                              "the specialist to end it)")
     parser.add_argument("--verbose", action="store_true", help="log the call's progress")
-    parser.add_argument("--token", help="join as a paired kiosk with this device token")
+    token = parser.add_mutually_exclusive_group()
+    token.add_argument("--token-file", metavar="PATH|-",
+                       help="join as a paired kiosk, with the device token read from this file "
+                            "(mode 600) or, with -, from stdin")
+    token.add_argument("--token", help="the device token on the command line (visible to "
+                                       "other local users: prefer --token-file)")
     parser.add_argument("--join-timeout", type=float, default=120.0,
                         help="seconds to wait for a specialist (default 120)")
     parser.add_argument("--end-timeout", type=float, default=30.0,
@@ -302,6 +316,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.seconds <= 0:
         print("error: --seconds must be positive", file=sys.stderr)
         return EXIT_USAGE
+    if args.code_file == "-" and args.token_file == "-":  # noqa: S105 - "-" is stdin
+        print("error: only one of --code-file and --token-file can read stdin",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        code = args.code if args.code_file is None else \
+            read_secret(args.code_file, "appointment code", stdin=sys.stdin)
+        token = args.token if args.token_file is None else \
+            read_secret(args.token_file, "device token", stdin=sys.stdin)
+    except SecretFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -311,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         summary = asyncio.run(run_test_call(
-            args.hub, args.code, seconds=args.seconds, width=args.width, height=args.height,
-            token=args.token, hangup=args.hangup, join_timeout=args.join_timeout,
+            args.hub, code, seconds=args.seconds, width=args.width, height=args.height,
+            token=token, hangup=args.hangup, join_timeout=args.join_timeout,
             end_timeout=args.end_timeout, on_status=status))
     except TestCallError as exc:
         print(f"error: {exc}", file=sys.stderr)
