@@ -169,7 +169,8 @@ def test_kiosk_pair_prints_a_code(hub: Hub) -> None:
 
 def test_migrate(hub: Hub) -> None:
     first = hub.json("migrate")
-    assert first["applied"] == [1, 2, 3, 4, 5]  # 4: kiosk_readiness (issue 4); 5: feedback
+    # 4: kiosk_readiness (issue 4); 5: feedback; 6: live state kept through a restart
+    assert first["applied"] == [1, 2, 3, 4, 5, 6]
     assert first["from_version"] == 0
     again = hub.json("migrate")
     assert again["applied"] == []
