@@ -152,6 +152,11 @@ async def make_site(folder: Path, restart_grace: float) -> Site:
     return Site(hub, storage, secrets, seed, tokens)
 
 
+#: Every :class:`Client` a test opened, closed after it (a socket the killed hub dropped
+#: still holds its connection until closed here).
+OPENED: list[Client] = []
+
+
 @pytest.fixture
 async def site_factory(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     sites: list[Site] = []
@@ -162,6 +167,9 @@ async def site_factory(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
         return site
 
     yield make
+    for client in OPENED:
+        await client.ws.close()
+    OPENED.clear()
     for site in sites:
         await site.hub.stop()
         site.storage.close()
@@ -185,6 +193,7 @@ class Client:
                    **hello: Any) -> Client:
         ws = await session.ws_connect(url.replace("http", "ws", 1) + "/ws")
         client = cls(ws)
+        OPENED.append(client)
         await client.send("hello", role=role, client="tests", **hello)
         client.welcome = await client.expect("welcome")
         return client
@@ -460,3 +469,47 @@ async def test_a_visit_lost_past_the_grace_can_check_in_again_on_its_kiosk(
         assert (await kiosk.expect("error"))["code"] == "code_used"
         print(f"\nlost visit ended {lost_after:.2f} s after the specialist's list came back "
               "(restart_grace 2 s)")
+
+
+async def test_the_console_in_chromium_shows_the_patient_again(site_factory: Any) -> None:
+    """The specialist's real console (Chromium) reconnects by itself to the restarted hub and
+    shows the waiting patient again, help request and all."""
+    from playwright.async_api import expect
+
+    from tests.integration.browser import chromium, console_page
+    from tests.integration.console_support import UI_WAIT_MS, PageErrors, sign_in
+
+    site: Site = await site_factory()
+    async with aiohttp.ClientSession() as session, chromium() as browser, \
+            console_page(browser, site.hub.url) as page:
+        errors = PageErrors(page)
+        await sign_in(page, site.seed.specialist_username, site.seed.specialist_password)
+        kiosk = await Client.open(session, site.hub.url, "kiosk", token=site.kiosk_tokens[0])
+        await kiosk.send("check_in", code=site.seed.appointment_code, checks={"camera": "pass"})
+        checked = await kiosk.expect("checked_in")
+        await kiosk.send("help")
+        cards = page.locator("#patients > li")
+        await expect(cards).to_have_count(1, timeout=UI_WAIT_MS)
+        await expect(cards.first.locator(".status-pill")).to_have_text("Waiting")
+        await expect(cards.first).to_contain_text("Help requested", timeout=UI_WAIT_MS)
+
+        await site.hub.kill()
+        link = page.locator("#link-state")
+        await expect(link).not_to_have_attribute("data-state", "up", timeout=UI_WAIT_MS)
+        await site.hub.start()
+        t_up = time.monotonic()
+        await expect(link).to_have_attribute("data-state", "up", timeout=UI_WAIT_MS)
+        console_back = time.monotonic() - t_up
+        await expect(cards).to_have_count(1, timeout=UI_WAIT_MS)
+        await expect(cards.first).to_contain_text("Room 1")
+        await expect(cards.first).to_contain_text("Help requested")
+        await expect(cards.first).to_contain_text("Camera: OK")
+
+        kiosk = await Client.open(session, site.hub.url, "kiosk", token=site.kiosk_tokens[0],
+                                  resume={"visit_id": checked["visit_id"],
+                                          "resume_token": checked["resume_token"]})
+        assert kiosk.welcome["resumed"]["visit_id"] == checked["visit_id"]
+        await expect(cards.first.locator(".status-pill")).to_have_text("Waiting",
+                                                                      timeout=UI_WAIT_MS)
+        assert errors.errors == []
+        print(f"\nconsole: link up again {console_back:.2f} s after the hub restarted")
