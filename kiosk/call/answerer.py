@@ -4,12 +4,21 @@ The patient side always offers (``docs/protocol.md``). For every ``offer`` with 
 the answerer drops its old peer connection, builds a fresh one, waits for gathering to complete
 (aiortc does this inside ``setLocalDescription``) and sends the ``answer`` with the same
 ``attempt``. Offers and candidates for older attempts are ignored.
+
+While the patient side reconnects (issue 13 item 2), the connection that was carrying the call
+is kept open as a *standby* next to the newest attempt: if the patient says
+``call_state{connected, attempt}`` naming it (its media came back first), it is the call again
+and the newer attempt is closed; once the newest attempt connects, the standby is closed. A
+remote video frozen in spite of key-frame requests (:mod:`kiosk.call.keyframe`) makes the
+answerer ask the patient side for a fresh attempt (``restart{reason: video_frozen}``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
 from kiosk import protocol
@@ -35,6 +44,8 @@ class AnswerSession:
         self._sink = sink
         self._ice_servers = list(ice_servers)
         self._peer: Peer | None = None
+        self._standby: Peer | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
     @property
@@ -51,9 +62,17 @@ class AnswerSession:
     def set_ice_servers(self, servers: Sequence[Mapping[str, Any]]) -> None:
         self._ice_servers = list(servers)
 
+    @property
+    def standby(self) -> Peer | None:
+        return self._standby
+
     async def handle(self, msg: Mapping[str, Any]) -> bool:
-        """Take an ``offer`` or ``candidate``; ``False`` for any other type."""
+        """Take an ``offer``, ``candidate`` or ``call_state``; ``False`` for any other type."""
         mtype = msg.get("type")
+        if mtype == "call_state":
+            if msg.get("state") == "connected":
+                await self._promote(msg.get("attempt"))
+            return True
         if mtype not in ("offer", "candidate"):
             return False
         attempt = msg.get("attempt")
@@ -74,8 +93,14 @@ class AnswerSession:
 
     async def _answer(self, attempt: int, sdp: str) -> None:
         self.attempt = attempt
-        await self._close_peer()
-        peer = Peer(attempt, self._ice_servers, self._media, self._sink)
+        old, self._peer = self._peer, None
+        if old is not None and old.state == "connected":
+            await self._close_standby()
+            self._standby = old  # it may come back before the new attempt connects
+        else:
+            await self._close(old)
+        peer = Peer(attempt, self._ice_servers, self._media, self._sink,
+                    on_state=self._peer_state, on_frozen=self._frozen)
         self._peer = peer
         try:
             answer = await peer.create_answer(sdp)
@@ -87,14 +112,45 @@ class AnswerSession:
                 "answer", visit_id=self.visit_id, sdp=answer, attempt=attempt))
             self.answers += 1
 
-    async def _close_peer(self) -> None:
-        peer, self._peer = self._peer, None
+    async def _promote(self, attempt: object) -> None:
+        standby = self._standby
+        if standby is None or standby.attempt != attempt or self._closed:
+            return
+        log.info("attempt %d carries the call again", standby.attempt)
+        self._standby = None
+        newer, self._peer = self._peer, standby
+        await self._close(newer)
+
+    def _peer_state(self, peer: Peer) -> None:
+        if peer is self._peer and peer.state == "connected" and self._standby is not None:
+            self._spawn(self._close_standby())  # the new attempt is the call now
+
+    def _frozen(self, peer: Peer) -> None:
+        if peer is self._peer and not self._closed:
+            self._spawn(self._signalling.send(protocol.make(
+                "restart", visit_id=self.visit_id, reason="video_frozen")))
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _close(self, peer: Peer | None) -> None:
         if peer is not None:
             try:
                 await peer.close()
             except Exception:
                 log.exception("closing attempt %d failed", peer.attempt)
 
+    async def _close_standby(self) -> None:
+        peer, self._standby = self._standby, None
+        await self._close(peer)
+
     async def close(self) -> None:
         self._closed = True
-        await self._close_peer()
+        for task in list(self._tasks):
+            with contextlib.suppress(Exception):
+                await task
+        peer, self._peer = self._peer, None
+        await self._close(peer)
+        await self._close_standby()

@@ -368,6 +368,8 @@ class PatientVisit:
             self.session.set_ice_servers(ordered)
 
     def _link_changed(self, up: bool) -> None:
+        if up and self.session is not None:
+            self.session.path_alive("hub_link")  # the network is back: a fresh attempt now
         self.listener.on_hub_link(up)
 
     async def _stats_loop(self, session: CallSession) -> None:
@@ -380,7 +382,12 @@ class PatientVisit:
     async def _watch(self, session: CallSession) -> None:
         reason = await session.wait_ended()
         if reason == "network_failed" and not self.ended:
-            await self._signalling.send(protocol.make("hangup", reason="network_failed"))
+            # The specialist is told (call_ended network_failed); a kiosk also alerts staff,
+            # as the patient is left alone at it (a patient's own device has no staff).
+            if not await self._signalling.send(protocol.make("hangup", reason="network_failed")):
+                await self._end_call("network_failed")  # no hub to confirm it: end here
+            elif getattr(self._signalling, "role", None) == "kiosk":
+                await self._signalling.send(protocol.make("help", reason="call_lost"))
 
     async def _end_call(self, reason: str) -> None:
         if self.ended:

@@ -10,6 +10,10 @@ each attempt (aiortc cannot restart ICE: docs/architecture.md §7), reusing its 
 - aiortc gathers every candidate inside ``setLocalDescription``, so the SDP it produces is
   complete; trickled candidates from a browser are still accepted (:meth:`Peer.add_candidate`).
 - Every task a peer starts is tracked and ended by :meth:`Peer.close`.
+- Each peer watches its remote video apart from its audio (:class:`kiosk.call.keyframe.VideoWatch`):
+  a picture that stands still while the path still carries audio is a freeze; the peer asks the
+  sender for a key frame (PLI) every 0.3 s until video moves, and after
+  :data:`~kiosk.call.keyframe.RENEGOTIATE_AFTER_S` calls ``on_frozen`` (the owner renegotiates).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
 
+from kiosk.call import keyframe
+from kiosk.call.keyframe import RENEGOTIATE_AFTER_S, VideoWatch, request_keyframe
 from kiosk.media import codecs
 from kiosk.media.local import FrameSink, LocalMedia
 
@@ -39,6 +45,8 @@ log = logging.getLogger(__name__)
 
 #: How long closing waits for a negotiation under way (gathering gives up on servers in ~5 s).
 _NEGOTIATION_GRACE = 10.0
+#: How often a peer looks at its remote video for a freeze.
+_WATCH_EVERY = 0.1
 #: Remote candidates accepted per attempt: a browser sends a handful; aiortc keeps and checks
 #: every one, so a hostile far end could otherwise make it probe without end.
 MAX_REMOTE_CANDIDATES = 64
@@ -74,22 +82,30 @@ def rtc_configuration(servers: Sequence[Any]) -> RTCConfiguration:
 class Peer:
     """A peer connection for one attempt, its local tracks (relayed) and remote-media readers.
 
-    ``on_state`` is called with this peer whenever its connection state changes, and
-    ``on_media`` with ``"video"`` or ``"audio"`` whenever a remote frame arrives (after ``sink``).
+    ``on_state`` is called with this peer whenever its connection state changes, ``on_media``
+    with this peer and ``"video"`` or ``"audio"`` whenever a remote frame arrives (after
+    ``sink``), and ``on_frozen`` with this peer when its remote video has stood still for
+    :data:`~kiosk.call.keyframe.RENEGOTIATE_AFTER_S` in spite of key-frame requests (again every
+    as long while it stays frozen).
     """
 
     def __init__(self, attempt: int, servers: Sequence[Any], media: LocalMedia,
                  sink: FrameSink | None, *,
                  on_state: Callable[[Peer], None] | None = None,
-                 on_media: Callable[[str], None] | None = None) -> None:
+                 on_media: Callable[[Peer, str], None] | None = None,
+                 on_frozen: Callable[[Peer], None] | None = None) -> None:
         self.attempt = attempt
         codecs.install()  # live-call encoder settings (kiosk/media/codecs.py)
+        keyframe.install()  # video that does not wait for lost packets (kiosk/call/keyframe.py)
         self.pc = RTCPeerConnection(rtc_configuration(servers))
         self.closed = False
         self._media = media
         self._sink = sink
         self._on_state = on_state
         self._on_media = on_media
+        self._on_frozen = on_frozen
+        self.video_watch = VideoWatch()
+        self._watcher: asyncio.Task[None] | None = None
         self._readers: set[asyncio.Task[None]] = set()
         self._local: list[MediaStreamTrack] = []
         self._negotiation: asyncio.Future[str] | None = None
@@ -194,6 +210,8 @@ class Peer:
             track.stop()
         await self.pc.close()
         readers = list(self._readers)
+        if self._watcher is not None:
+            readers.append(self._watcher)
         for task in readers:
             task.cancel()
         for task in readers:
@@ -211,6 +229,33 @@ class Peer:
         task = asyncio.create_task(self._read(track), name=f"remote-{track.kind}-{self.attempt}")
         self._readers.add(task)
         task.add_done_callback(self._readers.discard)
+        if track.kind == "video" and self._watcher is None:
+            self._watcher = asyncio.create_task(self._watch_video(),
+                                                name=f"video-watch-{self.attempt}")
+
+    async def _watch_video(self) -> None:
+        """Ask for a key frame while the remote video is frozen; tell the owner if that fails."""
+        loop = asyncio.get_running_loop()
+        told_at = 0.0
+        can_ask = True
+        while not self.closed:
+            await asyncio.sleep(_WATCH_EVERY)
+            now = loop.time()
+            if can_ask and self.video_watch.due_pli(now):
+                log.debug("attempt %d: video frozen for %.1f s; asking for a key frame",
+                          self.attempt, self.video_watch.frozen_for(now))
+                if await request_keyframe(self.pc) is None:
+                    can_ask = False
+                    log.warning("this aiortc cannot be asked for a key frame; frozen video "
+                                "will be renegotiated instead")
+            frozen = self.video_watch.frozen_for(now)
+            if frozen == 0.0:
+                told_at = 0.0
+            elif frozen - told_at >= RENEGOTIATE_AFTER_S and self._on_frozen is not None:
+                told_at = frozen
+                log.info("attempt %d: video frozen for %.1f s in spite of key-frame requests",
+                         self.attempt, frozen)
+                self._on_frozen(self)
 
     async def _read(self, track: MediaStreamTrack) -> None:
         kind = track.kind
@@ -227,5 +272,10 @@ class Peer:
                         self._sink.on_remote_audio(frame)
                 except Exception:
                     log.exception("frame sink failed")
+            now = asyncio.get_running_loop().time()
+            if kind == "video":
+                self.video_watch.video(now)
+            else:
+                self.video_watch.alive(now)
             if self._on_media is not None:
-                self._on_media(kind)
+                self._on_media(self, kind)

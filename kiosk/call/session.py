@@ -3,9 +3,24 @@
 A session outlives its peer connections (docs/architecture.md §7). aiortc has no ICE restart; aioice
 notices a dead path only after ~30 s of failed consent checks, so the session also watches the
 media: when the connection fails, or no remote media arrives for ``media_timeout`` seconds while
-connected, it goes ``reconnecting``, tells the other side (``call_state{reconnecting,attempt}``),
-closes the old peer connection, builds a fresh one and sends a new ``offer`` with ``attempt`` one
-higher. Retries are bounded; after the last one the call ends with ``network_failed``.
+connected, it goes ``reconnecting``, tells the other side (``call_state{reconnecting,attempt}``)
+and sends a fresh ``offer`` with ``attempt`` one higher (issue 13 item 2):
+
+- **Attempts overlap the old connection.** The connection that went silent is kept open as a
+  *standby* (a cut network usually comes back before ICE consent expires, ~30 s): the moment a
+  frame arrives on it again, it is the call again (``call_state{connected,attempt}`` names it, so
+  the far end drops the newer attempt) - no negotiation to wait for.
+- **A fresh attempt at once when the path may be back**: the hub link came back
+  (:meth:`CallSession.path_alive`), the specialist rejoined or asked for one (``restart``); and
+  otherwise every ``retry_interval`` while reconnecting (ICE checks of a young attempt are
+  retransmitted every 0.5-2 s, an old one's only every 8-16 s). The next attempt gathers while
+  the current one is still trying; no attempt is made while the hub link is down (its offer
+  could not be sent).
+- **Video apart from audio**: each peer asks for a key frame while its remote video is frozen
+  (:mod:`kiosk.call.keyframe`); frozen for :data:`~kiosk.call.keyframe.RENEGOTIATE_AFTER_S` in
+  spite of that, the session renegotiates (``video_frozen``).
+- Reconnecting for longer than ``lost_after`` (2 min by default) ends the call with
+  ``network_failed``.
 
 Rules that matter:
 
@@ -14,8 +29,8 @@ Rules that matter:
 - An ``answer`` or ``candidate`` for any attempt but the current one is ignored.
 - The session sends ``offer`` and ``call_state`` itself; everything else the owner (the visit)
   reads from signalling and hands over with :meth:`CallSession.handle`.
-- One task drives the session (attempts, watchdog, stats); :meth:`CallSession.close` ends it and
-  the peer connection on every path. The local media belong to the caller and are not stopped.
+- One task drives the session (attempts, watchdogs, stats); :meth:`CallSession.close` ends it and
+  every peer connection on every path. The local media belong to the caller and are not stopped.
 """
 
 from __future__ import annotations
@@ -53,12 +68,13 @@ class SessionConfig:
 
     #: No remote media for this long while connected means the path is dead.
     media_timeout: float = 3.0
-    #: An attempt that has not connected by then has failed.
+    #: The first attempt (the call being set up) has failed if not connected by then.
     connect_timeout: float = 15.0
-    #: Attempts in one reconnect episode before giving up with ``network_failed``.
-    max_attempts: int = 6
-    #: Wait before each attempt of an episode (the last value repeats).
-    backoff: tuple[float, ...] = (0.0, 1.0, 2.0, 4.0, 8.0)
+    #: While reconnecting, a fresh attempt when the latest has not connected after this long.
+    retry_interval: float = 1.5
+    #: Reconnecting for longer than this ends the call (``network_failed``); the kiosk's
+    #: settings file can change it (``call_lost_after``).
+    lost_after: float = 120.0
     stats_interval: float = 2.0
     #: A pre-gathered offer older than this is rebuilt on join (TURN allocations expire).
     pregather_max_age: float = 240.0
@@ -84,6 +100,8 @@ class CallSession:
         self.visit_id = visit_id
         self.attempt = 0
         self.reconnects = 0
+        #: Reconnect episodes ended by the silent connection coming back (no new attempt used).
+        self.standby_recoveries = 0
         self.end_reason: str | None = None
         self.quality: Quality | None = None
         self.video_frames_received = 0
@@ -97,16 +115,21 @@ class CallSession:
         self._state_listeners: list[StateListener] = []
         self._quality_listeners: list[QualityListener] = []
         self._peer: Peer | None = None
+        #: The connection that went silent, kept open while newer attempts try (see above).
+        self._standby: Peer | None = None
+        #: The next attempt, gathering while the current one still tries.
+        self._next: asyncio.Task[Peer] | None = None
         self._gathered_at = 0.0
         self._prepare_task: asyncio.Task[None] | None = None
         self._driver: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._ended = asyncio.Event()
         self._renegotiate: str | None = None
+        self._promote = False
         self._announce_connected = False
         self._attempt_started = 0.0
         self._attempt_failed = False
-        self._episode = 0
+        self._lost_since = 0.0
         self._connected_at = 0.0
         self._last_media = 0.0
         self._meter = QualityMeter()
@@ -121,6 +144,11 @@ class CallSession:
     def peer(self) -> Peer | None:
         """The current attempt's peer connection (for diagnostics and tests)."""
         return self._peer
+
+    @property
+    def standby(self) -> Peer | None:
+        """The silent connection kept open while reconnecting (for diagnostics and tests)."""
+        return self._standby
 
     def add_state_listener(self, listener: StateListener) -> None:
         self._state_listeners.append(listener)
@@ -151,7 +179,7 @@ class CallSession:
                 await asyncio.shield(self._prepare_task)
             return
         self._set_state(CallState.GATHERING)
-        self._prepare_task = asyncio.create_task(self._gather(self.attempt + 1),
+        self._prepare_task = asyncio.create_task(self._gather_first(self.attempt + 1),
                                                  name="call-pregather")
         await asyncio.shield(self._prepare_task)
 
@@ -169,12 +197,19 @@ class CallSession:
         if loop.time() - self._gathered_at > self.config.pregather_max_age:
             log.info("pre-gathered offer is stale; gathering again")
             await self._close_peer()
-            await self._gather(self.attempt + 1)
+            await self._gather_first(self.attempt + 1)
         assert self._peer is not None
         self._set_state(CallState.CONNECTING)
         await self._send_state("connecting")
         await self._send_offer(self._peer)
         self._driver = asyncio.create_task(self._drive(), name="call-driver")
+
+    def path_alive(self, why: str) -> None:
+        """A sign that the network is back (e.g. the hub link reconnected): while reconnecting,
+        make a fresh attempt now rather than at the next retry."""
+        if self._state is CallState.RECONNECTING:
+            log.info("the path may be back (%s): a fresh attempt now", why)
+            self._request_renegotiation(why)
 
     async def handle(self, msg: Mapping[str, Any]) -> bool:
         """Take a message meant for the call (``answer``, ``candidate``, ``restart``).
@@ -209,7 +244,7 @@ class CallSession:
         return True
 
     async def close(self, reason: str = "hangup") -> None:
-        """End the call: stop the driver, close the peer connection. Safe on every path."""
+        """End the call: stop the driver, close the peer connections. Safe on every path."""
         if self._state is CallState.ENDED:
             return
         self.end_reason = self.end_reason or reason
@@ -219,8 +254,10 @@ class CallSession:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self._close_peer()
         self._set_state(CallState.ENDED)
+        await self._drop_next()
+        await self._close_peer()
+        await self._drop_standby()
         self._ended.set()
 
     # --- internals ---
@@ -236,20 +273,33 @@ class CallSession:
             except Exception:
                 log.exception("state listener failed")
 
-    async def _send_state(self, state: str) -> None:
+    async def _send_state(self, state: str, attempt: int | None = None) -> None:
         await self._signalling.send(protocol.make(
-            "call_state", state=state, attempt=self.attempt or None, visit_id=self.visit_id))
+            "call_state", state=state, attempt=attempt or self.attempt or None,
+            visit_id=self.visit_id))
 
-    async def _gather(self, attempt: int) -> None:
+    def _new_peer(self, attempt: int) -> Peer:
+        return Peer(attempt, self._ice_servers, self._media, self._sink,
+                    on_state=self._peer_state, on_media=self._media_arrived,
+                    on_frozen=self._video_frozen)
+
+    async def _gather_first(self, attempt: int) -> None:
         self.attempt = attempt
-        peer = Peer(attempt, self._ice_servers, self._media, self._sink,
-                    on_state=self._peer_state, on_media=self._media_arrived)
+        peer = self._new_peer(attempt)
         self._peer = peer
         self._meter.reset()
         await peer.create_offer()
         self._gathered_at = asyncio.get_running_loop().time()
         if self._state is CallState.GATHERING:
             self._set_state(CallState.READY)
+
+    async def _gather(self, peer: Peer) -> Peer:
+        try:
+            await peer.create_offer()
+        except BaseException:
+            await peer.close()
+            raise
+        return peer
 
     async def _send_offer(self, peer: Peer) -> None:
         self._attempt_started = asyncio.get_running_loop().time()
@@ -258,13 +308,28 @@ class CallSession:
             "offer", sdp=peer.pc.localDescription.sdp, attempt=peer.attempt,
             visit_id=self.visit_id))
 
-    async def _close_peer(self) -> None:
-        peer, self._peer = self._peer, None
+    async def _close(self, peer: Peer | None) -> None:
         if peer is not None:
             try:
                 await peer.close()
             except Exception:  # a half-dead transport may complain while closing
                 log.exception("closing attempt %d failed", peer.attempt)
+
+    async def _close_peer(self) -> None:
+        peer, self._peer = self._peer, None
+        await self._close(peer)
+
+    async def _drop_standby(self) -> None:
+        peer, self._standby = self._standby, None
+        self._promote = False
+        await self._close(peer)
+
+    async def _drop_next(self) -> None:
+        task, self._next = self._next, None
+        if task is None:
+            return
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await self._close(await asyncio.shield(task))
 
     def _request_renegotiation(self, reason: str) -> None:
         if self._state in (CallState.CONNECTING, CallState.CONNECTED, CallState.RECONNECTING):
@@ -272,29 +337,40 @@ class CallSession:
             self._wake.set()
 
     def _peer_state(self, peer: Peer) -> None:
-        if peer is not self._peer:
-            return
-        if peer.state == "connected" and self._state in (CallState.CONNECTING,
-                                                         CallState.RECONNECTING):
-            now = asyncio.get_running_loop().time()
-            self._connected_at = self._last_media = now
-            self._episode = 0
-            self._announce_connected = True
-            self._set_state(CallState.CONNECTED)
+        if peer is self._peer and peer.state == "connected" and self._state in (
+                CallState.CONNECTING, CallState.RECONNECTING):
+            self._connected(peer)
         self._wake.set()
 
-    def _media_arrived(self, kind: str) -> None:
-        self._last_media = asyncio.get_running_loop().time()
+    def _connected(self, peer: Peer) -> None:
+        now = asyncio.get_running_loop().time()
+        self._connected_at = self._last_media = now
+        self._announce_connected = True
+        self._set_state(CallState.CONNECTED)
+
+    def _media_arrived(self, peer: Peer, kind: str) -> None:
         if kind == "video":
             self.video_frames_received += 1
         else:
             self.audio_frames_received += 1
+        if peer is self._peer:
+            self._last_media = asyncio.get_running_loop().time()
+        elif peer is self._standby and self._state is CallState.RECONNECTING \
+                and not self._promote:
+            self._promote = True  # the silent connection carries media again: it is the call
+            self._wake.set()
+
+    def _video_frozen(self, peer: Peer) -> None:
+        if peer is self._peer and self._state is CallState.CONNECTED:
+            self._request_renegotiation("video_frozen")
 
     def _failure(self, now: float) -> str | None:
         """Why the current attempt has failed, or ``None`` if it has not."""
         if self._renegotiate is not None:
             reason, self._renegotiate = self._renegotiate, None
             return reason
+        if self._state is CallState.RECONNECTING:
+            return None  # the retry schedule (_reconnecting) handles the attempts
         peer = self._peer
         if peer is None or peer.state in ("failed", "closed"):
             return "connection_failed"
@@ -316,12 +392,18 @@ class CallSession:
             self._wake.clear()
             if self._announce_connected:
                 self._announce_connected = False
-                await self._send_state("connected")
+                await self._drop_standby()  # the new attempt is the call now
+                await self._send_state("connected", self._peer.attempt if self._peer else None)
             now = loop.time()
+            if self._promote:
+                await self._promote_standby()
+                continue
             reason = self._failure(now)
             if reason is not None:
-                await self._next_attempt(reason)
+                await self._begin_reconnect(reason, now)
                 next_stats = loop.time() + self.config.stats_interval
+            elif self._state is CallState.RECONNECTING:
+                await self._reconnecting(now)
             elif now >= next_stats:
                 next_stats = now + self.config.stats_interval
                 await self._sample_quality(now)
@@ -347,24 +429,74 @@ class CallSession:
             except Exception:
                 log.exception("quality listener failed")
 
-    async def _next_attempt(self, reason: str) -> None:
-        if self._episode >= self.config.max_attempts:
-            log.warning("call failed after %d attempts", self._episode)
+    async def _begin_reconnect(self, reason: str, now: float) -> None:
+        """Start (or, while reconnecting, speed up) a reconnect episode with a fresh attempt."""
+        old = self._peer
+        if self._state is not CallState.RECONNECTING:
+            self.reconnects += 1
+            self._lost_since = now
+            self._set_state(CallState.RECONNECTING)
+            if old is not None and old.state == "connected":
+                await self._drop_standby()
+                self._standby, self._peer = old, None  # kept open: it may come back
+        log.warning("reconnecting (%s), attempt %d of this episode", reason, self.attempt + 1)
+        await self._drop_next()
+        await self._close_peer()
+        await self._launch_attempt()
+
+    async def _launch_attempt(self) -> None:
+        """Gather the next attempt in the background; :meth:`_reconnecting` sends it."""
+        self.attempt += 1
+        self._attempt_started = asyncio.get_running_loop().time()
+        self._next = asyncio.create_task(self._gather(self._new_peer(self.attempt)),
+                                         name=f"call-attempt-{self.attempt}")
+        self._next.add_done_callback(lambda _t: self._wake.set())
+        await self._send_state("reconnecting")
+
+    def _link_down(self) -> bool:
+        return getattr(self._signalling, "connected", True) is False
+
+    async def _reconnecting(self, now: float) -> None:
+        if now - self._lost_since > self.config.lost_after:
+            log.warning("call lost: no connection for %.0f s", now - self._lost_since)
             self.end_reason = "network_failed"
             await self._send_state("failed")
             await self.close("network_failed")
             return
-        if self._episode == 0:
-            self.reconnects += 1
-        delay = self.config.backoff[min(self._episode, len(self.config.backoff) - 1)]
-        self._episode += 1
-        log.warning("reconnecting (%s), attempt %d of this episode", reason, self._episode)
-        self._set_state(CallState.RECONNECTING)
+        ready = self._next
+        if ready is not None and ready.done():
+            self._next = None
+            try:
+                peer = ready.result()
+            except Exception as exc:
+                log.warning("gathering attempt %d failed: %s", self.attempt, type(exc).__name__)
+                return
+            await self._close_peer()  # the attempt it replaces, still trying, gives way
+            self._peer = peer
+            await self._send_offer(peer)
+            return
+        if ready is not None or self._link_down():
+            return  # gathering; or no hub to send an offer through: wait for path_alive()
+        current = self._peer
+        if current is not None and current.state == "connected":
+            self._connected(current)  # connected while we looked away (the callback raced)
+        elif self._attempt_failed or now - self._attempt_started > self.config.retry_interval \
+                or current is None or current.state in ("failed", "closed"):
+            await self._launch_attempt()
+
+    async def _promote_standby(self) -> None:
+        """The silent connection carries media again: make it the call, drop the attempts."""
+        standby, self._standby = self._standby, None
+        self._promote = False
+        if standby is None or self._state is not CallState.RECONNECTING:
+            await self._close(standby)
+            return
+        log.info("attempt %d carries media again; it is the call", standby.attempt)
+        await self._drop_next()
         await self._close_peer()
-        self.attempt += 1
-        await self._send_state("reconnecting")
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await self._gather(self.attempt)
-        assert self._peer is not None
-        await self._send_offer(self._peer)
+        self._peer = standby
+        self.standby_recoveries += 1
+        now = asyncio.get_running_loop().time()
+        self._connected_at = self._last_media = now
+        self._set_state(CallState.CONNECTED)
+        await self._send_state("connected", standby.attempt)

@@ -16,6 +16,10 @@
 - Nothing secret is logged: messages are logged only through :func:`kiosk.protocol.redacted`.
 - :class:`HubSignalling` survives a dropped socket: it reconnects with backoff and, once the
   patient has checked in, says ``hello{resume:{visit_id,resume_token}}`` so the visit carries on.
+  A stalled path is noticed within 4.5 s (:data:`HEARTBEAT_S`); while the hub is unreachable a
+  fresh connection is tried at least every :data:`CONNECT_TIMEOUT_S` + 1 s, so the link is back
+  within about a second of the network (a connect left waiting would only retry its SYN after
+  1, 3, 7, 15 s...), and it keeps trying for longer than a call waits for its network.
   ``receive()`` returns ``None`` only when the transport is closed for good.
 """
 
@@ -186,6 +190,12 @@ class MemorySignalling(Signalling):
 HEARTBEAT_S: Final = 3.0
 
 
+#: A connection (TCP, TLS, the WebSocket upgrade) not open within this is abandoned and tried
+#: afresh: after a network cut, a fresh SYN goes through at once where an old one waits out its
+#: retransmission time-out.
+CONNECT_TIMEOUT_S: Final = 3.0
+
+
 class HubSignalling(Signalling):
     """The hub's WebSocket (``<hub>/ws``) for one client.
 
@@ -200,9 +210,9 @@ class HubSignalling(Signalling):
 
     def __init__(self, hub_url: str, role: str, *, token: str | None = None,
                  login: tuple[str, str] | None = None, client: str = "clinic-kiosk",
-                 reconnect: bool = True, max_outage: float = 60.0,
-                 backoff: tuple[float, float] = (0.5, 8.0), timeout: float = 10.0,
-                 heartbeat: float = HEARTBEAT_S,
+                 reconnect: bool = True, max_outage: float = 150.0,
+                 backoff: tuple[float, float] = (0.25, 1.0), timeout: float = 10.0,
+                 heartbeat: float = HEARTBEAT_S, connect_timeout: float = CONNECT_TIMEOUT_S,
                  ssl_context: ssl.SSLContext | None = None) -> None:
         if role not in protocol.ROLES:
             raise ValueError(f"unknown role {role!r}")
@@ -218,6 +228,7 @@ class HubSignalling(Signalling):
         self._backoff = backoff
         self._timeout = timeout
         self._heartbeat = heartbeat
+        self._connect_timeout = connect_timeout
         # None: verify the hub's certificate against the system's CAs (aiohttp's default).
         self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
@@ -337,10 +348,11 @@ class HubSignalling(Signalling):
         """Open the socket, say hello, and wait for ``welcome`` (or raise the hub's error)."""
         assert self._session is not None
         try:
-            ws = await self._session.ws_connect(
-                f"{self.hub_url}/ws", heartbeat=self._heartbeat, ssl=self._ssl,
-                timeout=aiohttp.ClientWSTimeout(ws_close=self._timeout),
-            )
+            async with asyncio.timeout(self._connect_timeout):
+                ws = await self._session.ws_connect(
+                    f"{self.hub_url}/ws", heartbeat=self._heartbeat, ssl=self._ssl,
+                    timeout=aiohttp.ClientWSTimeout(ws_close=self._timeout),
+                )
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise SignallingError(UNREACHABLE, f"cannot reach the hub at {self.hub_url} "
                                   f"({type(exc).__name__})") from None

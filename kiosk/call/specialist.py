@@ -136,6 +136,8 @@ class DemoSpecialist:
             self.summary.answers = self.call.answers
         elif mtype == "call_state":
             log.info("patient call state: %s (attempt %s)", msg["state"], msg.get("attempt"))
+            if self.call is not None and msg.get("visit_id") in (None, self.visit_id):
+                await self.call.handle(msg)  # names the attempt that carries the call
         elif mtype == "call_ended" and msg["visit_id"] == self.visit_id:
             await self._end_call(msg["reason"])
             if self._once:
