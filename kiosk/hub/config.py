@@ -80,6 +80,11 @@ class HubConfig:
     # WebSocket ping interval (s): a client whose pong is not back within half of it is
     # dropped, so a dead socket is noticed within 4.5 s (its visit then waits out resume_grace).
     heartbeat: float | None = 3.0
+    #: An HTTP connection that has not sent a whole request's headers this long after it
+    #: opened (or after its last answer) is closed; a request body must arrive within
+    #: ``body_timeout``. Half-sent requests (slowloris) cannot hold the hub's sockets.
+    header_timeout: float = 10.0
+    body_timeout: float = 10.0
     session_ttl: float = 12 * 3600.0
     send_queue_max: int = 256
     allowed_origins: tuple[str, ...] = ()
@@ -107,7 +112,7 @@ class HubConfig:
 
 _PATH_FIELDS = {"db_path", "secrets_dir", "tls_cert", "tls_key", "turn_secret_file", "web_root"}
 _FLOAT_FIELDS = {"turn_ttl", "resume_grace", "restart_grace", "hello_timeout", "heartbeat",
-                 "session_ttl", "check_in_timeout"}
+                 "session_ttl", "check_in_timeout", "header_timeout", "body_timeout"}
 
 
 def _convert(name: str, value: Any, base: Path) -> Any:
