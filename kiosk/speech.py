@@ -159,3 +159,13 @@ class ReadAloud:
     def asked(self, step: str) -> bool:
         """The patient touched "Read aloud"."""
         return may_speak(step)
+
+
+#: Staff set the read-aloud speed in admin as a percentage of the engine's normal speed.
+SPEED_RANGE: Final = (40, 100)
+DEFAULT_SPEED: Final = 75
+
+
+def rate_from_speed(percent: int) -> float:
+    """Qt's rate for a speed staff chose in per cent of normal (75 → -0.25), within bounds."""
+    return clamp_rate((percent - 100) / 100.0)

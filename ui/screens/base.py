@@ -10,6 +10,10 @@ Rules that matter:
   *local UI state*; it is wiped whenever a new visit begins, so nothing outlives a patient.
 - Every word on a screen goes through ``self.tr``; ``retranslate()`` re-reads them when the
   language changes.
+- Read aloud (``ui/speech.py``, with the "Read aloud" controls in the header above every
+  patient screen): :meth:`spoken_words` gives the words to read: the heading, the instructions
+  and the choices shown, never what the patient typed (text boxes are not read; keypad and
+  keyboard keys are not choices).
 """
 
 from __future__ import annotations
@@ -18,10 +22,17 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLayout, QVBoxLayout, QWidget
 
 from kiosk.journey import Journey, Visit
+from kiosk.speech import ScreenWords
+
+#: Label roles read as a screen's heading, and as its instructions.
+HEADING_ROLES = frozenset({"title", "h1"})
+INSTRUCTION_ROLES = frozenset({"body", "strong", "hint", "h2", "status", "message"})
+#: Button roles that are keys (digits, letters), never read as choices.
+KEY_ROLES = frozenset({"key", "key_action", "kbkey"})
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,48 @@ class Screen(QWidget):
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(64, 40, 64, 40)
         self.outer.setSpacing(28)
+
+    # ----- read aloud -------------------------------------------------------------------------
+
+    def spoken_words(self) -> ScreenWords:
+        """The words to read for this screen as it shows now (see the module docstring)."""
+        def place(widget: QWidget) -> tuple[int, int]:
+            at = widget.mapTo(self, QPoint(0, 0))
+            return at.y(), at.x()
+
+        heading = ""
+        instructions: list[str] = []
+        choices: list[str] = []
+        shown = [w for w in self.findChildren(QWidget) if w.isVisibleTo(self)]
+        for widget in sorted(shown, key=place):
+            role = str(widget.property("role") or "")
+            if isinstance(widget, QLabel) and widget.text().strip():
+                if role in HEADING_ROLES and not heading:
+                    heading = widget.text()
+                elif role in HEADING_ROLES | INSTRUCTION_ROLES or role.startswith("status"):
+                    instructions.append(widget.text())
+            elif (isinstance(widget, QAbstractButton) and widget.isEnabled()
+                  and role not in KEY_ROLES and not widget.property("virtual_key")):
+                name = widget.accessibleName() or widget.text()
+                if name.strip():
+                    choices.append(name)
+        return ScreenWords(heading, tuple(instructions), tuple(choices))
+
+    def shown_step(self) -> str:
+        """The journey step this screen last showed ("" before its first render)."""
+        return str(self._last[0].step) if self._last is not None else ""
+
+    def shown_visit(self) -> Visit | None:
+        """The visit this screen last showed (None before its first render)."""
+        return self._last[0].visit if self._last is not None else None
+
+    def language(self) -> str:
+        """The patient's language as this screen last showed it."""
+        return self._last[2].language if self._last is not None else "en"
+
+    def choices_intro(self) -> str:
+        """The words said before the choices."""
+        return self.tr("You can touch:")
 
     # ----- rendering ------------------------------------------------------------------------
 

@@ -21,12 +21,15 @@ class WelcomeScreen(Screen):
         language_chosen(str): a language button ("en", "pl", "cy").
         large_text_toggled(bool): "Larger text" switched on (True) or off (False).
         high_contrast_toggled(bool): "High contrast" switched on (True) or off (False).
+        auto_read_toggled(bool): "Read every screen aloud" switched on (True) or off (False);
+            shown only where read aloud is offered (:meth:`set_read_aloud`).
     """
 
     start_requested = Signal()
     language_chosen = Signal(str)
     large_text_toggled = Signal(bool)
     high_contrast_toggled = Signal(bool)
+    auto_read_toggled = Signal(bool)
 
     def __init__(self, clinic_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,14 +87,21 @@ class WelcomeScreen(Screen):
         self.large_text_button.setObjectName("LargeText")
         self.high_contrast_button = BigButton(role="toggle", icon="contrast")
         self.high_contrast_button.setObjectName("HighContrast")
-        for button in (self.large_text_button, self.high_contrast_button):
+        self.read_every_button = BigButton(role="toggle", icon="sound")
+        self.read_every_button.setObjectName("ReadEveryScreen")
+        for button in (self.large_text_button, self.high_contrast_button, self.read_every_button):
             button.setCheckable(True)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            view_row.addWidget(button)
+        view_row.addWidget(self.large_text_button)
+        view_row.addWidget(self.high_contrast_button)
         self.large_text_button.clicked.connect(
             lambda: self.large_text_toggled.emit(not self._large_text))
         self.high_contrast_button.clicked.connect(
             lambda: self.high_contrast_toggled.emit(not self._high_contrast))
+        self.read_every_button.clicked.connect(
+            lambda: self.auto_read_toggled.emit(self.read_every_button.isChecked()))
+        self.read_every_button.hide()
+        lang_box.addWidget(self.read_every_button)
         view_box.addLayout(view_row)
         settings.addLayout(view_box, 1)
         self.retranslate()
@@ -102,6 +112,14 @@ class WelcomeScreen(Screen):
         for other, button in self.language_buttons.items():
             button.setChecked(other == code)
         self.language_chosen.emit(code)
+
+    def set_read_aloud(self, offered: bool, auto: bool) -> None:
+        """Offer "Read every screen aloud" (only where a speech engine works), on or off."""
+        if self.read_every_button.isVisibleTo(self) != offered:
+            self.read_every_button.setVisible(offered)
+        if self.read_every_button.isChecked() != auto:
+            self.read_every_button.setChecked(auto)
+        self._retranslate_toggles()
 
     def set_clinic_name(self, name: str) -> None:
         self._clinic_name = name
@@ -142,6 +160,12 @@ class WelcomeScreen(Screen):
         contrast = self.tr("High contrast")
         self.large_text_button.set_text(f"{large}\n{on if self._large_text else off}")
         self.high_contrast_button.set_text(f"{contrast}\n{on if self._high_contrast else off}")
+        read = self.tr("Read every screen aloud")
+        reading = self.read_every_button.isChecked()
+        self.read_every_button.set_text(f"{read}\n{on if reading else off}")
+        describe(self.read_every_button, read,
+                 self.tr("Reads each new screen out loud. It is on now.") if reading
+                 else self.tr("Reads each new screen out loud. It is off now."))
         describe(self.large_text_button, large,
                  self.tr("Makes all the writing bigger. It is on now.") if self._large_text
                  else self.tr("Makes all the writing bigger. It is off now."))

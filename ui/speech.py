@@ -1,0 +1,216 @@
+"""Read aloud on the kiosk: a thin adapter between the window's screens and ``QTextToSpeech``.
+
+The rules (what is read, when the kiosk may speak, the rate, the voice per language) are in
+:mod:`kiosk.speech`; this module only applies them:
+
+- The engine is speech-dispatcher (Qt's ``speechd`` plugin, with espeak-ng behind it). Never
+  Qt's ``mock`` engine, which says nothing. Where it cannot start, or lacks a voice for one of
+  the kiosk's languages, read aloud is not offered (no buttons) and :attr:`ScreenReader.reason`
+  says why, for admin mode and the readiness report.
+- Any touch, click or key press anywhere stops speech at once (``BoundaryHint.Immediate``), and
+  so does every change of screen; automatic reading then reads the new screen.
+- Never in a call (the consultation screen has no button, and reaching it stops speech), and
+  never on staff screens.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal
+from PySide6.QtTextToSpeech import QTextToSpeech
+
+from kiosk.checks.result import CheckResult
+from kiosk.journey import Visit
+from kiosk.speech import DEFAULT_RATE, ReadAloud, clamp_rate, locale_for, may_speak, utterance
+from kiosk.speech import unavailable_reason as speech_unavailable_reason
+from ui.screens.base import Screen
+
+log = logging.getLogger(__name__)
+
+ENGINE = "speechd"
+#: Events that mean the patient touched something (speech stops).
+TOUCHES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
+                     QEvent.Type.KeyPress, QEvent.Type.TabletPress})
+
+
+def open_engine() -> tuple[QTextToSpeech | None, str | None]:
+    """The speech-dispatcher engine, or None and the reason it cannot be used."""
+    engines = QTextToSpeech.availableEngines()
+    if ENGINE not in engines:
+        return None, speech_unavailable_reason(engines, None, [])
+    tts = QTextToSpeech(ENGINE)
+    error = tts.errorString() or "it did not start" if tts.state() == QTextToSpeech.State.Error \
+        else None
+    locales = [] if error else [loc.name() for loc in tts.availableLocales()]
+    reason = speech_unavailable_reason(engines, error, locales)
+    if reason is not None:
+        tts.deleteLater()
+        return None, reason
+    return tts, None
+
+
+class ScreenReader(QObject):
+    """Reads the window's patient screens aloud when asked, or each new screen if chosen.
+
+    ``window`` is a :class:`ui.window.MainWindow` (its ``screens`` by step, its ``pages`` and
+    its ``header`` with "Read aloud"; the ``welcome`` screen has the switch to read every
+    screen); ``engine`` defaults to :func:`open_engine`.
+
+    Signals:
+        speaking(str, str): started to say a text, in a locale (e.g. "cy_GB").
+        stopped(): speech was stopped by a touch or a change of screen.
+    """
+
+    speaking = Signal(str, str)
+    stopped = Signal()
+
+    def __init__(self, window: QObject, *, rate: float = DEFAULT_RATE,
+                 engine: tuple[QTextToSpeech | None, str | None] | None = None) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tts, self.reason = open_engine() if engine is None else engine
+        self.rate = clamp_rate(rate)
+        self.state = ReadAloud()
+        self._visit: weakref.ref[Visit] | None = None
+        self.voice = ""
+        if self.reason is not None:
+            log.info("read aloud is not offered: %s", self.reason)
+        self._screens: dict[str, Screen] = {
+            str(step): screen for step, screen in getattr(window, "screens", {}).items()
+            if isinstance(screen, Screen)}
+        out_of_service = getattr(window, "out_of_service", None)
+        if isinstance(out_of_service, Screen):
+            self._screens.setdefault("out_of_service", out_of_service)
+        self._header = getattr(window, "header", None)
+        if self._header is not None:
+            self._header.read_aloud_requested.connect(self._asked)
+        self._welcome = getattr(window, "welcome", None)
+        if self._welcome is not None:
+            self._welcome.auto_read_toggled.connect(self._set_auto)
+        self._sync_toggles()
+        pages = getattr(window, "pages", None)
+        if pages is not None:
+            pages.currentChanged.connect(self._screen_changed)
+        app = QCoreApplication.instance()
+        if app is not None and self.available:
+            app.installEventFilter(self)
+
+    @property
+    def available(self) -> bool:
+        return self._tts is not None
+
+    @property
+    def is_speaking(self) -> bool:
+        return self._tts is not None and self._tts.state() == QTextToSpeech.State.Speaking
+
+    def readiness_check(self) -> CheckResult:
+        """Read aloud in the readiness report: "warn" (with the reason) where not offered."""
+        if self._tts is None:
+            return CheckResult("read_aloud", "warn", {"available": False},
+                               advice_staff=f"Read aloud is not offered: {self.reason}")
+        return CheckResult("read_aloud", "pass", {"available": True, "engine": ENGINE},
+                           advice_staff="Read aloud works (speech-dispatcher).")
+
+    # ----- events -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in TOUCHES and self.is_speaking:
+            self.stop()
+        return False
+
+    def _screen_changed(self, _index: int) -> None:
+        self.stop()
+        QTimer.singleShot(0, self._read_new_screen)
+
+    def _read_new_screen(self) -> None:
+        screen, step = self._current()
+        self._sync_toggles()
+        if screen is None:
+            return
+        self._check_visit(screen)
+        if self.state.screen_shown(step):
+            self.read(screen)
+
+    def _asked(self) -> None:
+        screen, step = self._current()
+        if screen is None:
+            return
+        self._check_visit(screen)
+        if self.state.asked(step):
+            self.read(screen)
+
+    def _set_auto(self, on: bool) -> None:
+        screen, step = self._current()
+        if screen is not None:
+            self._check_visit(screen)
+        speak = self.state.set_auto(on, step)
+        self._sync_toggles()
+        if speak and screen is not None:
+            self.read(screen)
+        else:
+            self.stop()
+
+    # ----- speaking ---------------------------------------------------------------------------
+
+    def read(self, screen: Screen) -> str:
+        """Read ``screen`` now, in its language; return what is said ("" if nothing)."""
+        if self._tts is None:
+            return ""
+        text = utterance(screen.spoken_words(), screen.choices_intro())
+        locale = locale_for(screen.language())
+        if not text or locale is None:
+            return ""
+        tts = self._tts
+        tts.stop(QTextToSpeech.BoundaryHint.Immediate)
+        tts.setLocale(QLocale(locale))
+        tts.setRate(self.rate)
+        self.voice = tts.voice().name()
+        tts.say(text)
+        self.speaking.emit(text, tts.locale().name())
+        return text
+
+    def stop(self) -> None:
+        """Stop speaking at once."""
+        if self._tts is not None and self._tts.state() in (QTextToSpeech.State.Speaking,
+                                                           QTextToSpeech.State.Synthesizing,
+                                                           QTextToSpeech.State.Paused):
+            self._tts.stop(QTextToSpeech.BoundaryHint.Immediate)
+            self.stopped.emit()
+
+    # ----- helpers ----------------------------------------------------------------------------
+
+    def _current(self) -> tuple[Screen | None, str]:
+        pages = getattr(self._window, "pages", None)
+        page = pages.currentWidget() if pages is not None else None
+        for step, screen in self._screens.items():
+            if screen is page:
+                return screen, self._step_of(screen) or step
+        return None, ""
+
+    def _step_of(self, screen: Screen) -> str:
+        step = screen.shown_step()
+        if step:
+            return step
+        for name, known in self._screens.items():
+            if known is screen:
+                return name
+        return ""
+
+    def _check_visit(self, screen: Screen) -> None:
+        visit = screen.shown_visit()
+        known = self._visit() if self._visit is not None else None
+        if visit is not None and visit is not known:
+            if known is not None:
+                self.state.new_visit()
+            self._visit = weakref.ref(visit)
+            self._sync_toggles()
+
+    def _sync_toggles(self) -> None:
+        """Offer the controls on this screen if the kiosk may speak here."""
+        _screen, step = self._current()
+        if self._header is not None:
+            self._header.set_read_aloud(self.available and may_speak(step))
+        if self._welcome is not None:
+            self._welcome.set_read_aloud(self.available, self.state.auto)
