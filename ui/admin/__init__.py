@@ -9,7 +9,9 @@ Rules that matter:
 - The journey decides: the PIN pad only opens when ``journey.enter_admin`` could succeed (never
   during a call), and leaving goes through ``journey.leave_admin``. Entering is a privacy reset.
 - Secrets only through the :class:`~kiosk.secrets.SecretStore`. If it is not secure, admin mode
-  says so plainly and stores nothing (no PIN set-up, no pairing).
+  says so plainly and stores nothing (no pairing). The PIN is never set here: IT sets it with
+  ``clinic-kiosk admin set-pin`` (:mod:`kiosk.admin_cli`), and with no PIN the entry gesture
+  shows only a note saying so.
 - Admin mode closes by itself after :data:`ADMIN_IDLE_MS` without a touch or key, so a kiosk
   is never left open to the next patient.
 - Admin words are English only, not wrapped in ``tr()``: the screens are for clinic staff and
