@@ -73,6 +73,8 @@ class KioskSettings:
     noise_suppression: bool = True
     auto_gain_control: bool = False
     high_pass_filter: bool = True
+    #: Read aloud's speed in per cent of the engine's normal (kiosk/speech.py: slower is clearer).
+    read_aloud_speed: int = 75
 
     def timeouts(self) -> Timeouts:
         """The journey's idle time-outs from these settings."""
@@ -153,6 +155,10 @@ def validate(settings: KioskSettings) -> dict[str, str]:
     for name in _BOOL_FIELDS:
         if not isinstance(getattr(settings, name), bool):
             errors[name] = "Give true or false."
+    speed = settings.read_aloud_speed
+    if isinstance(speed, bool) or not isinstance(speed, int) or not 40 <= speed <= 100:
+        errors["read_aloud_speed"] = "Give a whole number from 40 to 100 (per cent of normal " \
+                                     "speed)."
     return errors
 
 
@@ -177,6 +183,10 @@ def from_mapping(data: Mapping[str, Any], base: KioskSettings | None = None) -> 
         elif key in _INT_FIELDS:
             if isinstance(value, bool) or not isinstance(value, int):
                 errors[key] = "Give a whole number of seconds."
+                continue
+        elif key == "read_aloud_speed":
+            if isinstance(value, bool) or not isinstance(value, int):
+                errors[key] = "Give a whole number from 40 to 100."
                 continue
         elif key in _BOOL_FIELDS:
             if not isinstance(value, bool):

@@ -36,6 +36,7 @@ from typing import Any
 
 from kiosk.admin_cli import DEMO_ADMIN_PIN, set_pin
 from kiosk.checks.hub import send_readiness
+from kiosk.checks.result import CheckResult
 from kiosk.checks.schedule import SelfTestSchedule
 from kiosk.checks.selftest import readiness_payload, run_selftest
 from kiosk.config import (
@@ -57,6 +58,7 @@ from kiosk.logs import setup_logging
 from kiosk.pin_lockout import LOCKOUT_FILE, LockoutFile
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
 from kiosk.service import ServiceState, service_state
+from kiosk.speech import rate_from_speed
 
 log = logging.getLogger("ui.app")
 
@@ -193,6 +195,7 @@ class KioskApp:
     data_dir: Path
     settings: ResolvedSettings | None = None
     settings_path: Path | None = None
+    reader: Any = None  # ui.speech.ScreenReader (read aloud)
 
     def shutdown(self) -> None:
         """Stop in order: timers and writer, devices, engine (ends calls), demo hub, thread."""
@@ -230,6 +233,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     from ui.controller import KioskController
     from ui.engine_thread import EngineThread
     from ui.media import KioskDevices
+    from ui.speech import ScreenReader
     from ui.window import MainWindow
 
     app = QApplication.instance()
@@ -287,6 +291,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
 
     journey = Journey(settings.timeouts(), now=clock())
     window = MainWindow(settings.clinic_name)
+    reader = ScreenReader(window, rate=rate_from_speed(settings.read_aloud_speed))
     store = open_store(data_dir)
     survey = load_survey_file(Path(settings.survey_file) if settings.survey_file else SURVEY)
 
@@ -305,7 +310,8 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     schedule = None
     sync = None
     if hub_url:
-        schedule = readiness_schedule(engine, devices, hub_url, token, settings.self_test_times)
+        schedule = readiness_schedule(engine, devices, hub_url, token, settings.self_test_times,
+                                      extra_checks=(reader.readiness_check,))
         thread.call_soon(schedule.start)
         sync = FeedbackSync(store, hub_url, token)
         thread.submit(sync.start()).result(5)
@@ -332,7 +338,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     admin.paired.connect(lambda _text: check_service())
     admin.left.connect(check_service)
     return KioskApp(app, thread, bridge, devices, engine, journey, window, controller, store,
-                    schedule, sync, demo, temp_dir, data_dir, resolved, settings_path)
+                    schedule, sync, demo, temp_dir, data_dir, resolved, settings_path, reader)
 
 
 def read_token(secrets: SecretStore) -> str | None:
@@ -373,7 +379,9 @@ def choose_devices(devices: Any, settings: KioskSettings) -> None:
 
 def readiness_schedule(engine: KioskEngine, devices: Any, hub_url: str,
                        token: str | Callable[[], str | None],
-                       times: tuple[str, ...]) -> SelfTestSchedule:
+                       times: tuple[str, ...],
+                       extra_checks: tuple[Callable[[], CheckResult], ...] = ()
+                       ) -> SelfTestSchedule:
     """Run the self-test at the given local times and report readiness to the hub. A test that
     falls due during a visit waits until the patient has gone (it uses the network hard). The
     token is read when a report is sent (a provider, or a fixed token in tests)."""
@@ -381,10 +389,13 @@ def readiness_schedule(engine: KioskEngine, devices: Any, hub_url: str,
     def current_token() -> str | None:
         return token if isinstance(token, str) else token()
 
+    async def device_checks() -> list[CheckResult]:
+        return [*await devices.device_checks(), *(check() for check in extra_checks)]
+
     async def run() -> dict[str, Any]:
         await engine.idle.wait()
         report = await run_selftest(hub_url, token=await asyncio.to_thread(current_token),
-                                    devices=devices.device_checks)
+                                    devices=device_checks)
         log.info("scheduled self-test: %s", "fit" if report.fit else "NOT fit")
         return report.to_json()
 

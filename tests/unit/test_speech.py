@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
+from kiosk.config import KioskSettings, SettingsError, from_mapping
 from kiosk.journey import Step
 from kiosk.speech import (
     DEFAULT_RATE,
+    DEFAULT_SPEED,
     FASTEST_RATE,
     SLOWEST_RATE,
     ReadAloud,
@@ -14,6 +18,7 @@ from kiosk.speech import (
     clamp_rate,
     locale_for,
     may_speak,
+    rate_from_speed,
     unavailable_reason,
     utterance,
 )
@@ -89,3 +94,15 @@ def test_automatic_reading_is_per_visit_and_silent_in_a_call() -> None:
     assert not state.auto
     assert not state.screen_shown("waiting")
     assert not state.set_auto(False, "waiting")
+
+
+def test_staff_set_the_speed_in_per_cent_of_normal() -> None:
+    assert rate_from_speed(DEFAULT_SPEED) == DEFAULT_RATE
+    assert rate_from_speed(100) == 0.0
+    assert rate_from_speed(10) == SLOWEST_RATE
+    assert KioskSettings().read_aloud_speed == DEFAULT_SPEED
+    assert from_mapping({"read_aloud_speed": 60}).read_aloud_speed == 60
+    for bad in (39, 101, True, "75"):
+        with pytest.raises(SettingsError) as caught:
+            from_mapping({"read_aloud_speed": bad})
+        assert "read_aloud_speed" in caught.value.errors

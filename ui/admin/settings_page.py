@@ -46,8 +46,11 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
     "camera_id": ("Camera id", "Empty for the system default."),
     "microphone_id": ("Microphone id", "Empty for the system default."),
     "speaker_id": ("Speaker id", "Empty for the system default."),
+    "read_aloud_speed": ("Read-aloud speed (%)", "40 to 100 per cent of normal; 75 is slower, "
+                                                 "for clarity."),
 }
-INT_FIELDS = ("idle_check_in_s", "idle_device_checks_s", "idle_feedback_s", "idle_warning_s")
+INT_FIELDS = ("idle_check_in_s", "idle_device_checks_s", "idle_feedback_s", "idle_warning_s",
+              "read_aloud_speed")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "cy": "Cymraeg"}
 
 
@@ -210,7 +213,8 @@ class SettingsPage(QWidget):
                 try:
                     values[name] = int(text)
                 except ValueError:
-                    errors[name] = "Give a whole number of seconds."
+                    errors[name] = ("Give a whole number." if name == "read_aloud_speed"
+                                    else "Give a whole number of seconds.")
             elif name == "self_test_times":
                 values[name] = tuple(t.strip() for t in text.split(",") if t.strip())
             else:
