@@ -16,6 +16,13 @@ Rules that matter:
 - Idle time-outs apply to every patient screen except a live call and the waiting room (a
   checked-in patient may wait quietly for a long time; being reset there would lose their place).
   A warning shows at least :data:`MIN_WARNING_S` seconds before the reset (WCAG 2.2.1).
+- Checks tell the truth: a camera the kiosk does not have, or one measured as sending no
+  picture, a black or a frozen one (:mod:`kiosk.checks.camera`), is a failed camera check with
+  its reason (``camera_detail`` in the hub's summary), whatever the patient answers. "Carry on
+  without video" keeps the camera failed and goes on to the microphone and sound checks; only
+  the summary's "Continue" finishes the checks.
+- One press answers one question: after any screen or page change, taps are ignored for
+  :data:`TAP_GUARD_S` (:class:`TapGuard`; the window asks it for every tap).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Final
 
+from kiosk.checks.camera import FAULTS as CAMERA_FAULTS
 from kiosk.feedback.survey import AnswerValue
 
 
@@ -57,6 +65,7 @@ CODE_LENGTH: Final = 10
 #: How the code's digits are grouped on screen and on letters: "012 345 6789".
 CODE_GROUPS: Final = (3, 3, 4)
 DEVICE_CHECKS: Final = ("camera", "microphone", "speaker", "network")
+TAP_GUARD_S: Final = 0.4  # taps this soon after a screen or page change are ignored
 
 
 def grouped_code(digits: str) -> str:
@@ -246,6 +255,8 @@ class Visit:
     checking_in: bool = False
     appointment: AppointmentInfo | None = None
     checks: dict[str, str] = field(default_factory=dict)  # name -> pass / warn / fail / skipped
+    check_details: dict[str, str] = field(default_factory=dict)  # name -> why it failed
+    audio_only: bool = False  # the patient carried on without video
     network_details: dict[str, str] = field(default_factory=dict)  # for the hub's summary
     waiting_since: float | None = None
     messages: list[str] = field(default_factory=list)
@@ -318,7 +329,9 @@ class Journey:
         """The device checks for the hub: every check's status (``skipped`` if not done) and the
         network check's details."""
         summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
-        return {**summary, **self.visit.network_details}
+        details = {f"{name}_detail": why for name, why in self.visit.check_details.items()
+                   if summary.get(name) == "fail"}
+        return {**summary, **details, **self.visit.network_details}
 
     # ----- time and activity ----------------------------------------------------------------
 
@@ -387,6 +400,17 @@ class Journey:
         if status not in ("pass", "warn", "fail", "skipped"):
             raise ValueError(f"unknown check status {status!r}")
         self.visit.checks[name] = status
+        if status != "fail":
+            self.visit.check_details.pop(name, None)
+        return []
+
+    def camera_checked(self, verdict: str, now: float) -> list[Effect]:
+        """The camera's measured verdict changed (:mod:`kiosk.checks.camera`): a fault fails the
+        camera check with its reason; ``ok`` or ``""`` leave the patient's answer to decide."""
+        if self.step is not Step.DEVICE_CHECKS or verdict not in CAMERA_FAULTS:
+            return []
+        self.visit.checks["camera"] = "fail"
+        self.visit.check_details["camera"] = verdict
         return []
 
     def chime_played(self, played: bool, now: float) -> list[Effect]:
@@ -396,9 +420,15 @@ class Journey:
         return [] if played else self.check_result("speaker", "fail", now)
 
     def continue_without_camera(self, now: float) -> list[Effect]:
-        """'Carry on without video': the camera check is skipped and the checks are done."""
-        effects = self.check_result("camera", "skipped", now)
-        return effects + self.finish_checks(now)
+        """'Carry on without video': the camera stays failed (it was not skipped: it did not
+        work), and the microphone and sound are still checked."""
+        self.activity(now)
+        if self.step is not Step.DEVICE_CHECKS:
+            return []
+        if self.visit.checks.get("camera") != "fail":
+            self.visit.checks["camera"] = "fail"
+        self.visit.audio_only = True
+        return []
 
     def finish_checks(self, now: float) -> list[Effect]:
         """The patient is done with the checks (all passed, or they chose to continue)."""
@@ -612,3 +642,26 @@ class Journey:
             return []
         self._enter(Step.ATTRACT, now)
         return []
+
+
+class TapGuard:
+    """Taps right after a screen or page change are ignored, so one press never answers the
+    next question (a quick double tap, or a press as the page turns).
+
+    Pure: the window tells it what is shown (any hashable ``page``) on every render, and asks
+    :meth:`allows` for every tap, with the time as an argument.
+    """
+
+    def __init__(self, guard_s: float = TAP_GUARD_S) -> None:
+        self.guard_s = guard_s
+        self._page: object = None
+        self._since = float("-inf")
+
+    def shown(self, page: object, now: float) -> None:
+        """What is on screen now; a change starts the guard time."""
+        if page != self._page:
+            self._page, self._since = page, now
+
+    def allows(self, now: float) -> bool:
+        """Whether a tap at ``now`` counts."""
+        return now - self._since >= self.guard_s

@@ -31,6 +31,13 @@ Rules that matter:
   advice (``speaker_loudest``) instead of a promise it cannot keep.
 - "Do the checks again" asks all three again from the first; the earlier results stand until each
   is answered again.
+- The camera, honestly: the screen passes the camera's measured verdict (:mod:`kiosk.checks.camera`)
+  on every sync. "Yes, I can see myself" counts only while the verdict is ``ok`` (a moving
+  picture was measured); a fault (no camera, no picture, black, frozen) shows the camera's
+  problem page at once, whose advice says which (``camera_absent``: no "Try again", nothing to
+  try; ``camera_broken``). The journey records the fault itself (``Journey.camera_checked``).
+- A check the journey failed while the patient was trying it again, or a camera whose verdict
+  turned into a fault meanwhile, leaves the question for its problem page.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple
+
+from kiosk.checks.camera import FAULTS as CAMERA_FAULTS
 
 #: The checks the patient answers, in the order they are asked.
 PATIENT_CHECKS: Final = ("camera", "microphone", "speaker")
@@ -150,19 +159,30 @@ class DeviceCheckFlow:
         self._voiced = 0.0
         self._last_level_at: float | None = None
         self._heard = False
+        self.camera = ""  # the camera's measured verdict (kiosk.checks.camera)
         self.page = self._next_page()
 
     # ----- state ----------------------------------------------------------------------------
 
-    def sync(self, checks: Mapping[str, str], volume: int, now: float) -> None:
-        """The journey's results and the kiosk's volume as they are now (on every render)."""
+    def sync(self, checks: Mapping[str, str], volume: int, now: float,
+             camera: str = "") -> None:
+        """The journey's results, the kiosk's volume and the camera's measured verdict as they
+        are now (on every render)."""
+        for name in list(self._retrying):
+            if checks.get(name) == "fail" and self.checks.get(name) != "fail":
+                self._retrying.discard(name)  # failed while being tried again
+        if camera in CAMERA_FAULTS and camera != self.camera:
+            self._retrying.discard("camera")  # the picture went (again) while asked again
         self.checks = dict(checks)
         self.volume = volume
+        self.camera = camera
         self._settle(now)
 
     def _next_page(self) -> Page:
         for name in PATIENT_CHECKS:
             status = self.checks.get(name)
+            if name == "camera" and self.camera in CAMERA_FAULTS and status is None:
+                status = "fail"  # the journey records it on its next event
             if name in self._retrying or status is None:
                 return Page(name, "question")
             if status == "fail" and name not in self._carried_on:
@@ -196,7 +216,21 @@ class DeviceCheckFlow:
             return ""
         if check == "speaker" and self.volume >= 100:
             return "speaker_loudest"
+        if check == "camera" and self.camera == "absent":
+            return "camera_absent"
+        if check == "camera" and self.camera in CAMERA_FAULTS:
+            return "camera_broken"
         return check
+
+    @property
+    def can_retry(self) -> bool:
+        """"Try again" is offered on a problem page (not for a camera the kiosk has not got)."""
+        return self.page.kind == "problem" and self.advice != "camera_absent"
+
+    @property
+    def can_see_yourself(self) -> bool:
+        """Whether "Yes, I can see myself" counts: a moving picture was measured."""
+        return self.camera == "ok"
 
     @property
     def device_kind(self) -> str:
@@ -230,6 +264,8 @@ class DeviceCheckFlow:
             return []
         if check == "speaker" and not self.chime_played:
             return []  # "Did you hear it?" is only asked once it has played
+        if check == "camera" and status == "pass" and not self.can_see_yourself:
+            return []  # no picture measured: "Yes" cannot be true
         return self._answer(check, status, now)
 
     def _answer(self, check: str, status: str, now: float) -> list[Effect]:
@@ -273,8 +309,8 @@ class DeviceCheckFlow:
 
     def retry(self, now: float) -> list[Effect]:
         """"Try again" on a problem page."""
-        check, kind = self.page
-        if kind != "problem":
+        check, _kind = self.page
+        if not self.can_retry:
             return []
         self._retrying.add(check)
         effects: list[Effect] = []

@@ -45,12 +45,14 @@ class Kiosk:
         self.journey.submit_code("0123456789", 0.0)
         self.journey.check_in_succeeded(AppointmentInfo("Dr Jones", "10:30"), 0.0)
         self.volume = volume
+        self.camera = "ok"  # the camera's measured verdict (a moving picture, unless a test says)
         self.flow = DeviceCheckFlow(volume=volume)
         self.now = 1.0
         self.sync()
 
     def sync(self) -> None:
-        self.flow.sync(self.journey.visit.checks, self.volume, self.now)
+        self.journey.camera_checked(self.camera, self.now)  # as the controller reports it
+        self.flow.sync(self.journey.visit.checks, self.volume, self.now, self.camera)
 
     def do(self, effects: list[Effect]) -> list[Effect]:
         """Carry out the flow's effects on the journey and the kiosk, then render (sync)."""
@@ -59,6 +61,8 @@ class Kiosk:
                 self.journey.check_result(effect.check, effect.status, self.now)
             elif isinstance(effect, SetVolume):
                 self.volume = effect.volume
+            elif isinstance(effect, ContinueAudioOnly):
+                self.journey.continue_without_camera(self.now)
         self.sync()
         return effects
 
@@ -357,3 +361,64 @@ def test_the_flow_agrees_with_what_the_journey_sends_the_hub(kiosk: Kiosk) -> No
     hub = kiosk.journey.check_summary()
     shown = {row.check: row.status for row in f.summary("warn").rows}
     assert {name: hub[name] for name in shown} == shown
+
+
+# ----- the camera, honestly ---------------------------------------------------------------------
+
+
+def test_yes_counts_only_once_a_moving_picture_was_measured(kiosk: Kiosk) -> None:
+    kiosk.camera = ""  # the camera is starting
+    kiosk.sync()
+    f = kiosk.flow
+    assert f.page == CAMERA_Q
+    assert not f.can_see_yourself
+    assert kiosk.answer("camera", "pass") == []
+    assert kiosk.answer("camera", "fail") == [Answer("camera", "fail")]  # "No" always counts
+    kiosk.do(f.retry(kiosk.now))
+    kiosk.camera = "ok"
+    kiosk.sync()
+    assert kiosk.answer("camera", "pass") == [Answer("camera", "pass")]
+    assert f.page == MIC_Q
+
+
+def test_no_camera_is_failed_and_said_plainly_and_the_sound_is_still_checked(
+        kiosk: Kiosk) -> None:
+    kiosk.camera = "absent"
+    kiosk.sync()
+    f = kiosk.flow
+    assert f.page == CAMERA_P
+    assert f.advice == "camera_absent"
+    assert not f.can_retry
+    assert f.retry(kiosk.now) == []
+    assert kiosk.journey.visit.checks["camera"] == "fail"
+    assert kiosk.do(f.carry_on(kiosk.now)) == [ContinueAudioOnly()]
+    assert f.page == MIC_Q  # not the waiting room: the microphone and sound are checked
+    kiosk.speak(SPEECH_SECONDS + 0.25)
+    kiosk.answer("speaker", "pass")
+    assert f.page == SUMMARY
+    assert kiosk.do(f.finish(kiosk.now)) == [FinishChecks()]
+    summary = kiosk.journey.check_summary()
+    assert (summary["camera"], summary["camera_detail"]) == ("fail", "absent")
+    assert (summary["microphone"], summary["speaker"]) == ("pass", "pass")
+    rows = f.summary("pass").rows
+    assert rows[0] == SummaryRow("camera", "fail")  # "Not working", never "Not checked"
+
+
+@pytest.mark.parametrize("verdict", ["no_frames", "black", "frozen"])
+def test_a_camera_measured_broken_fails_even_while_asked_again(kiosk: Kiosk,
+                                                               verdict: str) -> None:
+    f = kiosk.flow
+    kiosk.camera = verdict
+    kiosk.sync()
+    assert f.page == CAMERA_P
+    assert f.advice == "camera_broken"
+    assert f.can_retry
+    kiosk.do(f.retry(kiosk.now))
+    assert f.page == CAMERA_Q  # asked again: uncovered, the picture may come back
+    assert kiosk.answer("camera", "pass") == []  # still no picture: "Yes" cannot be true
+    kiosk.camera = "ok"
+    kiosk.sync()
+    kiosk.camera = verdict  # and gone again while the patient looks at it
+    kiosk.sync()
+    assert f.page == CAMERA_P
+    assert kiosk.journey.check_summary()["camera_detail"] == verdict

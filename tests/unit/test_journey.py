@@ -10,6 +10,7 @@ import pytest
 from kiosk.journey import (
     MAX_CODE_ATTEMPTS,
     MIN_WARNING_S,
+    TAP_GUARD_S,
     AppointmentInfo,
     BeginFeedback,
     BeginVisit,
@@ -30,6 +31,7 @@ from kiosk.journey import (
     StartNetworkCheck,
     Step,
     StopDevices,
+    TapGuard,
     Timeouts,
     shown_time,
 )
@@ -442,17 +444,60 @@ def test_connection_outside_the_call_does_not_start_the_clock() -> None:
     assert j.visit.call_connected_at is None
 
 
-def test_continue_without_camera_skips_it_and_finishes_the_checks() -> None:
+def test_continue_without_camera_keeps_it_failed_and_still_checks_sound() -> None:
     j = to_step(Step.DEVICE_CHECKS)
-    j.check_result("microphone", "pass", 4)
-    effects = j.continue_without_camera(5)
+    j.check_result("camera", "fail", 4)
+    assert j.continue_without_camera(5) == []
+    assert step_of(j) is Step.DEVICE_CHECKS  # the microphone and sound are still checked
+    assert j.visit.audio_only
+    j.check_result("microphone", "pass", 6)
+    j.check_result("speaker", "pass", 7)
+    effects = j.finish_checks(8)
     assert effects == [
-        SendCheckSummary({"camera": "skipped", "microphone": "pass", "speaker": "skipped",
+        SendCheckSummary({"camera": "fail", "microphone": "pass", "speaker": "pass",
                           "network": "skipped"}),
         EnterWaitingRoom(),
     ]
-    assert step_of(j) is Step.WAITING
     assert to_step(Step.WAITING).continue_without_camera(6) == []
+
+
+def test_a_measured_camera_fault_fails_the_check_with_its_reason() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    assert j.camera_checked("", 4) == []
+    assert "camera" not in j.visit.checks
+    assert j.camera_checked("ok", 4) == []
+    assert "camera" not in j.visit.checks
+    j.camera_checked("black", 5)
+    assert j.visit.checks["camera"] == "fail"
+    j.continue_without_camera(6)
+    summary = j.finish_checks(7)[0]
+    assert isinstance(summary, SendCheckSummary)
+    assert summary.summary["camera"] == "fail"
+    assert summary.summary["camera_detail"] == "black"
+
+
+def test_no_camera_is_failed_absent_and_a_later_yes_clears_the_reason() -> None:
+    j = to_step(Step.DEVICE_CHECKS)
+    j.camera_checked("absent", 4)
+    assert j.check_summary()["camera"] == "fail"
+    assert j.check_summary()["camera_detail"] == "absent"
+    j.check_result("camera", "pass", 5)  # plugged in, and the patient sees themselves
+    assert "camera_detail" not in j.check_summary()
+    assert to_step(Step.WAITING).camera_checked("absent", 6) == []
+
+
+def test_the_tap_guard_ignores_taps_just_after_a_page_change() -> None:
+    guard = TapGuard()
+    guard.shown(("check_in", "code"), 10.0)
+    assert not guard.allows(10.0)
+    assert not guard.allows(10.0 + TAP_GUARD_S - 0.01)
+    assert guard.allows(10.0 + TAP_GUARD_S)
+    guard.shown(("check_in", "code"), 11.0)  # the same page again: no new guard
+    assert guard.allows(11.0)
+    guard.shown(("device_checks", "camera"), 11.0)
+    assert not guard.allows(11.2)
+    assert guard.allows(11.4)
+    assert TAP_GUARD_S == 0.4
 
 
 def test_a_chime_that_cannot_play_fails_the_speaker_check() -> None:
