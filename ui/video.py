@@ -16,6 +16,10 @@ Rules that matter:
 - A ``QVideoWidget`` is a native surface: on X11 it is drawn *over* sibling widgets, so an in-window
   overlay would be hidden behind it. Owners call :meth:`VideoView.set_obscured` while an overlay
   covers the view; the sink path then hides its video widget.
+- Surfaces stack in the order they first appeared, not in Qt's stacking order: the specialist's
+  video, which arrives after the patient's own, covered the picture-in-picture self view (seen
+  under Xvfb by tests/e2e). When a view's surface appears, every view stacked above it among its
+  siblings gets a new surface, which appears over it again.
 - :meth:`VideoView.clear` forgets the frame (privacy reset): nothing of a visit may stay on screen
   or in memory.
 """
@@ -162,12 +166,16 @@ class VideoView(QWidget):
         self._video_widget: Any = None
         self._sink: Any = None
         if self.render_path == "sink":
-            from PySide6.QtMultimediaWidgets import QVideoWidget
+            self._make_surface()
 
-            self._video_widget = QVideoWidget(self)
-            self._video_widget.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
-            self._video_widget.hide()
-            self._sink = self._video_widget.videoSink()
+    def _make_surface(self) -> None:
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        self._video_widget = QVideoWidget(self)
+        self._video_widget.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+        self._video_widget.setGeometry(self.rect())
+        self._video_widget.hide()
+        self._sink = self._video_widget.videoSink()
 
     # ----- API --------------------------------------------------------------------------------
 
@@ -226,6 +234,27 @@ class VideoView(QWidget):
         if has != self._has_picture:
             self._has_picture = has
             self._sync_children()
+            if has and self._video_widget is not None:
+                self._restack_views_above()
+
+    def _restack_views_above(self) -> None:
+        """This view's surface has just appeared, over every other: give the sibling views
+        stacked above it new surfaces, so they are drawn over it again (see the module rules)."""
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        views = [w for w in parent.children() if isinstance(w, VideoView)]  # bottom to top
+        for view in views[views.index(self) + 1:]:
+            view._renew_surface()
+
+    def _renew_surface(self) -> None:
+        old = self._video_widget
+        if old is None or not old.isVisible():
+            return  # no surface shown yet: it will appear over the others when it does
+        old.hide()
+        old.deleteLater()
+        self._make_surface()  # empty until the next frame (a few ms at 30 fps)
+        self._sync_children()
 
     def _sync_children(self) -> None:
         self.placeholder.setVisible(not self._has_picture and self._frame is None)

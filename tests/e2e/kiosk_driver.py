@@ -88,11 +88,20 @@ class XServer:
                  f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp", "-noreset"],
                 pass_fds=(write,), stdout=log, stderr=log, start_new_session=True)
         os.close(write)
+        # Xvfb writes the number, then "\n" in a second write, and dies if the pipe has
+        # closed in between: read up to the newline.
+        got = b""
+        deadline = time.monotonic() + timeout
         try:
-            ready, _, _ = select.select([read], [], [], timeout)
-            number = os.read(read, 64).decode().strip() if ready else ""
+            while not got.endswith(b"\n") and time.monotonic() < deadline:
+                ready, _, _ = select.select([read], [], [], deadline - time.monotonic())
+                chunk = os.read(read, 64) if ready else b""
+                if not chunk:
+                    break
+                got += chunk
         finally:
             os.close(read)
+        number = got.decode().strip()
         if not number.isdigit():
             self.stop()
             raise RuntimeError(f"Xvfb did not start: {self.log.read_text()[-500:]}")
@@ -195,12 +204,16 @@ class Kiosk:
                              f"log ends: {self.log_tail()}")
 
     async def click(self, name: str, within: float = WAIT) -> None:
-        """Touch the widget ``name`` once it is shown and enabled (a real X pointer click)."""
+        """Touch the widget ``name`` once it is shown, enabled, on top, and where it was a
+        moment ago (a screen that has just changed may still be laying itself out), with a
+        real X pointer click."""
         deadline = time.monotonic() + within
+        before: dict[str, Any] = {}
         while True:
             place = await self.ask(f"where {name}")
-            if place["visible"] and place["enabled"]:
+            if place["visible"] and place["enabled"] and place["hit"] and place == before:
                 break
+            before = place
             if time.monotonic() > deadline:
                 raise AssertionError(f"{name} was never shown enabled; "
                                      f"state {await self.state()}")

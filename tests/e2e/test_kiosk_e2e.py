@@ -269,6 +269,12 @@ async def run_the_day(kiosk: Kiosk, sound: SoundServer, hub: dict[str, Any], hub
             await expect(page.locator("#call-banner")).to_have_text("Connected")
             await kiosk.until(lambda s: s["self_view_picture"] and s["call_quality"],
                               "the self view and the call's quality")
+            # On the screen: the specialist (green), and over it the patient's own picture
+            # (the test pattern's colour bars), not hidden under the specialist's video.
+            remote = await kiosk.ask("seen RemoteVideo")
+            own = await kiosk.ask("seen SelfView")
+            assert remote["green"] > 0.3, remote  # (black bars at its sides)
+            assert own["reddish"] > 0.2, own
             await kiosk.shot("consultation")
             await page.screenshot(path=str(kiosk.shots / "console-call.png"))
         finally:

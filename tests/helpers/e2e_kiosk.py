@@ -15,7 +15,8 @@ Rules that matter:
   probe is installed only by running this module.
 - One command a line on stdin, one JSON reply a line on stdout (nothing else is printed there):
   ``state``; ``where NAME`` (the centre of the visible widget with that object name, in screen
-  coordinates); ``shot PATH`` (a PNG of the X screen as it is shown); ``text NAME``.
+  coordinates, and whether a touch there would reach it now); ``seen NAME`` (the colours the X
+  screen shows where it is); ``shot PATH`` (a PNG of the X screen as it is shown); ``text NAME``.
   Secrets are never in a reply: the pairing and appointment codes are typed by the test and
   the kiosk never shows them back.
 """
@@ -73,6 +74,8 @@ class Probe:
             return self.where(arg)
         if command == "shot":
             return self.shot(arg)
+        if command == "seen":
+            return self.seen(arg)
         if command == "text":
             widget = self._visible(arg)
             return {"text": widget.text() if widget is not None else None}
@@ -82,6 +85,9 @@ class Probe:
         from PySide6.QtWidgets import QWidget
 
         window = self.kiosk.window
+        if name == "RemoteVideo":  # the specialist's video has no object name of its own
+            view = window.consultation.remote_view
+            return view if view.isVisible() else None
         for widget in window.findChildren(QWidget, name):
             if widget.isVisible():
                 return widget
@@ -91,9 +97,35 @@ class Probe:
         widget = self._visible(name)
         if widget is None:
             return {"visible": False}
+        from PySide6.QtWidgets import QApplication
+
         centre = widget.mapToGlobal(widget.rect().center())
+        under = QApplication.widgetAt(centre)  # what a touch there would reach now
+        hit = under is not None and (under is widget or widget.isAncestorOf(under))
         return {"visible": True, "enabled": widget.isEnabled(), "x": centre.x(),
-                "y": centre.y()}
+                "y": centre.y(), "hit": hit}
+
+    def seen(self, name: str) -> dict[str, Any]:
+        """What the X screen shows where the widget ``name`` is: the share of (sampled) pixels
+        that are reddish (red > 120) and that are plainly green."""
+        from PySide6.QtGui import QGuiApplication
+
+        widget = self._visible(name)
+        if widget is None:
+            return {"visible": False}
+        corner = widget.mapToGlobal(widget.rect().topLeft())
+        image = QGuiApplication.primaryScreen().grabWindow(
+            0, corner.x(), corner.y(), widget.width(), widget.height()).toImage()
+        reddish = green = total = 0
+        for y in range(0, image.height(), 8):
+            for x in range(0, image.width(), 8):
+                colour = image.pixelColor(x, y)
+                r, g, b = colour.red(), colour.green(), colour.blue()
+                total += 1
+                reddish += r > 120
+                green += g > r + 60 and g > b + 60
+        return {"visible": True, "reddish": reddish / max(total, 1),
+                "green": green / max(total, 1)}
 
     def shot(self, path: str) -> dict[str, Any]:
         from PySide6.QtGui import QGuiApplication
@@ -101,6 +133,18 @@ class Probe:
         screen = QGuiApplication.primaryScreen()
         picture = screen.grabWindow(0)  # what the X server shows, not a re-render
         return {"saved": picture.save(path), "path": path}
+
+    @staticmethod
+    def _view(view: Any) -> dict[str, Any] | None:
+        """Where a video view is and whether its picture can be seen."""
+        if view is None:
+            return None
+        corner = view.mapToGlobal(view.rect().topLeft())
+        inner = getattr(view, "_video_widget", None)
+        return {"visible": view.isVisible(), "obscured": view.is_obscured(),
+                "rect": [corner.x(), corner.y(), view.width(), view.height()],
+                "surface_visible": None if inner is None else inner.isVisible(),
+                "frames": view.frames_rendered}
 
     def state(self) -> dict[str, Any]:
         from PySide6.QtWidgets import QApplication
@@ -129,6 +173,7 @@ class Probe:
             "checks": dict(journey.visit.checks),
             "messages": list(journey.visit.messages),
             "self_view_picture": bool(view is not None and view.has_picture()),
+            "self_view": self._view(view),
             "network_status": live.network_status,
             "call_quality": live.call_quality,
             "call_phase": str(journey.visit.call_phase),
