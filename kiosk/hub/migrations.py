@@ -165,8 +165,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             quality TEXT,
             owner TEXT NOT NULL,
             updated_at REAL NOT NULL
-        );
-        CREATE INDEX live_visits_clinic ON live_visits(clinic_id, checked_in_at);
+        ) WITHOUT ROWID;
         CREATE TABLE live_help (
             kiosk_id INTEGER PRIMARY KEY REFERENCES kiosks(id),
             clinic_id INTEGER NOT NULL REFERENCES clinics(id),
@@ -175,6 +174,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             updated_at REAL NOT NULL
         );
         ALTER TABLE appointments ADD COLUMN lost_on_kiosk_id INTEGER REFERENCES kiosks(id);
+        CREATE INDEX appointments_code_hash ON appointments(code_hash);
     """),
 )
 

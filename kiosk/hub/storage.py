@@ -529,10 +529,13 @@ class Storage:
         visit for loss of contact (``lost_on_kiosk_id``, set by :meth:`end_live_visit`), once,
         and not after the code expires."""
         with self._tx() as db:
-            if code_hash is not None:
+            if code_hash is not None:  # the unused one (partial index), else the spent ones
                 rows = db.execute(
                     "SELECT id, code_expires_at, code_used_at, lost_on_kiosk_id FROM appointments "
-                    "WHERE code_hash = ? ORDER BY code_used_at IS NOT NULL, id DESC",
+                    "WHERE code_hash = ? AND code_used_at IS NULL", (code_hash,)).fetchall() \
+                    or db.execute(
+                    "SELECT id, code_expires_at, code_used_at, lost_on_kiosk_id FROM appointments "
+                    "WHERE code_hash = ? AND code_used_at IS NOT NULL ORDER BY id DESC",
                     (code_hash,)).fetchall()
             else:
                 rows = db.execute(
@@ -557,15 +560,15 @@ class Storage:
                 raise CodeError("code_expired")
             db.execute("UPDATE appointments SET code_used_at = ?, lost_on_kiosk_id = NULL "
                        "WHERE id = ?", (now, found_id))
+            appointment = _appointment(
+                db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ?", (found_id,)).fetchone())
             db.execute(
                 "INSERT INTO live_visits (visit_id, appointment_id, clinic_id, kiosk_id, "
                 "resume_hash, checked_in_at, checks, owner, updated_at) "
-                "SELECT ?, a.id, w.clinic_id, ?, ?, ?, ?, ?, ? FROM appointments a "
-                "JOIN waiting_areas w ON w.id = a.waiting_area_id WHERE a.id = ?",
-                (visit.visit_id, kiosk, visit.resume_hash, visit.checked_in_at,
-                 visit.checks_json, visit.owner, now, found_id))
-            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ?", (found_id,)).fetchone()
-        return _appointment(found)
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (visit.visit_id, found_id, appointment.clinic_id, kiosk, visit.resume_hash,
+                 visit.checked_in_at, visit.checks_json, visit.owner, now))
+        return appointment
 
     def update_live_visit(self, visit_id: str, now: float, owner: str,
                           changes: dict[str, Any]) -> None:
