@@ -12,6 +12,11 @@ Rules that matter:
   answer before the journey keeps it, and stores it on its own writer thread.
 - The privacy reset clears the bridge's waiting frames, the video views, the live state and the
   feedback response, and asks the engine to end the visit and stop the devices.
+- The camera is judged from the frames the patient sees (:class:`kiosk.checks.camera.CameraWatch`,
+  fed here with each self-view frame's luma plane); each change of its verdict goes to the
+  journey (``Journey.camera_checked``) and to the screens (``LiveState.camera_health``).
+- Taps (mouse presses, touches) within the journey's tap guard time of a screen or page change
+  are eaten here, before any widget sees them (:class:`kiosk.journey.TapGuard` decides).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from kiosk.call.patient import CheckedIn, CheckInFailed, CheckInResult
+from kiosk.checks.camera import CameraWatch
 from kiosk.feedback.recorder import FeedbackRecorder
 from kiosk.journey import (
     AppointmentInfo,
@@ -46,11 +52,13 @@ from kiosk.journey import (
     StartNetworkCheck,
     Step,
     StopDevices,
+    TapGuard,
     shown_time,
 )
 from ui.bridge import EngineBridge
 from ui.media import KioskDevices
 from ui.screens.base import QuestionView
+from ui.video import yuv_planes
 from ui.window import LiveState, MainWindow
 
 log = logging.getLogger(__name__)
@@ -86,6 +94,8 @@ class KioskController(QObject):
         self.default_language = "en"
         self._on_reset = on_reset
         self._clock = clock
+        self.camera_watch = CameraWatch()
+        self.tap_guard = TapGuard()
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -151,11 +161,25 @@ class KioskController(QObject):
     def now(self) -> float:
         return self._clock()
 
+    _TAPS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+             QEvent.Type.TouchBegin)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress,
-                            QEvent.Type.TouchBegin):
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin):
             self.journey.activity(self.now())
-        return False
+        return kind in self._TAPS and not self.taps_allowed()
+
+    def taps_allowed(self) -> bool:
+        """Whether a tap now counts (not just after a screen or page change)."""
+        return self.tap_guard.allows(self.now())
+
+    def _page_shown(self) -> tuple[object, ...]:
+        """What the patient sees, as far as a tap could answer it (the tap guard's page)."""
+        j, v = self.journey, self.journey.visit
+        flow_page = self.window.device_checks.flow.page if j.step is Step.DEVICE_CHECKS else None
+        return (j.step, flow_page, j.prepared is not None, v.confirming_end, v.help_requested,
+                j.warning_visible(self.now()))
 
     # ----- effects ------------------------------------------------------------------------------
 
@@ -176,9 +200,11 @@ class KioskController(QObject):
                 b.run(lambda e: e.check_in(appointment_id=appointment_id))
             case StartDevices():
                 self.devices.start()
+                self._watch_camera()
                 b.run(lambda e: e.start_devices())
             case StopDevices():
                 self.devices.stop()
+                self.camera_watch.stop()
                 b.run(lambda e: e.stop_devices())
             case StartNetworkCheck():
                 self.live.network_status, self.live.network_progress = "checking", 0.0
@@ -211,6 +237,7 @@ class KioskController(QObject):
     def _privacy_reset(self, reason: str) -> None:
         log.info("privacy reset (%s)", reason)
         self.devices.stop()
+        self.camera_watch.stop()
         self.bridge.run(lambda e: e.reset(reason))
         self.bridge.clear_frames()
         self.window.clear_video()
@@ -255,6 +282,26 @@ class KioskController(QObject):
         frame = self.bridge.take_self_frame()
         if frame is not None and self.journey.shows_self_view():
             self.window.show_self_frame(frame)
+            if self.camera_watch.started_at is not None:
+                _w, _h, (y, _u, _v) = yuv_planes(frame)
+                self.camera_watch.frame(y, self.now())
+                self._camera_verdict()
+
+    def _watch_camera(self) -> None:
+        """The devices (re)started: judge the camera afresh (at once "absent" if none)."""
+        present = bool(self.devices.camera_names()) or self.devices.synthetic_fallback
+        self.camera_watch.start(self.now(), present=present)
+        self._camera_verdict()
+
+    def _camera_verdict(self) -> None:
+        """Tell the journey and the screens when the camera's verdict changes."""
+        verdict = self.camera_watch.verdict(self.now())
+        if verdict != self.live.camera_health:
+            self.live.camera_health = verdict
+            self.devices.camera_health = verdict
+            if verdict:
+                log.info("camera: %s", verdict)
+            self.apply(self.journey.camera_checked(verdict, self.now()))
 
     def _show_remote_frame(self) -> None:
         frame = self.bridge.take_remote_frame()
@@ -287,6 +334,8 @@ class KioskController(QObject):
     def _choose_device(self, kind: str, index: int) -> None:
         self.journey.activity(self.now())
         self.devices.choose(kind, index)
+        if kind == "camera":
+            self._watch_camera()
         self._refresh_devices()
         self.render()
 
@@ -322,13 +371,17 @@ class KioskController(QObject):
     # ----- time and rendering ---------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: the journey's time-outs, and a fresh render (clocks, countdowns)."""
+        """Once a second: the journey's time-outs, the camera's verdict (a camera that stopped
+        sends no frame to notice it by), and a fresh render (clocks, countdowns)."""
+        if self.camera_watch.started_at is not None:
+            self._camera_verdict()
         self.apply(self.journey.tick(self.now()))
 
     def render(self) -> None:
         self.live.waited_s = self.journey.waited(self.now())
         self.live.survey = self._survey_view()
         self.window.render(self.journey, self.now(), self.live)
+        self.tap_guard.shown(self._page_shown(), self.now())
         self.rendered.emit(str(self.journey.step))
 
     def shutdown(self) -> None:

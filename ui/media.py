@@ -22,6 +22,8 @@ from aiortc import MediaStreamTrack
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QSoundEffect
 
+from kiosk.checks.camera import FAULTS as CAMERA_FAULTS
+from kiosk.checks.camera import STAFF_ADVICE as CAMERA_ADVICE
 from kiosk.checks.result import CheckResult
 from kiosk.media.echo import AudioProcessor, ProcessingSettings
 from kiosk.media.synthetic import TestPatternTrack, ToneTrack
@@ -67,6 +69,9 @@ class KioskDevices(QObject):
         self._speaker: QtSpeaker | None = None
         self._chime: QSoundEffect | None = None
         self.running = False
+        #: The camera's verdict as last measured in a visit (kiosk.checks.camera; "" unknown),
+        #: set by the controller; the self-test reports a fault to staff.
+        self.camera_health = ""
         #: Device names as last seen in the GUI thread, for the self-test on the engine thread
         #: (replaced whole, never mutated, so reading it from another thread is safe).
         self.snapshot: dict[str, list[str]] = {}
@@ -95,7 +100,13 @@ class KioskDevices(QObject):
         for kind, word in (("camera", "camera"), ("microphone", "microphone"),
                            ("speaker", "speaker")):
             names = snapshot.get(kind, [])
-            if names:
+            health = self.camera_health if kind == "camera" else ""
+            if names and health in CAMERA_FAULTS:
+                results.append(CheckResult(
+                    kind, "fail", {"devices": len(names), "verdict": health},
+                    advice_patient="This kiosk's camera is not working today.",
+                    advice_staff=CAMERA_ADVICE[health]))
+            elif names:
                 results.append(CheckResult(kind, "pass", {"devices": len(names)},
                                            advice_staff=f"{len(names)} {word}(s): "
                                                         + ", ".join(names)[:200]))
@@ -107,8 +118,9 @@ class KioskDevices(QObject):
                 results.append(CheckResult(
                     kind, "fail", {"devices": 0},
                     advice_patient="Please tell a member of staff.",
-                    advice_staff=f"No {word} found. Check the cable and the sound/video "
-                                 "settings, then run the self-test again."))
+                    advice_staff=CAMERA_ADVICE["absent"] if kind == "camera" else
+                    f"No {word} found. Check the cable and the sound/video settings, then run "
+                    "the self-test again."))
         return results
 
     @property

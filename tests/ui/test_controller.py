@@ -29,7 +29,7 @@ from kiosk.feedback.recorder import FeedbackRecorder
 from kiosk.feedback.store import FeedbackStore
 from kiosk.feedback.survey import load_survey
 from kiosk.journey import AppointmentInfo, CallPhase, Journey, Step, Timeouts, shown_time
-from tests.ui.support import solid_frame
+from tests.ui.support import click, solid_frame
 from ui.bridge import EngineBridge
 from ui.controller import KioskController
 from ui.engine_thread import EngineThread
@@ -289,14 +289,67 @@ def test_a_chime_with_no_speaker_fails_the_speaker_check(qtbot: QtBot, rig: Rig)
     assert rig.journey.visit.checks["speaker"] == "fail"
 
 
-def test_carry_on_without_video(qtbot: QtBot, rig: Rig) -> None:
+def test_no_camera_fails_at_once_and_carrying_on_still_checks_the_sound(
+        qtbot: QtBot, rig: Rig) -> None:
+    if rig.devices.camera_names():
+        pytest.skip("this machine has a camera")
     checked_in(qtbot, rig)
+    assert rig.controller.live.camera_health == "absent"
+    assert rig.journey.visit.checks["camera"] == "fail"
+    d = rig.window.device_checks
+    assert d.pages.currentWidget() is d.problem_page
+    assert d.problem_heading.text() == "This kiosk's camera is not working today"
+    assert not d.retry_button.isVisible()  # nothing to try again
+    rig.clock.t += 0.5  # past the tap guard
+    with qtbot.waitSignal(rig.window.continue_audio_only):
+        click(qtbot, d.carry_on_button)
+    assert rig.step() is Step.DEVICE_CHECKS
+    assert d.pages.currentWidget() is d.mic_page  # the microphone and sound are still checked
     rig.window.check_answered.emit("microphone", "pass")
-    rig.window.continue_audio_only.emit()
+    rig.window.check_answered.emit("speaker", "pass")
+    assert d.pages.currentWidget() is d.summary_page
+    assert d.summary_rows["camera"][2].text() == "Not working"
+    rig.window.checks_finished.emit()
     assert rig.step() is Step.WAITING
     [(summary,)] = rig.wait_for(qtbot, "send_checks")
-    assert summary["camera"] == "skipped"
+    assert summary["camera"] == "fail"
+    assert summary["camera_detail"] == "absent"
     assert summary["microphone"] == "pass"
+
+
+def test_black_frames_fail_the_camera_check(qtbot: QtBot, rig: Rig) -> None:
+    checked_in(qtbot, rig)
+    rig.controller.camera_watch.start(rig.clock(), present=True)  # as if a camera were there
+    rig.controller.tick()
+    assert rig.controller.live.camera_health == ""
+    dark = solid_frame(64, 48, (0, 0, 0))
+    for _ in range(10):
+        rig.clock.t += 0.05
+        rig.bridge.on_self_frame(dark)
+        qtbot.waitUntil(lambda: rig.bridge.take_self_frame() is None, timeout=1_000)
+    qtbot.waitUntil(lambda: rig.controller.live.camera_health == "black", timeout=2_000)
+    assert rig.journey.check_summary()["camera_detail"] == "black"
+    assert rig.window.device_checks.problem_heading.text() == (
+        "This kiosk's camera is not working today")
+
+
+def test_taps_just_after_a_page_change_are_ignored(qtbot: QtBot, rig: Rig) -> None:
+    rig.controller.render()
+    rig.clock.t += 1.0
+    rig.controller.render()  # the welcome screen has been up a while: a tap counts
+    assert rig.controller.taps_allowed()
+    rig.journey.prepared = AppointmentInfo("Dr Jones", "10:30")  # the page changes
+    rig.controller.render()
+    rig.journey.prepared = None
+    rig.controller.render()
+    click(qtbot, rig.window.welcome.start_button)  # 0 ms after the change: ignored
+    assert rig.step() is Step.ATTRACT
+    rig.clock.t += 0.39
+    click(qtbot, rig.window.welcome.start_button)
+    assert rig.step() is Step.ATTRACT
+    rig.clock.t += 0.02
+    click(qtbot, rig.window.welcome.start_button)
+    assert rig.step() is Step.CHECK_IN
 
 
 def test_self_view_only_where_the_journey_shows_it(qtbot: QtBot, rig: Rig) -> None:

@@ -181,6 +181,8 @@ def test_camera_check_answers(qtbot: QtBot, window: MainWindow, live: LiveState)
     d = window.device_checks
     assert d.pages.currentWidget() is d.camera_page
     assert d.self_view.accessibleName() == "Your camera picture"
+    assert not d.camera_yes.isEnabled()  # no moving picture measured yet: "Yes" can't be true
+    window.render(j, 3, replace(live, camera_health="ok"))
     with qtbot.waitSignal(window.check_answered) as answered:
         click(qtbot, d.camera_yes)
     assert answered.args == ["camera", "pass"]

@@ -74,6 +74,7 @@ class LiveState:
     mic_index: int = 0
     speaker_index: int = 0
     volume: int = 80  # 0..100
+    camera_health: str = ""  # the camera's measured verdict (kiosk.checks.camera)
 
 
 def scale_layouts(root: QWidget, scale: float) -> None:

@@ -225,13 +225,15 @@ class DeviceChecksScreen(Screen):
 
     def default_focus(self) -> QWidget | None:
         check, kind = self.flow.page
-        return self.retry_button if kind == "problem" else {
+        if kind == "problem":
+            return self.retry_button if self.flow.can_retry else self.carry_on_button
+        return {
             "camera": self.camera_yes, "microphone": self.mic_fail, "summary": self.continue_button,
             "speaker": self.heard_yes if self.flow.chime_played else self.play_button}.get(check)
 
     def update_from(self, journey: Journey, now: float, live: LiveState) -> None:
         self._live, self._now = live, now
-        self.flow.sync(journey.visit.checks, live.volume, now)
+        self.flow.sync(journey.visit.checks, live.volume, now, live.camera_health)
         widget = self._page_widgets.get(self.flow.page, self.problem_page)
         if self.pages.currentWidget() is not widget:
             focused, current = self.focusWidget(), self.pages.currentWidget()
@@ -252,6 +254,8 @@ class DeviceChecksScreen(Screen):
         set_text(self.mic_status,
                  self.tr("We can hear you.") if f.mic_heard else self.tr("Listening…"))
         set_text(self.volume_text, self.tr("Volume: %1%").replace("%1", str(f.volume)))
+        self.camera_yes.setEnabled(f.can_see_yourself)  # no moving picture: "Yes" can't be true
+        self.retry_button.setVisible(f.can_retry or f.page.kind != "problem")
         self.heard_row.setVisible(f.chime_played)
         self.play_button.setVisible(not f.chime_played)
         if f.advice:
@@ -261,7 +265,17 @@ class DeviceChecksScreen(Screen):
 
     def _update_problem(self, advice: str) -> None:
         carry_on, does = self.tr("Carry on anyway"), self.tr("Goes on without working sound.")
-        if advice == "camera":
+        if advice in ("camera_absent", "camera_broken"):
+            words = (self.tr("This kiosk's camera is not working today"), self.tr(
+                "You can still talk to the specialist: they will hear you, but not see you.")
+                if advice == "camera_absent" else self.tr(
+                "You can still talk to the specialist: they will hear you, but not see you. "
+                "If something is covering the camera, move it and try again."),
+                self.tr("Try a different camera:"))
+            carry_on = self.tr("Carry on without video")
+            does = self.tr("Goes on to the next check. The specialist will hear you but not "
+                           "see you.")
+        elif advice == "camera":
             words = (self.tr("You couldn't see yourself"), self.tr(
                 "Check that nothing is covering the camera, then try again. You can also carry "
                 "on without video: the specialist will still hear you."),
