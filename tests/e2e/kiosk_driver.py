@@ -236,6 +236,14 @@ class Kiosk:
         assert reply["saved"], reply
         return path
 
+    async def until_checked(self, name: str, within: float = WAIT) -> None:
+        """Wait until the widget ``name`` shows as chosen (a checked button)."""
+        deadline = time.monotonic() + within
+        while not (place := await self.ask(f"where {name}")).get("checked"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name} never showed as chosen: {place}")
+            await asyncio.sleep(0.1)  # the poll interval of a condition wait
+
     def log_tail(self, chars: int = 3000) -> str:
         return tail(self.log, chars)
 

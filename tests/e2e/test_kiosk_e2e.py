@@ -294,6 +294,7 @@ async def run_the_day(kiosk: Kiosk, sound: SoundServer, hub: dict[str, Any], hub
     await kiosk.until(lambda s: "overall" in s["answers"], "the first answer kept")
     await kiosk.click("Choice0")  # could see the specialist clearly: yes
     await kiosk.until(lambda s: "see_clearly" in s["answers"], "the second answer kept")
+    await kiosk.until_checked("Choice0")  # the answer shows as chosen
     await kiosk.shot("feedback-answered")
     await kiosk.click("FeedbackFinishNow")
     await kiosk.until(lambda s: s["step"] == "thanks", "the thank-you screen")

@@ -102,8 +102,9 @@ class Probe:
         centre = widget.mapToGlobal(widget.rect().center())
         under = QApplication.widgetAt(centre)  # what a touch there would reach now
         hit = under is not None and (under is widget or widget.isAncestorOf(under))
+        checked = widget.isChecked() if hasattr(widget, "isChecked") else None
         return {"visible": True, "enabled": widget.isEnabled(), "x": centre.x(),
-                "y": centre.y(), "hit": hit}
+                "y": centre.y(), "hit": hit, "checked": checked}
 
     def seen(self, name: str) -> dict[str, Any]:
         """What the X screen shows where the widget ``name`` is: the share of (sampled) pixels

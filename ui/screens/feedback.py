@@ -166,7 +166,10 @@ class FeedbackScreen(Screen):
         if self.faces is not None:
             self.faces.set_value(answer if isinstance(answer, int) else None)
         for value, button in self.choice_buttons:
-            checked = q.id in self._answers and answer == value
+            # The journey keeps a yes/no answer as "yes"/"no" (kiosk.feedback.survey); the
+            # buttons give True/False.
+            kept = ("yes" if value else "no") if q.kind == "yes_no" else value
+            checked = q.id in self._answers and answer in (value, kept)
             if button.isChecked() != checked:
                 button.setChecked(checked)
         if self.number_display is not None:
