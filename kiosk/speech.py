@@ -8,7 +8,8 @@ Rules that matter:
 
 - What is read: the screen's heading, then its instructions, then its choices (the words on its
   buttons), each once, in the order the screen shows them. Line breaks inside a button ("Larger
-  text" / "Off") become a pause. Nothing typed by the patient (appointment code, free text) is
+  text" / "Off") become a pause. A choice is said once; an instruction as often as it is shown
+  (a status word beside each device). Nothing typed by the patient (appointment code, free text) is
   ever read out: the screen passes only fixed words and the specialist's own message.
 - Speech stops at once (the adapter stops within 200 ms) when the patient touches anything or
   the screen changes; automatic reading then starts again with the new screen only.
@@ -84,7 +85,9 @@ def utterance(words: ScreenWords, choices_intro: str) -> str:
     """
     heading = _clean(words.heading)
     said = {heading.casefold()} if heading else set()
-    instructions = [text for text in _unique(words.instructions) if text.casefold() not in said]
+    # Instructions are read as shown, repeats included ("Camera. Working. Sound. Working.").
+    instructions = [text for text in map(_clean, words.instructions)
+                    if text and text.casefold() not in said]
     said |= {text.casefold() for text in instructions}
     choices = [text for text in _unique(words.choices) if text.casefold() not in said]
     spoken = [_sentence(text) for text in ([heading] if heading else []) + instructions]

@@ -33,11 +33,17 @@ def test_heading_then_instructions_then_choices() -> None:
         "Check in. Type the code from your letter. You can touch: Start again. I need help.")
 
 
-def test_line_breaks_become_pauses_and_nothing_is_said_twice() -> None:
-    words = ScreenWords("", ["Welcome.\nPlease sit down.", "welcome.\nplease  sit down."],
-                        ["Larger text\nOff", "Larger text\nOff", "  "])
+def test_line_breaks_become_pauses_and_no_choice_is_said_twice() -> None:
+    words = ScreenWords("Welcome", ["Welcome.\nPlease sit down.", "welcome"],
+                        ["Larger text\nOff", "Larger text\nOff", "  ", "welcome"])
     assert utterance(words, "You can touch:") == (
-        "Welcome. Please sit down. You can touch: Larger text, Off.")
+        "Welcome. Welcome. Please sit down. You can touch: Larger text, Off.")
+
+
+def test_instructions_are_read_as_shown_repeats_included() -> None:
+    words = ScreenWords("Checks finished", ["Camera", "Working", "Sound", "Working"], ["Continue"])
+    assert utterance(words, "You can touch:") == (
+        "Checks finished. Camera. Working. Sound. Working. You can touch: Continue.")
 
 
 def test_questions_keep_their_mark_and_an_empty_screen_says_nothing() -> None:

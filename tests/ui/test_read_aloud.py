@@ -1,0 +1,68 @@
+"""Read aloud on the window: what each screen would say, and where the controls are offered.
+
+The real engine and the sound it makes are tested in tests/integration/test_read_aloud.py;
+here the words (``Screen.spoken_words`` through ``kiosk.speech.utterance``) and the adapter's
+offer, with no engine (``engine=(None, reason)``, as on a machine without speech-dispatcher).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from kiosk.journey import Step
+from kiosk.speech import utterance
+from ui.gallery import NAMES, drive
+from ui.screens.base import LiveState, Screen
+from ui.speech import ScreenReader
+from ui.window import MainWindow
+
+pytestmark = pytest.mark.ui
+
+NO_ENGINE = "no speech engine: Qt's speech-dispatcher plugin cannot load"
+
+
+def shown_utterance(win: MainWindow, name: str, language: str = "en") -> tuple[Step, str]:
+    journey, now, live = drive(win, name, LiveState(language=language))
+    win.render(journey, now, live)
+    page = win.pages.currentWidget()
+    assert isinstance(page, Screen)
+    return journey.step, utterance(page.spoken_words(), page.choices_intro())
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if not n.startswith("3")])
+def test_every_patient_screen_has_words_to_read(window: MainWindow, name: str) -> None:
+    step, text = shown_utterance(window, name)
+    if step is Step.CONSULTATION:
+        return
+    assert len(text.split()) >= 3, (name, text)
+
+
+def test_check_in_reads_heading_and_choices_but_never_the_code(window: MainWindow) -> None:
+    _step, text = shown_utterance(window, "02_check_in")  # the gallery types 3, 8, 2
+    assert "382" not in text.replace(" ", "")
+    heading = next(label.text() for label in window.check_in.findChildren(QLabel)
+                   if label.property("role") in ("title", "h1") and label.isVisible())
+    assert text.startswith(heading)
+    assert "code from your appointment letter" in text
+    assert not any(ch.isdigit() for ch in text.replace("10-digit", ""))  # no keypad keys
+
+
+def test_welsh_screens_are_read_in_welsh(window: MainWindow) -> None:
+    _step, english = shown_utterance(window, "01_welcome", "en")
+    _step, welsh = shown_utterance(window, "01_welcome", "cy")
+    assert welsh != english
+    assert "Cymraeg" in welsh
+
+
+def test_not_offered_without_an_engine(qtbot: QtBot, window: MainWindow) -> None:
+    reader = ScreenReader(window, engine=(None, NO_ENGINE))
+    journey, now, live = drive(window, "02_check_in", LiveState())
+    window.render(journey, now, live)
+    qtbot.waitUntil(lambda: not window.header.read_aloud_button.isVisible())
+    assert not window.welcome.read_every_button.isVisibleTo(window.welcome)
+    check = reader.readiness_check()
+    assert check.status == "warn"
+    assert NO_ENGINE in check.advice_staff
+    assert reader.read(window.check_in) == ""
