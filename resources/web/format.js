@@ -36,13 +36,21 @@ const RESULTS = {
   fail: ["fail", "✕", "Failed"], poor: ["fail", "✕", "Failed"],
 };
 
-/** The four device checks as [{name, cls, icon, word}] (unknown values say "not checked"). */
+// Why a check failed, as the kiosk measured it (checks.camera_detail; kiosk/checks/camera.py).
+const DETAILS = {
+  absent: "no camera found", no_frames: "no picture from the camera",
+  black: "only a black picture", frozen: "the picture was frozen",
+};
+
+/** The four device checks as [{name, cls, icon, word}] (unknown values say "not checked"; a
+ * failed one says why when the kiosk measured it: "Failed (no camera found)"). */
 export function checkItems(checks) {
   const out = [];
   for (const [key, name] of Object.entries(CHECK_NAMES)) {
     const value = checks && typeof checks[key] === "string" ? checks[key].toLowerCase() : null;
     const [cls, icon, word] = RESULTS[value] || ["skip", "–", "Not checked"];
-    out.push({ name, cls, icon, word });
+    const detail = cls === "fail" && checks ? DETAILS[checks[`${key}_detail`]] : undefined;
+    out.push({ name, cls, icon, word: typeof detail === "string" ? `${word} (${detail})` : word });
   }
   return out;
 }

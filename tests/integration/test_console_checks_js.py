@@ -1,0 +1,77 @@
+"""The console's check words (resources/web/format.js) in a real Chromium: what the specialist
+sees matches what happened at the kiosk: a camera that failed says "Failed" and why, and only a
+check that was never done says "Not checked"."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from playwright.async_api import Page
+
+from kiosk.journey import AppointmentInfo, Journey
+from tests.integration.browser import chromium, console_page
+from tests.integration.console_support import WEB_ROOT
+
+pytestmark = pytest.mark.integration
+
+BLANK = "<!doctype html><html lang='en'><head><title>format.js</title></head><body></body></html>"
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[Page]:
+    """A blank page on a loopback server that also serves resources/web at /web/."""
+    app = web.Application()
+
+    async def blank(_request: web.Request) -> web.Response:
+        return web.Response(text=BLANK, content_type="text/html")
+
+    app.router.add_get("/", blank)
+    app.router.add_static("/web/", WEB_ROOT)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    try:
+        async with chromium() as browser, console_page(browser, url) as opened:
+            yield opened
+    finally:
+        await runner.cleanup()
+
+
+async def shown(page: Page, checks: dict[str, str]) -> list[str]:
+    """The check lines renderChecks puts in a list, as the specialist reads them."""
+    result = await page.evaluate("""async (checks) => {
+        const f = await import("/web/format.js");
+        const ul = document.createElement("ul");
+        f.renderChecks(ul, checks);
+        return [...ul.children].map((li) => li.textContent);
+    }""", checks)
+    assert isinstance(result, list)
+    return [str(r) for r in result]
+
+
+async def test_a_kiosk_without_a_camera_shows_failed_and_why(page: Page) -> None:
+    journey = Journey()
+    journey.start(0)
+    journey.submit_code("0123456789", 0)
+    journey.check_in_succeeded(AppointmentInfo("Dr Jones", "10:30"), 1)
+    journey.camera_checked("absent", 2)
+    journey.continue_without_camera(3)
+    journey.check_result("microphone", "pass", 4)
+    summary = journey.check_summary()  # exactly what the kiosk sends the hub
+    assert await shown(page, summary) == [
+        "✕Camera: Failed (no camera found)", "✓Microphone: OK", "–Speaker: Not checked",
+        "–Network: Not checked"]
+
+
+async def test_detail_words_only_for_a_failed_check_and_never_markup(page: Page) -> None:
+    lines = await shown(page, {"camera": "fail", "camera_detail": "frozen", "speaker": "fail",
+                               "microphone": "pass", "microphone_detail": "black",
+                               "network": "fail", "network_detail": "<b>x</b>"})
+    assert lines == ["✕Camera: Failed (the picture was frozen)", "✓Microphone: OK",
+                     "✕Speaker: Failed", "✕Network: Failed"]
+    assert await shown(page, {"camera": "fail", "camera_detail": "__proto__"}) == [
+        "✕Camera: Failed", "–Microphone: Not checked", "–Speaker: Not checked",
+        "–Network: Not checked"]
