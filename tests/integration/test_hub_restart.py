@@ -126,6 +126,7 @@ class Site:
     secrets: DirSecretStore
     seed: DemoSeed
     kiosk_tokens: list[str]
+    kiosk_ids: list[int]
 
     def new_code(self) -> str:
         now = time.time()
@@ -143,13 +144,15 @@ async def make_site(folder: Path, restart_grace: float) -> Site:
     storage = Storage.open(hub.db)
     secrets = DirSecretStore(hub.secrets_dir)
     seed = seed_demo(storage, secrets)
-    tokens = []
+    tokens, ids = [], []
     for room in ("Room 1", "Room 2", "Room 3"):
         code = issue_pairing_code(storage, secrets, clinic_id=seed.clinic_id, room=room,
                                   now=time.time())
-        tokens.append(pair_kiosk(storage, secrets, pairing_code=code, now=time.time())[1])
+        kiosk, token = pair_kiosk(storage, secrets, pairing_code=code, now=time.time())
+        tokens.append(token)
+        ids.append(kiosk.id)
     await hub.start()
-    return Site(hub, storage, secrets, seed, tokens)
+    return Site(hub, storage, secrets, seed, tokens, ids)
 
 
 #: Every :class:`Client` a test opened, closed after it (a socket the killed hub dropped
@@ -437,12 +440,17 @@ async def test_a_visit_lost_past_the_grace_can_check_in_again_on_its_kiosk(
         kiosk = await Client.open(session, site.hub.url, "kiosk", token=site.kiosk_tokens[0])
         await kiosk.send("check_in", code=code)
         first = await kiosk.expect("checked_in")
+        helpless = await Client.open(session, site.hub.url, "kiosk", token=site.kiosk_tokens[2])
+        await helpless.send("help")  # before anyone checked in there
+        await helpless.expect("help_ack")
         await site.hub.kill()
         await site.hub.start()
         spec = await specialist(session, site)
         t0 = time.monotonic()
         listed = await spec.expect("waiting_list")
-        assert entries(listed)[0][:2] == (first["visit_id"], "disconnected")
+        assert {(v, s) for v, s, _t in entries(listed)} == {
+            (first["visit_id"], "disconnected"), (f"help-{site.kiosk_ids[2]}", "help")}
+        # Neither kiosk comes back within restart_grace: both go.
         await spec.expect("waiting_list", where=lambda m: m["patients"] == [])
         lost_after = time.monotonic() - t0
         assert site.calls() == {first["visit_id"]: "visit_lost"}
