@@ -1,17 +1,19 @@
-"""An on-screen QWERTY keyboard for the kiosk's free-text question.
+"""An on-screen QWERTY keyboard for the kiosk's free-text question and admin mode's text fields.
 
 Its keys never take the keyboard focus, so the text box keeps its cursor while the patient
-touches keys; a physical keyboard types into the text box as usual. Keyboard users therefore never
+touches keys; a physical keyboard types into the text box as usual. The target is a
+``QPlainTextEdit`` (the survey) or a ``QLineEdit`` (admin mode). Keyboard users therefore never
 need to Tab through the on-screen keys (each key still has an accessible name and description).
 
 Polish and Welsh letters with accents are one touch away: the "Accents" key swaps the top letter
-row for the language's accented letters until one is typed.
+row for the language's accented letters until one is typed. In English there is no Accents key,
+and the bottom row closes up (Capitals and Space are wider) so no gap is left.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QPlainTextEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
 from ui.widgets.buttons import BigButton, describe
 
@@ -31,11 +33,11 @@ class OnScreenKeyboard(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._target: QPlainTextEdit | None = None
+        self._target: QPlainTextEdit | QLineEdit | None = None
         self._shift = False
         self._accents = False
         self._language = "en"
-        grid = QGridLayout(self)
+        self._grid = grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(8)
         self.rows: list[list[BigButton]] = []
@@ -58,11 +60,6 @@ class OnScreenKeyboard(QWidget):
         self.space_key.clicked.connect(lambda: self._type(" "))
         self.delete_key = self._virtual(BigButton(role="kbkey", icon="backspace"))
         self.delete_key.clicked.connect(self._delete)
-        last = len(ROWS)
-        grid.addWidget(self.shift_key, last, 0, 1, 2)
-        grid.addWidget(self.accents_key, last, 2, 1, 2)
-        grid.addWidget(self.space_key, last, 4, 1, 4)
-        grid.addWidget(self.delete_key, last, 8, 1, 2)
         for c in range(10):
             grid.setColumnStretch(c, 1)
         self.set_language("en")
@@ -75,16 +72,29 @@ class OnScreenKeyboard(QWidget):
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return key
 
-    def set_target(self, target: QPlainTextEdit | None) -> None:
+    def set_target(self, target: QPlainTextEdit | QLineEdit | None) -> None:
         self._target = target
 
     def set_language(self, language: str) -> None:
         """Offer the accented letters a language needs (Polish, Welsh)."""
         self._language = language
-        self.accents_key.setVisible(language in EXTRA_LETTERS)
-        if language not in EXTRA_LETTERS:
+        accents = language in EXTRA_LETTERS
+        self.accents_key.setVisible(accents)
+        if not accents:
             self.accents_key.setChecked(False)
+        self._lay_out_bottom_row(accents)
         self.retranslate()
+
+    def _lay_out_bottom_row(self, accents: bool) -> None:
+        """Capitals, (Accents,) Space and Delete across all ten columns, with no gap."""
+        last = len(ROWS)
+        spans = ((self.shift_key, 0, 2), (self.accents_key, 2, 2), (self.space_key, 4, 4),
+                 (self.delete_key, 8, 2)) if accents else (
+                (self.shift_key, 0, 3), (self.space_key, 3, 5), (self.delete_key, 8, 2))
+        for key in (self.shift_key, self.accents_key, self.space_key, self.delete_key):
+            self._grid.removeWidget(key)
+        for key, column, span in spans:
+            self._grid.addWidget(key, last, column, 1, span)
 
     def all_keys(self) -> list[BigButton]:
         special = [self.shift_key, self.accents_key, self.space_key, self.delete_key]
@@ -114,7 +124,9 @@ class OnScreenKeyboard(QWidget):
                 describe(key, ch, self.tr("Types %1").replace("%1", ch))
 
     def _type(self, text: str) -> None:
-        if self._target is not None:
+        if isinstance(self._target, QLineEdit):
+            self._target.insert(text)
+        elif self._target is not None:
             self._target.insertPlainText(text)
             self._target.ensureCursorVisible()
         if text.strip():
@@ -125,7 +137,9 @@ class OnScreenKeyboard(QWidget):
         self.typed.emit(text)
 
     def _delete(self) -> None:
-        if self._target is not None:
+        if isinstance(self._target, QLineEdit):
+            self._target.backspace()
+        elif self._target is not None:
             self._target.textCursor().deletePreviousChar()
         self.typed.emit("")
 
