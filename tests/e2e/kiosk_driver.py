@@ -9,9 +9,11 @@ Rules that matter:
   types keys. Nothing calls into the app.
 - The hub is set up only with ``clinic-hub`` commands in subprocesses (passwords on stdin).
 - The supervisor is a shell loop with the kiosk unit's contract (deploy/kiosk/
-  clinic-kiosk.service: ``Restart=always``): the app is started again when it exits with 75
-  ("Restart the kiosk app") or fails; it stays down after a clean exit 0 ("Exit kiosk mode").
-  Every start is one line on the supervisor's stderr.
+  clinic-kiosk.service: ``Restart=always``, ``RestartPreventExitStatus=0``): the app is
+  started again when it exits with 75 ("Restart the kiosk app") or fails, and stays down after
+  a clean exit 0 ("Exit kiosk mode"). Unlike the unit it starts it again at once and gives up
+  after five starts, so a broken app fails the test instead of looping. Every start and exit is
+  one line on the supervisor's stderr.
 - Every process here is started in its own session and ended by its process group, never by
   name.
 """
