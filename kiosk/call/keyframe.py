@@ -59,12 +59,14 @@ class SkippingJitterBuffer(JitterBuffer):
 
     def __init__(self, capacity: int, prefetch: int = 0, is_video: bool = False) -> None:
         super().__init__(capacity, prefetch, is_video)
-        self._last_out = time.monotonic()
+        #: The clock (seconds); tests set their own.
+        self.clock = time.monotonic
+        self._last_out = self.clock()
         self.holes_skipped = 0
 
     def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
         pli, frame = super().add(packet)
-        now = time.monotonic()
+        now = self.clock()
         if frame is not None or not self._is_video:
             self._last_out = now
         elif now - self._last_out > HOLE_S and self._skip_hole():
