@@ -57,10 +57,6 @@ _CODE_MESSAGES = {
     "code_expired": "That code has expired. Please ask at reception.",
 }
 HELP_ACK = "Staff have been told that you need help. Someone will be with you soon."
-#: Hub-side reasons a visit ends without anyone choosing to end it: its code stays usable by
-#: the kiosk it was checked in on (and ``network_failed`` when the patient side says so).
-LOST_REASONS = frozenset({"patient_disconnected", "specialist_disconnected", "visit_lost",
-                          "hub_stopped", "network_failed"})
 
 
 _TOO_MANY = "Too many wrong codes. Please wait, or ask at reception."
@@ -199,6 +195,7 @@ class SignallingRouter:
         visit.resume_hash = token_hash(resume_token)
         self._save(visit, resume_hash=visit.resume_hash)
         self._attach_patient(visit, conn)
+        visit.restored = False  # a new call session on the kiosk: it must hear 'joined'.
         self._clear_help(conn)
         log.info("%s checked in again: visit %s taken back", conn.label, visit.id)
         self._send_checked_in(conn, visit, resume_token, ref)
@@ -421,12 +418,11 @@ class SignallingRouter:
             log.info("%s: resume of a visit that is not live (ended, or never was)", conn.label)
             return None
         if not hmac.compare_digest(visit.resume_hash.encode(), token_hash(token).encode()):
-            log.info("%s: resume of visit %s with a wrong token; refused", conn.label,
-                        visit.id)
+            log.info("%s: resume of visit %s with a wrong token; refused", conn.label, visit.id)
             return None
         if visit.kiosk is not None and (conn.kiosk is None or conn.kiosk.id != visit.kiosk.id):
             log.info("%s: resume of visit %s from another device; refused", conn.label,
-                        visit.id)
+                     visit.id)
             return None
         old = visit.patient
         if old is not None and old is not conn:
@@ -602,7 +598,8 @@ class SignallingRouter:
             quality=json.dumps(visit.quality) if visit.quality else None)
         lost_on = visit.kiosk.id if lost and visit.kiosk is not None else None
         try:
-            self.hub.storage.end_live_visit(record, lost_on_kiosk_id=lost_on)
+            if not self.hub.storage.end_live_visit(record, lost_on_kiosk_id=lost_on):
+                log.info("visit %s was no longer live in storage; not recorded twice", visit.id)
         except Exception:
             log.exception("could not record the call for visit %s", visit.id)
         log.info("visit %s ended: %s", visit.id, reason[:64])
