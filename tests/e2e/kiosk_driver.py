@@ -206,14 +206,16 @@ class Kiosk:
                              f"log ends: {self.log_tail()}")
 
     async def click(self, name: str, within: float = WAIT) -> None:
-        """Touch the widget ``name`` once it is shown, enabled, on top, and where it was a
-        moment ago (a screen that has just changed may still be laying itself out), with a
-        real X pointer click."""
+        """Touch the widget ``name`` as a person would: once it is shown, enabled, on top,
+        where it was a moment ago (a screen that has just changed may still be laying itself
+        out), and the kiosk takes taps again (it ignores them just after a screen or page
+        changes); then a real X pointer click."""
         deadline = time.monotonic() + within
         before: dict[str, Any] = {}
         while True:
             place = await self.ask(f"where {name}")
-            if place["visible"] and place["enabled"] and place["hit"] and place == before:
+            if place["visible"] and place["enabled"] and place["hit"] and \
+                    place["taps_allowed"] and place == before:
                 break
             before = place
             if time.monotonic() > deadline:

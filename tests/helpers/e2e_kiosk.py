@@ -15,8 +15,9 @@ Rules that matter:
   probe is installed only by running this module.
 - One command a line on stdin, one JSON reply a line on stdout (nothing else is printed there):
   ``state``; ``where NAME`` (the centre of the visible widget with that object name, in screen
-  coordinates, and whether a touch there would reach it now); ``seen NAME`` (the colours the X
-  screen shows where it is); ``shot PATH`` (a PNG of the X screen as it is shown); ``text NAME``.
+  coordinates, whether a touch there would reach it now, and whether the kiosk takes taps
+  yet); ``seen NAME`` (the colours the X screen shows where it is); ``shot PATH`` (a PNG of the
+  X screen as it is shown); ``text NAME``.
   Secrets are never in a reply: the pairing and appointment codes are typed by the test and
   the kiosk never shows them back.
 """
@@ -104,7 +105,14 @@ class Probe:
         hit = under is not None and (under is widget or widget.isAncestorOf(under))
         checked = widget.isChecked() if hasattr(widget, "isChecked") else None
         return {"visible": True, "enabled": widget.isEnabled(), "x": centre.x(),
-                "y": centre.y(), "hit": hit, "checked": checked}
+                "y": centre.y(), "hit": hit, "checked": checked,
+                "taps_allowed": self.taps_allowed()}
+
+    def taps_allowed(self) -> bool:
+        """Whether a tap now would count: the kiosk ignores taps just after a screen or page
+        changes (``KioskController.taps_allowed``; True where the app has no such guard)."""
+        allowed = getattr(self.kiosk.controller, "taps_allowed", None)
+        return bool(allowed()) if allowed is not None else True
 
     def seen(self, name: str) -> dict[str, Any]:
         """What the X screen shows where the widget ``name`` is: the share of (sampled) pixels
