@@ -11,6 +11,11 @@ Rules that matter:
   (:mod:`kiosk.media.pulse`; QAudioSource reads some sources at a trickle), and goes through the
   echo canceller there; what the speaker plays is the canceller's reference.
 - Capture happens at the size we send (640x480 by default): frames are scaled once, here.
+- A camera frame in a YUV layout (NV12, NV21, YUV420P, YUYV, UYVY: what cameras and Qt's FFmpeg
+  backend deliver) goes to the encoder's YUV420P without an RGB round trip: its planes are
+  copied once into a PyAV frame and one libswscale pass scales and converts it
+  (:func:`qvideoframe_to_video_frame`). Other layouts go through a QImage (RGB) as before.
+  ``python -m bench.frames`` measures both.
 - A missing device is normal (a kiosk whose camera is unplugged): every class reports
   ``available`` and the caller falls back (synthetic source in demo mode, or advice to staff).
 - ``stop()`` releases the device at once; the privacy reset calls it.
@@ -31,6 +36,7 @@ import av
 import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
+from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QByteArray, QIODevice, QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
@@ -44,6 +50,7 @@ from PySide6.QtMultimedia import (
     QMediaDevices,
     QtAudio,
     QVideoFrame,
+    QVideoFrameFormat,
     QVideoSink,
 )
 
@@ -317,6 +324,54 @@ def qimage_to_video_frame(image: QImage, width: int, height: int) -> av.VideoFra
         format="yuv420p")
 
 
+_PF = QVideoFrameFormat.PixelFormat
+#: Camera layouts sent without an RGB round trip -> PyAV's name for the same layout.
+YUV_LAYOUTS = {_PF.Format_NV12: "nv12", _PF.Format_NV21: "nv21", _PF.Format_YUV420P: "yuv420p",
+               _PF.Format_YUYV: "yuyv422", _PF.Format_UYVY: "uyvy422"}
+
+
+def _row_bytes(layout: str, width: int) -> tuple[int, ...]:
+    """Visible bytes per row of each plane of a frame ``width`` pixels wide."""
+    if layout in ("yuyv422", "uyvy422"):
+        return (2 * width,)
+    if layout == "yuv420p":
+        return (width, width // 2, width // 2)
+    return (width, width)  # nv12, nv21: Y, then interleaved chroma at half height
+
+
+def qvideoframe_to_video_frame(qframe: QVideoFrame, width: int, height: int,
+                               reformatter: VideoReformatter | None = None
+                               ) -> av.VideoFrame | None:
+    """A camera frame in a YUV layout (:data:`YUV_LAYOUTS`) as a YUV420P frame at the send size,
+    with no RGB step: the planes are copied once (row by row, honouring both strides), then one
+    libswscale pass scales and converts. None for any other layout (use the QImage path).
+
+    Pass the same ``reformatter`` for every frame of a camera: it keeps libswscale's context
+    (making one per frame costs about 1 ms at 720p)."""
+    layout = YUV_LAYOUTS.get(qframe.pixelFormat())
+    w, h = qframe.width(), qframe.height()
+    if layout is None or w <= 0 or h <= 0 or w % 2 or h % 2:
+        return None
+    if not qframe.map(QVideoFrame.MapMode.ReadOnly):
+        return None
+    try:
+        frame = av.VideoFrame(w, h, layout)
+        for i, (plane, visible) in enumerate(zip(frame.planes, _row_bytes(layout, w),
+                                                 strict=True)):
+            stride = qframe.bytesPerLine(i)
+            dst = np.frombuffer(memoryview(plane), dtype=np.uint8).reshape(-1, plane.line_size)
+            rows = min(dst.shape[0], qframe.mappedBytes(i) // stride)
+            src = np.frombuffer(qframe.bits(i), dtype=np.uint8, count=rows * stride)
+            dst[:rows, :visible] = src.reshape(rows, stride)[:, :visible]
+    finally:
+        qframe.unmap()
+    if layout == "yuv420p" and (w, h) == (width, height):
+        return frame
+    if reformatter is None:
+        return frame.reformat(width=width, height=height, format="yuv420p")
+    return reformatter.reformat(frame, width=width, height=height, format="yuv420p")
+
+
 class QtCamera(QObject):
     """A camera captured with QtMultimedia, posting frames at the send size into a feed.
 
@@ -339,6 +394,9 @@ class QtCamera(QObject):
         self._sink.videoFrameChanged.connect(self._on_frame)
         self._camera.errorOccurred.connect(self._on_error)
         self.frames_captured = 0
+        self._reformatter = VideoReformatter()
+        #: "yuv" (no RGB round trip) or "rgb" (through a QImage): how the last frame was taken.
+        self.path = ""
 
     @property
     def sink(self) -> QVideoSink:
@@ -353,11 +411,16 @@ class QtCamera(QObject):
     def _on_frame(self, qframe: QVideoFrame) -> None:
         if not qframe.isValid():
             return
-        image = qframe.toImage()
-        if image.isNull():
-            return
+        frame = qvideoframe_to_video_frame(qframe, self.width, self.height, self._reformatter)
+        if frame is not None:
+            self.path = "yuv"
+        else:
+            image = qframe.toImage()
+            if image.isNull():
+                return
+            frame, self.path = qimage_to_video_frame(image, self.width, self.height), "rgb"
         self.frames_captured += 1
-        self.feed.post(qimage_to_video_frame(image, self.width, self.height))
+        self.feed.post(frame)
 
     def _on_error(self, _error: QCamera.Error, text: str) -> None:
         log.warning("camera error: %s", text)
