@@ -1,4 +1,5 @@
-"""An automated accessibility walk of every patient screen, in both themes and in large text.
+"""An automated accessibility walk of every patient screen, in both themes and in large text, and
+of every admin (staff) screen, with its on-screen keyboard, in both themes.
 
 For every state in :data:`ui.gallery.NAMES` (reached by driving a real journey), it checks:
 
@@ -30,11 +31,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
+from kiosk.config import KioskSettings
+from kiosk.journey import Journey, Step
+from ui.admin.screen import AdminScreen
 from ui.gallery import NAMES, drive
 from ui.screens.base import LiveState
 from ui.theme import Theme, contrast_ratio
@@ -121,6 +126,11 @@ def check_contrast(root: QWidget) -> list[str]:
     for widget, fg, rect in texts:
         if not widget.isEnabled() or behind_an_overlay(root, widget):
             continue  # inactive (WCAG 1.4.3 exempts it) or dimmed behind a question
+        # Only the part that is on screen (a form in a scroll area shows part of itself).
+        seen = widget.visibleRegion().boundingRect()
+        rect = rect.intersected(seen.translated(widget.mapTo(root, QPoint(0, 0))))
+        if rect.isEmpty():
+            continue  # scrolled out of view: checked when scrolled to (admin "settings_end")
         bg = background_behind(picture, rect)
         ratio = contrast_ratio(fg, bg)
         need = 3.0 if font_px(widget) >= LARGE_TEXT_PX else 4.5
@@ -130,6 +140,16 @@ def check_contrast(root: QWidget) -> list[str]:
     return problems
 
 
+def in_a_scroll_area(widget: QWidget) -> bool:
+    """True for a widget inside a scroll area (a form may run past the window: it scrolls)."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
 def check_clipping(root: QWidget) -> list[str]:
     problems = []
     window = root.rect()
@@ -137,7 +157,10 @@ def check_clipping(root: QWidget) -> list[str]:
         if behind_an_overlay(root, widget) or widget.width() == 0:
             continue
         where = rect_in(root, widget)
-        if isinstance(widget, QLabel | QAbstractButton) and not window.contains(where):
+        if in_a_scroll_area(widget) and widget.visibleRegion().isEmpty():
+            continue  # scrolled out of view: checked when scrolled to (admin "settings_end")
+        if isinstance(widget, QLabel | QAbstractButton) and not window.contains(where) \
+                and not in_a_scroll_area(widget):
             problems.append(f"{name_of(widget)} at {where.getRect()} is outside the window")
         if isinstance(widget, QLabel) and widget.text().strip():
             if widget.wordWrap():
@@ -362,3 +385,61 @@ def test_the_checks_catch_real_problems(qtbot: QtBot) -> None:
     keyboard = check_keyboard(qtbot, root)
     assert any("back up" in p for p in keyboard)
     assert any("looks the same with and without focus" in p for p in keyboard)  # no focus style
+
+
+# ----- admin mode: the same walk over the staff screens --------------------------------------
+
+ADMIN_PAGES = ["status", "settings", "settings_end", "pairing", "appointments", "diagnostics",
+               "feedback", "settings_keyboard", "pairing_keyboard"]
+ADMIN_VARIANTS = {
+    "normal": ((1920, 1080), LiveState()),
+    "high_contrast": ((1920, 1080), LiveState(high_contrast=True)),
+    "720p": ((1280, 720), LiveState()),
+}
+
+
+def show_admin_page(qtbot: QtBot, win: MainWindow, admin: AdminScreen, size: tuple[int, int],
+                    live: LiveState, page: str) -> None:
+    win.resize(*size)
+    if not win.isVisible():
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    journey = Journey(now=0.0)
+    journey.enter_admin(1.0)
+    assert journey.step is Step.ADMIN
+    win.render(journey, 1.0, live)
+    name, _, variant = page.partition("_")
+    admin.show_page(name)
+    win.setFocus()
+    scroll = admin.settings_page.findChild(QScrollArea)
+    assert scroll is not None
+    bar = scroll.verticalScrollBar()
+    bar.setValue(bar.maximum() if variant == "end" else 0)
+    if variant == "keyboard":
+        field = (admin.settings_page.edits["room_name"] if name == "settings"
+                 else admin.pairing_page.code)
+        qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(admin.keyboard.isVisible)
+    for _ in range(3):
+        QApplication.processEvents()
+    win.render(journey, 1.0, live)
+
+
+@pytest.mark.parametrize("variant", list(ADMIN_VARIANTS))
+def test_every_admin_screen_passes_the_checks(qtbot: QtBot, kiosk: MainWindow,
+                                              variant: str) -> None:
+    size, live = ADMIN_VARIANTS[variant]
+    admin = AdminScreen(KioskSettings())
+    kiosk.set_admin_screen(admin)
+    problems: list[str] = []
+    for page in ADMIN_PAGES:
+        show_admin_page(qtbot, kiosk, admin, size, live, page)
+        found = check_names(kiosk) + check_contrast(kiosk) + check_clipping(kiosk)
+        if size == (1920, 1080):
+            found += check_target_sizes(kiosk)
+        if variant == "normal":
+            found += check_keyboard(qtbot, kiosk)
+        problems += [f"admin {page}: {p}" for p in found]
+    assert not problems, "\n".join(problems)

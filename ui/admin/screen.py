@@ -3,6 +3,10 @@
 Tasks: Status, Settings, Pairing, Appointments, Diagnostics, Feedback, and "Leave admin mode"
 (back to the welcome screen). The rare, bigger steps, "Restart the kiosk app" and "Exit kiosk
 mode" (which asks for the PIN again), are on the Status page, away from the everyday ones.
+
+A kiosk has no physical keyboard: the patients' on-screen keyboard (``ui/widgets/keyboard.py``)
+appears under the task's page whenever one of its text fields has the focus (a touch on the
+field gives it), types into that field, and goes away when the focus leaves the fields.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QHBoxLayout,
+    QLineEdit,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -26,6 +31,7 @@ from ui.admin.feedback_page import FeedbackPage
 from ui.admin.pairing_page import PairingPage
 from ui.admin.settings_page import SettingsPage
 from ui.widgets.buttons import BigButton, describe
+from ui.widgets.keyboard import OnScreenKeyboard
 from ui.widgets.text import label, set_text
 
 NAV_WIDTH = 500
@@ -127,7 +133,17 @@ class AdminScreen(QWidget):
         self.nav_widget.setLayout(nav)
         self.nav_widget.setFixedWidth(NAV_WIDTH)
         outer.addWidget(self.nav_widget)
-        outer.addWidget(self.pages, 1)
+        column = QVBoxLayout()
+        column.setSpacing(24)
+        column.addWidget(self.pages, 1)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.setObjectName("AdminKeyboard")
+        self.keyboard.hide()
+        column.addWidget(self.keyboard)
+        outer.addLayout(column, 1)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
         self.show_page("status")
 
     def _action(self, box: QBoxLayout, text: str, role: str, icon: str, description: str,
@@ -139,6 +155,16 @@ class AdminScreen(QWidget):
         button.clicked.connect(signal)
         box.addWidget(button)
         return button
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Show the keyboard for a text field of these pages; hide it when the focus leaves."""
+        if isinstance(new, QLineEdit) and self.pages.isAncestorOf(new) and not new.isReadOnly():
+            self.keyboard.set_language("en")  # admin mode is in English
+            self.keyboard.set_target(new)
+            self.keyboard.show()
+        elif new is not None and self.isAncestorOf(new) and not self.keyboard.isAncestorOf(new):
+            self.keyboard.set_target(None)
+            self.keyboard.hide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

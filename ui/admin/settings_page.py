@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -79,6 +79,8 @@ class SettingsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setAccessibleName("Settings fields")
+        # The fields take the focus (and scroll into view), not the area around them.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         form_widget = QWidget()
         form_widget.setProperty("role", "screen")
         grid = QGridLayout(form_widget)
