@@ -54,7 +54,10 @@ class SkippingJitterBuffer(JitterBuffer):
     retransmission lost or too old for the sender's history, as after a network cut) holds every
     later frame until 512 packets have piled up behind it: 5-15 s of frozen picture at the
     bitrates of a call (issue 13: a 6.8 s freeze at 5 % loss, and after every cut). Here a hole
-    older than :data:`HOLE_S` is skipped together with its broken frame, and a PLI is asked for.
+    older than :data:`HOLE_S` is skipped together with its broken frame, and a PLI is asked for
+    - again every :data:`PLI_EVERY_S` until a key frame comes out: the frames decoded meanwhile
+    refer to the lost one and come out damaged, so they do not count as a picture (issue 13: 25
+    damaged frames after a freeze, and no recovery).
     """
 
     def __init__(self, capacity: int, prefetch: int = 0, is_video: bool = False) -> None:
@@ -62,18 +65,28 @@ class SkippingJitterBuffer(JitterBuffer):
         #: The clock (seconds); tests set their own.
         self.clock = time.monotonic
         self._last_out = self.clock()
+        self._want_key = False
+        self._last_pli = float("-inf")
         self.holes_skipped = 0
 
     def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
         pli, frame = super().add(packet)
+        if not self._is_video:
+            return pli, frame
         now = self.clock()
-        if frame is not None or not self._is_video:
-            self._last_out = now
-        elif now - self._last_out > HOLE_S and self._skip_hole():
+        if frame is None and now - self._last_out > HOLE_S and self._skip_hole():
             self.holes_skipped += 1
-            self._last_out = now
-            pli = True
+            self._want_key = True
             frame = self._remove_frame(packet.sequence_number)
+            pli = True
+        if frame is not None:
+            self._last_out = now
+            if self._want_key and is_key_frame(frame.data):
+                self._want_key = False
+        if self._want_key and now - self._last_pli >= PLI_EVERY_S:
+            pli = True
+        if pli:
+            self._last_pli = now
         return pli, frame
 
     def _skip_hole(self) -> bool:
@@ -97,6 +110,15 @@ class SkippingJitterBuffer(JitterBuffer):
             i += 1  # the rest of the frame the hole broke
         self.remove(i)
         return True
+
+
+def is_key_frame(data: bytes) -> bool:
+    """Whether an encoded frame (as aiortc depayloads it) is a key frame: H.264 in Annex B with
+    an IDR or SPS unit, or VP8 with the key-frame bit (RFC 6386 §9.1: P = 0) clear."""
+    if data.startswith((b"\x00\x00\x00\x01", b"\x00\x00\x01")):
+        return any(len(unit) > 0 and unit[0] & 0x1F in (5, 7)
+                   for unit in data.split(b"\x00\x00\x01")[1:])
+    return len(data) > 0 and data[0] & 0x01 == 0
 
 
 class WindowedNackGenerator(aiortc_receiver.NackGenerator):

@@ -1,10 +1,17 @@
 // The console's one WebSocket to the hub: says hello as a specialist, validates every message,
 // and reconnects with backoff when the socket drops (the hub keeps our join for 60 s).
+//
+// A stalled path does not close a WebSocket in a browser for minutes (the hub's pings are
+// answered by the browser unseen, and a close handshake waits for the dead peer), so the
+// console sends its own `ping` every HEARTBEAT_MS and gives the socket up when nothing at all
+// has come from the hub for DEAD_AFTER_MS: a dead link is noticed within 5 s (issue 13).
 
 import { CLOSE, decode, encode, make, redacted } from "./protocol.js";
 
-const BACKOFF_S = [1, 2, 4, 8, 15];
+const BACKOFF_S = [0.5, 1, 1, 2, 2];
 const REQUEST_TIMEOUT_MS = 5000;
+const HEARTBEAT_MS = 2000;
+const DEAD_AFTER_MS = 5000;
 
 export class HubSocket {
   /**
@@ -30,6 +37,7 @@ export class HubSocket {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     this.failPending();
     const ws = this.ws;
     this.ws = null;
@@ -96,9 +104,13 @@ export class HubSocket {
     this.h.onLink("connecting", this.tries);
     ws.addEventListener("open", () => {
       ws.send(encode(make("hello", { role: "specialist", client: "clinic-kiosk web console" })));
+      this.heard = Date.now();
+      clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => this.beat(ws), HEARTBEAT_MS);
     });
     ws.addEventListener("message", (event) => {
       if (ws !== this.ws) return;
+      this.heard = Date.now();
       let msg;
       try { msg = decode(event.data); } catch (err) {
         console.warn("ignored a bad message from the hub:", err.message);
@@ -111,24 +123,41 @@ export class HubSocket {
       }
       if (msg.type === "error" && msg.fatal) console.warn("hub error", redacted(msg));
       if (this.settled(msg)) return;
+      if (msg.type === "pong") return; // our heartbeat's
       this.h.onMessage(msg);
     });
-    ws.addEventListener("close", (event) => {
-      if (ws !== this.ws) return;
-      this.ws = null;
-      this.welcomed = false;
-      this.failPending();
-      if (this.stopped) return;
-      if (event.code === CLOSE.AUTH_FAILED) { this.stopped = true; this.h.onSignedOut(event.reason); return; }
-      if (event.code === CLOSE.UNSUPPORTED_VERSION) {
-        this.stopped = true;
-        this.h.onFatal("This console is out of date for the hub. Reload the page.");
-        return;
-      }
-      const wait = BACKOFF_S[Math.min(this.tries, BACKOFF_S.length - 1)];
-      this.tries += 1;
-      this.h.onLink("down", wait);
-      this.timer = setTimeout(() => { if (!this.stopped) this.open(); }, wait * 1000);
-    });
+    ws.addEventListener("close", (event) => this.lost(ws, event.code, event.reason));
+  }
+
+  /** Every HEARTBEAT_MS: a ping (the pong proves the path), or give up a silent socket. */
+  beat(ws) {
+    if (ws !== this.ws) { clearInterval(this.heartbeat); return; }
+    if (Date.now() - this.heard > DEAD_AFTER_MS) {
+      console.warn("no word from the hub for 5 s: reconnecting");
+      this.lost(ws, 1006, "no word from the hub");
+      try { ws.close(); } catch { /* already closing */ }
+      return;
+    }
+    if (this.welcomed) ws.send(encode(make("ping", {})));
+  }
+
+  /** The socket is closed, or given up as dead: reconnect unless that makes no sense. */
+  lost(ws, code, reason) {
+    if (ws !== this.ws) return;
+    clearInterval(this.heartbeat);
+    this.ws = null;
+    this.welcomed = false;
+    this.failPending();
+    if (this.stopped) return;
+    if (code === CLOSE.AUTH_FAILED) { this.stopped = true; this.h.onSignedOut(reason); return; }
+    if (code === CLOSE.UNSUPPORTED_VERSION) {
+      this.stopped = true;
+      this.h.onFatal("This console is out of date for the hub. Reload the page.");
+      return;
+    }
+    const wait = BACKOFF_S[Math.min(this.tries, BACKOFF_S.length - 1)];
+    this.tries += 1;
+    this.h.onLink("down", wait);
+    this.timer = setTimeout(() => { if (!this.stopped) this.open(); }, wait * 1000);
   }
 }
