@@ -380,6 +380,9 @@ class KioskController(QObject):
     def render(self) -> None:
         self.live.waited_s = self.journey.waited(self.now())
         self.live.survey = self._survey_view()
+        survey = self.feedback.survey
+        self.live.survey_pending = () if survey is None else survey.pending(
+            self.journey.visit.answers)
         self.window.render(self.journey, self.now(), self.live)
         self.tap_guard.shown(self._page_shown(), self.now())
         self.rendered.emit(str(self.journey.step))

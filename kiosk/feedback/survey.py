@@ -11,6 +11,9 @@ Rules that matter:
 - Every answer goes through :func:`validate_answer` before it is stored. Free text loses control
   and bidirectional-override characters and is limited in length.
 - A survey never asks who the patient is; the feedback store enforces the same for context.
+- "Question n of N" never goes backwards or jumps (:func:`question_progress`): N counts the
+  questions asked plus those that may still be asked (a follow-up whose question is not answered
+  yet), so it can only stay or fall as answers come in, and n goes up by one a page.
 """
 
 from __future__ import annotations
@@ -203,6 +206,21 @@ class Survey:
                 shown.append(question)
                 shown_ids.add(question.id)
         return tuple(shown)
+
+    def pending(self, answers: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+        """Questions not asked now that may still be: ``(id, deciding question's id)`` for each
+        follow-up whose deciding question is asked (or itself pending) and not yet answered."""
+        shown = {question.id for question in self.questions_for(answers)}
+        pending: list[tuple[str, str]] = []
+        maybe: set[str] = set()
+        for question in self.questions:
+            rule = question.show_if
+            if question.id in shown or rule is None or rule.question in answers:
+                continue
+            if rule.question in shown or rule.question in maybe:
+                pending.append((question.id, rule.question))
+                maybe.add(question.id)
+        return tuple(pending)
 
     def hidden_answers(self, answers: Mapping[str, object]) -> tuple[str, ...]:
         """Ids of questions that have an answer but are no longer asked (the patient changed an
@@ -685,3 +703,24 @@ class _Builder:
 
 def _quoted(value: object) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def question_progress(index: int, shown: Sequence[str], pending: Sequence[tuple[str, str]],
+                      passed_unanswered: Iterable[str]) -> tuple[int, int]:
+    """"Question n of N" for the page at ``index`` of the ``shown`` question ids.
+
+    ``pending`` is :meth:`Survey.pending` (follow-ups that may still be asked, with the question
+    that decides each); ``passed_unanswered`` the ids of questions the patient went past without
+    answering (skipped), whose follow-ups will therefore not be asked. N counts what is shown
+    and what may still be, so it never grows: a follow-up moves from pending to shown when its
+    question is answered "yes", and drops out on "no" or a skip. n is ``index + 1``, never more
+    than N.
+    """
+    skipped = set(passed_unanswered)
+    alive: set[str] = set()
+    shown_ids = set(shown)
+    for question_id, decider in pending:
+        if decider not in skipped and (decider in shown_ids or decider in alive):
+            alive.add(question_id)
+    number = index + 1
+    return number, max(number, len(shown) + len(alive))

@@ -63,6 +63,8 @@ class LiveState:
     call_quality: str = ""  # "good" / "fair" / "poor" / "" (unknown)
     waited_s: float = 0.0
     survey: Sequence[QuestionView] = field(default_factory=list)
+    #: Follow-up questions that may still be asked: (id, the id of the question deciding it).
+    survey_pending: Sequence[tuple[str, str]] = field(default_factory=tuple)
     language: str = "en"
     large_text: bool = False
     high_contrast: bool = False

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.feedback.survey import question_progress
 from kiosk.journey import Journey
 from ui.screens.base import LiveState, QuestionView, Screen, scale_layouts
 from ui.widgets.buttons import BigButton, describe, keyboard_in_use
@@ -51,6 +52,7 @@ class FeedbackScreen(Screen):
         self._drafts: dict[str, str] = {}
         self._answers: dict[str, object] = {}
         self._questions: Sequence[QuestionView] = ()
+        self._pending: tuple[tuple[str, str], ...] = ()
         self._page_key: tuple[object, ...] | None = None
         self._language = "en"
         self.page: QWidget | None = None
@@ -142,6 +144,7 @@ class FeedbackScreen(Screen):
     def update_from(self, journey: Journey, now: float, live: LiveState) -> None:
         current = self.current_question()
         self._questions = list(live.survey)
+        self._pending = tuple(live.survey_pending)
         self._answers = dict(journey.visit.answers)
         self._language = live.language
         # The survey may show or hide questions as answers come in: stay on the same question.
@@ -390,8 +393,12 @@ class FeedbackScreen(Screen):
 
     def _retranslate_nav(self, q: QuestionView | None) -> None:
         total = len(self._questions)
+        # Counted so that it never goes back or jumps (kiosk.feedback.survey.question_progress).
+        skipped = [p.id for p in self._questions[: self._index] if p.id not in self._answers]
+        number, of = question_progress(self._index, [p.id for p in self._questions],
+                                       self._pending, skipped)
         set_text(self.progress, self.tr("Question %1 of %2")
-                 .replace("%1", str(self._index + 1)).replace("%2", str(total)) if total else "")
+                 .replace("%1", str(number)).replace("%2", str(of)) if total else "")
         set_text(self.intro, self.tr(
             "The call has ended. Please tell us how it went: it helps us improve. You can skip "
             "any question."))
