@@ -63,6 +63,9 @@ class KioskSettings:
     idle_device_checks_s: int = 180
     idle_feedback_s: int = 120
     idle_warning_s: int = 30
+    #: A call whose network has not come back after this long ends, with a message to the
+    #: patient and an alert to staff (kiosk/call/session.py, ``lost_after``).
+    call_lost_after_s: int = 120
     self_test_times: tuple[str, ...] = ("07:30",)
     survey_file: str = ""
     camera_id: str = ""
@@ -91,7 +94,7 @@ class KioskSettings:
 
 FIELD_NAMES: Final = tuple(f.name for f in fields(KioskSettings))
 _INT_FIELDS: Final = ("idle_check_in_s", "idle_device_checks_s", "idle_feedback_s",
-                      "idle_warning_s")
+                      "idle_warning_s", "call_lost_after_s")
 _BOOL_FIELDS: Final = ("echo_cancellation", "noise_suppression", "auto_gain_control",
                        "high_pass_filter")
 _IDLE_RANGE: Final = (30, 3600)

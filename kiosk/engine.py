@@ -40,6 +40,7 @@ from kiosk.call.patient import (
     PatientVisit,
     VisitListener,
 )
+from kiosk.call.session import SessionConfig
 from kiosk.call.signalling import SignallingError
 from kiosk.checks.network import NetworkReport, preferred_ice_servers, run_network_check
 from kiosk.checks.network import summary as network_summary
@@ -102,9 +103,10 @@ class KioskEngine:
     """The kiosk's network and media side for one patient at a time."""
 
     def __init__(self, hub_url: str, media_factory: MediaFactory, listener: EngineListener, *,
-                 token: str | TokenProvider | None = None, client: str = "clinic-kiosk"
-                 ) -> None:
+                 token: str | TokenProvider | None = None, client: str = "clinic-kiosk",
+                 session_config: SessionConfig | None = None) -> None:
         self.hub_url = hub_url
+        self._session_config = session_config
         self._factory = media_factory
         self._listener = listener
         if token is None or isinstance(token, str):
@@ -161,7 +163,8 @@ class KioskEngine:
             media = self._ensure_media()
             visit = PatientVisit.for_hub(self.hub_url, media, token=token,
                                          client=self._client, listener=self._listener,
-                                         sink=_Sink(self._listener))
+                                         sink=_Sink(self._listener),
+                                         session_config=self._session_config)
             try:
                 await visit.connect()
             except (SignallingError, OSError) as exc:

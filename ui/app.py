@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.admin_cli import DEMO_ADMIN_PIN, set_pin
+from kiosk.call.session import SessionConfig
 from kiosk.checks.hub import send_readiness
 from kiosk.checks.result import CheckResult
 from kiosk.checks.schedule import SelfTestSchedule
@@ -286,7 +287,9 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
                            processing=ProcessingSettings.of(settings))
     choose_devices(devices, settings)
     loop = thread.loop
-    engine = KioskEngine(hub_url, lambda: devices.make_tracks(loop), bridge, token=token)
+    engine = KioskEngine(hub_url, lambda: devices.make_tracks(loop), bridge, token=token,
+                         session_config=SessionConfig(
+                             lost_after=float(settings.call_lost_after_s)))
     bridge.attach(engine)
 
     journey = Journey(settings.timeouts(), now=clock())
