@@ -7,7 +7,6 @@ reason, where a program it needs is missing (``scripts/system-deps`` installs th
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,11 +31,12 @@ def e2e_unavailable() -> str | None:
 
 
 @pytest.fixture
-def shots() -> Path:
-    """The scratch folder for this run's screenshots (``CLINIC_E2E_SCREENSHOTS`` names
-    another); its path is printed, so a CI log says where to look."""
-    folder = Path(os.environ.get("CLINIC_E2E_SCREENSHOTS")
-                  or tempfile.mkdtemp(prefix="kiosk-e2e-screenshots-"))
+def shots(tmp_path: Path) -> Path:
+    """The scratch folder for this test's screenshots: in its ``tmp_path`` (pytest keeps the
+    last three runs'), or under ``CLINIC_E2E_SCREENSHOTS``; its path is printed, so a CI log
+    says where to look."""
+    named = os.environ.get("CLINIC_E2E_SCREENSHOTS")
+    folder = Path(named) / tmp_path.name if named else tmp_path / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     print(f"\nend-to-end screenshots: {folder}")
     return folder
