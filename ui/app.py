@@ -90,6 +90,9 @@ class Options:
     #: exists), outside demo mode.
     test_pattern_camera: bool = False
     room: str | None = None
+    #: Benchmarks and IT line checks: check in with the code in this private file and run
+    #: into the call unattended (ui/autorun.py); never the code itself on the command line.
+    autorun_code_file: Path | None = None
 
     def setting_flags(self) -> dict[str, tuple[str, Any]]:
         """The settings the command line gives: field -> (flag, value), only flags given."""
@@ -143,6 +146,9 @@ def parse_args(argv: list[str]) -> Options:
     parser.add_argument("--selftest-at", action="append", metavar="HH:MM",
                         help="run the self-test and report readiness to the hub at this local "
                              "time (repeatable; overrides the settings file)")
+    parser.add_argument("--autorun-code-file", type=Path, metavar="FILE",
+                        help="benchmarks and IT line checks: check in with the appointment code "
+                             "in FILE (chmod 600), wait for the specialist, quit after the call")
     parser.add_argument("--stay", action="store_true",
                         help="with --walkthrough: keep running after the walk")
     a = parser.parse_args(argv)
@@ -156,7 +162,7 @@ def parse_args(argv: list[str]) -> Options:
                    a.walkthrough, a.screenshots, a.language, a.high_contrast, a.large_text,
                    (w, h), a.log_json, not a.stay,
                    tuple(a.selftest_at) if a.selftest_at else None,
-                   a.settings, a.test_pattern_camera, a.room)
+                   a.settings, a.test_pattern_camera, a.room, a.autorun_code_file)
 
 
 def open_store(data_dir: Path) -> FeedbackStore:
@@ -419,6 +425,16 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    autorun_code = None
+    if opts.autorun_code_file is not None:
+        from kiosk.autorun import CodeFileError, read_code_file
+
+        try:
+            autorun_code = read_code_file(opts.autorun_code_file)
+        except CodeFileError as exc:
+            print(f"clinic-kiosk: --autorun-code-file {exc}", file=sys.stderr)
+            return 2
+
     started = time.monotonic()
     app = QApplication.instance() or QApplication(["clinic-kiosk"])
     assert isinstance(app, QApplication)
@@ -449,6 +465,11 @@ def main(argv: list[str]) -> int:
         walker.finished.connect(
             lambda ok: app.exit(0 if ok else 3) if opts.quit_after_walkthrough else None)
         QTimer.singleShot(0, walker.start)
+    if autorun_code is not None:
+        from ui.autorun import Autorun
+
+        autorun = Autorun(kiosk.controller, autorun_code, app.exit, parent=window)
+        QTimer.singleShot(0, autorun.start)
 
     rc = app.exec()
     kiosk.shutdown()
