@@ -20,14 +20,30 @@ import asyncio
 import json
 import logging
 import statistics
+import sys
 import tempfile
+import types
 from pathlib import Path
 from typing import Any
 
 from kiosk.hub import HubConfig, seed_demo, start_hub
 from kiosk.hub.clock import SystemClock
 from kiosk.hub.codes import issue_appointment
-from tests.helpers.callrig import CallRig
+
+
+def _project_tests() -> None:
+    """Make ``tests`` this project's folder: the rig lives in tests/helpers, and a library may
+    install a top-level ``tests`` package of its own (textstat 0.7.8 does), which would win."""
+    root = Path(__file__).resolve().parent.parent / "tests"
+    loaded = sys.modules.get("tests")
+    if loaded is None or str(root) not in list(getattr(loaded, "__path__", [])):
+        package = types.ModuleType("tests")
+        package.__path__ = [str(root)]
+        sys.modules["tests"] = package
+
+
+_project_tests()
+from tests.helpers.callrig import CallRig  # noqa: E402  (after the line above)
 
 
 def _p(values: list[float], q: float) -> float | None:
