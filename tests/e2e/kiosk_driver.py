@@ -39,6 +39,10 @@ BIN = Path(sys.executable).parent
 CLINIC_HUB = BIN / "clinic-hub"
 CLINIC_KIOSK = BIN / "clinic-kiosk"
 SCREEN = (1920, 1080)
+#: ``clinic-kiosk`` with the probe (tests/helpers/e2e_kiosk.py), run by its path with ``-P``:
+#: the app comes from the installed project, and a ``tests`` package that some wheel puts in
+#: site-packages (textstat's does) cannot hide ours.
+LAUNCHER = (sys.executable, "-P", str(ROOT / "tests" / "helpers" / "e2e_kiosk.py"))
 #: How long a condition on the kiosk may take before the test fails (s).
 WAIT = 30.0
 #: The unit's contract: 75 means "start me again"; 0 means "stay down"; a failure restarts.
@@ -167,8 +171,8 @@ class Kiosk:
     async def start(self) -> None:
         with self.log.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                "sh", "-c", SUPERVISOR, "supervisor", sys.executable, "-m",
-                "tests.helpers.e2e_kiosk", *self.args, cwd=ROOT, env=self.env,
+                "sh", "-c", SUPERVISOR, "supervisor", *LAUNCHER, *self.args, cwd=ROOT,
+                env=self.env,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log,
                 start_new_session=True)
 

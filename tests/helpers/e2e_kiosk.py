@@ -1,6 +1,7 @@
 """``clinic-kiosk`` exactly as IT runs it, with a read-only probe for the end-to-end test.
 
-Run as ``python -m tests.helpers.e2e_kiosk [clinic-kiosk ARGS...]``. It runs the real entry point
+Run as ``python -P tests/helpers/e2e_kiosk.py [clinic-kiosk ARGS...]`` (it imports nothing from
+``tests``; the app comes from the installed project). It runs the real entry point
 (:func:`ui.cli.main`, the app's ``main``: logging, the QApplication, ``build``, the window full
 screen, the event loop, ``shutdown``, the exit code) and only adds, around ``ui.app.build``, a
 :class:`Probe` that answers the test on stdin/stdout. The exit code is the app's own, so a
