@@ -117,6 +117,7 @@ async def test_no_keyring_means_out_of_service(xserver: XServer, tmp_path: Path,
         await kiosk.keys("ctrl+alt+a")
         seen = await kiosk.until(lambda s: s["pin_shown"], "the staff message")
         assert seen["pin_title"] == "Admin mode is not available"
+        assert "no secure password store" in seen["pin_message"]
         await kiosk.shot("no-keyring-admin-refused")
     finally:
         await kiosk.stop()
