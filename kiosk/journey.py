@@ -658,9 +658,12 @@ class TapGuard:
         self._since = float("-inf")
 
     def shown(self, page: object, now: float) -> None:
-        """What is on screen now; a change starts the guard time."""
+        """What is on screen now; a change starts the guard time (not the first page shown:
+        there was nothing before it to tap)."""
         if page != self._page:
-            self._page, self._since = page, now
+            if self._page is not None:
+                self._since = now
+            self._page = page
 
     def allows(self, now: float) -> bool:
         """Whether a tap at ``now`` counts."""

@@ -345,6 +345,9 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
 
     check_service()
     admin.paired.connect(lambda _text: check_service())
+    # The microphone's processing applies at once (the devices restart with a new processor).
+    admin.settings_saved.connect(
+        lambda saved: devices.set_processing(ProcessingSettings.of(saved)))
     admin.left.connect(check_service)
     return KioskApp(app, thread, bridge, devices, engine, journey, window, controller, store,
                     schedule, sync, demo, temp_dir, data_dir, resolved, settings_path, reader)

@@ -171,8 +171,9 @@ class KioskController(QObject):
         return kind in self._TAPS and not self.taps_allowed()
 
     def taps_allowed(self) -> bool:
-        """Whether a tap now counts (not just after a screen or page change)."""
-        return self.tap_guard.allows(self.now())
+        """Whether a tap now counts: not just after a patient screen or page change (staff in
+        admin mode are not guarded)."""
+        return self.journey.step is Step.ADMIN or self.tap_guard.allows(self.now())
 
     def _page_shown(self) -> tuple[object, ...]:
         """What the patient sees, as far as a tap could answer it (the tap guard's page)."""
@@ -272,7 +273,7 @@ class KioskController(QObject):
         self.live.network_status = status
         self.live.network_progress = 1.0
         self.live.network_detail = {
-            "pass": self.tr("Your connection is good for video."),
+            "pass": self.tr("Video calls will work well here."),
             "warn": self.tr("Video may be poor; we will try."),
             "fail": self.tr("We cannot connect. Please ask a member of staff."),
         }.get(status, "")

@@ -488,6 +488,8 @@ def test_no_camera_is_failed_absent_and_a_later_yes_clears_the_reason() -> None:
 
 def test_the_tap_guard_ignores_taps_just_after_a_page_change() -> None:
     guard = TapGuard()
+    guard.shown(("attract", None), 9.9)  # the first page: nothing was there to tap before
+    assert guard.allows(9.9)
     guard.shown(("check_in", "code"), 10.0)
     assert not guard.allows(10.0)
     assert not guard.allows(10.0 + TAP_GUARD_S - 0.01)

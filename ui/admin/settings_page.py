@@ -7,6 +7,10 @@ saved. This page never writes files itself.
 A field a command-line flag set is shown with the flag ("set by --language on the command
 line") and cannot be edited here: the flag wins over the file (``kiosk.config.resolve_settings``).
 A settings file the kiosk could not use is named at the top, with why.
+
+The microphone's processing (echo cancellation, noise suppression, gain control, high-pass
+filter) is four on/off buttons; saved, they apply at once (the owner restarts the microphone and
+speaker with a new processor, ``ui.media.KioskDevices.set_processing``).
 """
 
 from __future__ import annotations
@@ -52,6 +56,15 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
 INT_FIELDS = ("idle_check_in_s", "idle_device_checks_s", "idle_feedback_s", "idle_warning_s",
               "read_aloud_speed")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "cy": "Cymraeg"}
+#: The microphone's processing: field -> (button, what it does), in the order shown.
+AUDIO_FIELDS: dict[str, tuple[str, str]] = {
+    "echo_cancellation": ("Echo cancellation", "The specialist does not hear their own voice "
+                                               "back from the kiosk's speakers."),
+    "noise_suppression": ("Noise suppression", "Steady background noise (fans, traffic) is "
+                                               "taken out of the patient's voice."),
+    "auto_gain_control": ("Automatic gain", "A quiet or distant voice is made louder."),
+    "high_pass_filter": ("Low hum filter", "Rumble and hum below speech are taken out."),
+}
 
 
 class SettingsPage(QWidget):
@@ -115,6 +128,8 @@ class SettingsPage(QWidget):
             row += 3
             if name == "hub_url":
                 row = self._add_languages(grid, row)
+            if name == "speaker_id":
+                row = self._add_audio(grid, row)
         scroll.setWidget(form_widget)
         outer.addWidget(scroll, 1)
 
@@ -165,6 +180,23 @@ class SettingsPage(QWidget):
         grid.addWidget(error, row + 2, 1)
         return row + 3
 
+    def _add_audio(self, grid: QGridLayout, row: int) -> int:
+        grid.addWidget(label("strong", "Microphone processing"), row, 0)
+        box = QGridLayout()
+        box.setSpacing(16)
+        self.audio_buttons: dict[str, BigButton] = {}
+        for n, (name, (title, does)) in enumerate(AUDIO_FIELDS.items()):
+            button = BigButton(title, role="choice")
+            button.setObjectName(f"Setting_{name}")
+            button.setCheckable(True)
+            describe(button, title, does + " On when checked; applies when saved.")
+            self.audio_buttons[name] = button
+            box.addWidget(button, n // 2, n % 2)
+        grid.addLayout(box, row, 1)
+        grid.addWidget(label("hint", "On when checked. Applies as soon as it is saved."),
+                       row + 1, 1)
+        return row + 2
+
     def choose_language(self, code: str) -> None:
         """Check one language (by hand, not with an exclusive QButtonGroup, so that Tab
         reaches every button)."""
@@ -202,6 +234,8 @@ class SettingsPage(QWidget):
             value = data[name]
             edit.setText(", ".join(value) if isinstance(value, list) else str(value))
         self.choose_language(self._saved.default_language)
+        for name, button in self.audio_buttons.items():
+            button.setChecked(bool(data[name]))
         self.show_errors({})
         self.show_status("")
 
@@ -223,6 +257,8 @@ class SettingsPage(QWidget):
                 values[name] = text
         checked = [c for c, b in self.language_buttons.items() if b.isChecked()]
         values["default_language"] = checked[0] if checked else ""
+        for name, button in self.audio_buttons.items():
+            values[name] = button.isChecked()
         settings = replace(self._saved, **dict(values.items()))
         problems = validate(settings)
         problems.update(errors)
