@@ -464,6 +464,16 @@ async def test_a_visit_lost_past_the_grace_can_check_in_again_on_its_kiosk(
         lost_after = time.monotonic() - t0
         assert site.calls() == {first["visit_id"]: "visit_lost"}
 
+        # Its resume token is now stale: a clear refusal (and the kiosk is told to check in).
+        stale = await Client.open(session, site.hub.url, "kiosk", token=site.kiosk_tokens[0],
+                                  resume={"visit_id": first["visit_id"],
+                                          "resume_token": first["resume_token"]})
+        assert "resumed" not in stale.welcome
+        refused = await stale.expect("error")
+        assert refused["code"] == "not_found"
+        assert "check in again" in refused["message"]
+        await stale.ws.close()
+
         # Not another kiosk, not a patient's own device: the code is still spent for them.
         other = await Client.open(session, site.hub.url, "kiosk", token=site.kiosk_tokens[1])
         await other.send("check_in", code=code)
@@ -484,6 +494,8 @@ async def test_a_visit_lost_past_the_grace_can_check_in_again_on_its_kiosk(
         # ... once: that visit ended normally, so the code is spent for good.
         await kiosk.send("check_in", code=code)
         assert (await kiosk.expect("error"))["code"] == "code_used"
+        assert any("resume of a visit that is not live" in r["msg"]
+                   for r in site.hub.log_lines())
         print(f"\nlost visit ended {lost_after:.2f} s after the specialist's list came back "
               "(restart_grace 2 s)")
 
