@@ -210,10 +210,16 @@ class Kiosk:
                              f"log ends: {self.log_tail()}")
 
     async def click(self, name: str, within: float = WAIT) -> None:
-        """Touch the widget ``name`` as a person would: once it is shown, enabled, on top,
-        where it was a moment ago (a screen that has just changed may still be laying itself
-        out), and the kiosk takes taps again (it ignores them just after a screen or page
-        changes); then a real X pointer click."""
+        """Touch the widget ``name`` as a person would, once :meth:`ready`: a real X pointer
+        click."""
+        place = await self.ready(name, within)
+        await asyncio.to_thread(self.x.xdotool, "mousemove", str(place["x"]), str(place["y"]),
+                                "click", "1")
+
+    async def ready(self, name: str, within: float = WAIT) -> dict[str, Any]:
+        """Wait until the widget ``name`` can be touched: shown, enabled, on top, where it was
+        a moment ago (a screen that has just changed may still be laying itself out), and the
+        kiosk takes taps again (it ignores them just after a screen or page changes)."""
         deadline = time.monotonic() + within
         before: dict[str, Any] = {}
         while True:
@@ -223,11 +229,10 @@ class Kiosk:
                 break
             before = place
             if time.monotonic() > deadline:
-                raise AssertionError(f"{name} was never shown enabled; "
+                raise AssertionError(f"{name} was never ready to touch ({place}); "
                                      f"state {await self.state()}")
             await asyncio.sleep(0.1)  # the poll interval of a condition wait
-        await asyncio.to_thread(self.x.xdotool, "mousemove", str(place["x"]), str(place["y"]),
-                                "click", "1")
+        return place
 
     async def keys(self, *keys: str) -> None:
         """Press keys (``ctrl+alt+a``, ``Return``) on the X server's keyboard."""

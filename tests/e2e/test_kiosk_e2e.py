@@ -217,6 +217,7 @@ async def run_the_day(kiosk: Kiosk, sound: SoundServer, hub: dict[str, Any], hub
         # --- device checks: the test pattern, a voice into the microphone, the chime ---
         await kiosk.until(lambda s: s["step"] == "device_checks" and s["self_view_picture"],
                           "the camera picture")
+        await kiosk.ready("CameraYes")  # once the kiosk has measured a moving picture
         await kiosk.shot("checks-camera")
         await kiosk.click("CameraYes")
         voice = sound.player(tone(330, 20.0, amplitude=0.4))
