@@ -12,7 +12,11 @@ clients; the specialist is a WebSocket client with a real session cookie, or the
 (b) in a call, media flows peer to peer through the outage, signalling resumes afterwards (a
     message reaches the patient), neither side ends the call and no renegotiation is needed;
 (c) a visit whose kiosk does not come back within ``restart_grace`` ends as ``visit_lost`` and
-    the same kiosk can check in again with the same code (no other kiosk, no own device can).
+    the same kiosk can check in again with the same code (no other kiosk, no own device can);
+(d) the specialist's real console in Chromium shows the waiting patient again, and a call
+    between it and the kiosk goes on through the restart.
+
+The migration of a database made before live state is in ``tests/unit/test_hub_livestate.py``.
 
 Timings (restart, and each client back) are printed, so ``-s`` shows them.
 """
