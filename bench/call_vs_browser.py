@@ -341,6 +341,70 @@ async def run_ours(pw: Any, y4m: Path, size: tuple[int, int], codec: str,
     return run
 
 
+async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds: float,
+                  profile: Path | None = None) -> Run:
+    """The real app (``bench.app_peer``: ``clinic-kiosk --autorun-code-file``, offscreen, paired
+    in a private GNOME Keyring, test pattern and tone) in the same call as :func:`run_ours`.
+    With ``profile``, py-spy samples the app during the CPU window (raw stacks and an SVG)."""
+    from bench.app_peer import app_peer
+
+    run = Run()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    hub = spawn(
+        [tool("clinic-hub"), "serve", "--demo", "--json", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    procs: list[subprocess.Popen[str]] = [hub]
+    try:
+        assert hub.stdout is not None
+        info = json.loads(await asyncio.to_thread(hub.stdout.readline))
+        async with browser_peer(pw, y4m, size, codec, info["url"]) as spec:
+            page = spec.page
+            await page.fill("#username", info["specialist_username"])
+            await page.fill("#password", info["specialist_password"])
+            await page.click("#signin-button")
+            await page.locator("#waiting-view").wait_for(state="visible", timeout=15000)
+            log_copy = profile / f"app-{size[0]}x{size[1]}-{codec}.log" if profile else None
+            async with app_peer(info["url"], info["db"], info["clinic"]["id"],
+                                info["appointment_code"], log_copy=log_copy) as app:
+                await page.locator("#patients > li .p-join").first.click(timeout=60000)
+                joined = time.monotonic()
+                await page.evaluate("__bench.watchAll()")
+                await wait_js(page, "__bench.firsts['remote-video']")
+                run.setup_ms = (time.monotonic() - joined) * 1000  # join -> shown at browser
+                await page.evaluate("__bench.paused = true")
+                await asyncio.sleep(WARMUP_S)
+                app_cpu, hub_cpu = TreeCPU(app.pid), TreeCPU(hub.pid)
+                spy = None
+                if profile is not None:
+                    stem = profile / f"app-{size[0]}x{size[1]}-{codec}"
+                    spy = spawn([tool("py-spy"), "record", "--nonblocking", "--pid",
+                                 str(app.pid), "--duration", f"{seconds:.0f}", "--rate", "200",
+                                 "--format", "raw", "--output", f"{stem}.txt"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                s0 = await page.evaluate("__bench.stats()")
+                t0 = time.monotonic()
+                await sample_window(seconds, [spec.cpu, app_cpu, hub_cpu])
+                s1 = await page.evaluate("__bench.stats()")
+                wall = time.monotonic() - t0
+                if spy is not None:
+                    await asyncio.to_thread(spy.wait, 30)
+                w0 = await probe_window([page])
+                w1 = await page.evaluate("__bench.now()")
+                if app.poll() is not None:
+                    run.note = "the app ended before the window closed"
+                run.cpu_offerer, run.cpu_answerer = app_cpu.percent(), spec.cpu.percent()
+                run.cpu_hub = hub_cpu.percent()
+                run.fps_answerer = (s1["framesDecoded"] - s0["framesDecoded"]) / wall
+                run.jb_answerer = jitter_ms(s0, s1)
+                run.codec = (f"{s1['codecOut']}/{s1['codecIn']} sends {s1.get('sendSize')} "
+                             f"limited by {s1.get('limitedBy')}")
+                logs = await page.evaluate("__bench.logs")
+                run.lat_to_answerer = match_latency(logs.get("remote-video", []), [], w0, w1)
+    finally:
+        stop_all(procs)
+    return run
+
+
 def jitter_ms(s0: dict[str, Any], s1: dict[str, Any]) -> float:
     """Mean jitter-buffer delay (ms) of the frames a browser emitted between two getStats."""
     frames = (s1.get("jitterBufferEmitted") or 0) - (s0.get("jitterBufferEmitted") or 0)
@@ -348,7 +412,8 @@ def jitter_ms(s0: dict[str, Any], s1: dict[str, Any]) -> float:
     return 1000 * delay / frames if frames > 0 else NAN
 
 
-def summarise(size: str, codec: str, refs: list[Run], ours: list[Run]) -> list[Row]:
+def summarise(size: str, codec: str, refs: list[Run], ours: list[Run],
+              apps: list[Run] | None = None) -> list[Row]:
     def med(runs: list[Run], attr: str) -> float:
         return median(getattr(r, attr) for r in runs)
 
@@ -373,7 +438,19 @@ def summarise(size: str, codec: str, refs: list[Run], ours: list[Run]) -> list[R
         Row(g, "latency p95 ms, to kiosk / A", pct(refs, "lat_to_offerer", 95),
             pct(ours, "lat_to_offerer", 95)),
         Row(g, "browser jitter buffer ms", med(refs, "jb_answerer"), med(ours, "jb_answerer")),
-    ]
+    ] + ([] if apps is None else [
+        # The app: reference = test-call (same engine, no Qt), ours = the GUI app.
+        Row(g, "APP CPU % / test-call CPU %", med(ours, "cpu_offerer"),
+            med(apps, "cpu_offerer")),
+        Row(g, "APP CPU % / peer A (Chromium)", med(refs, "cpu_offerer"),
+            med(apps, "cpu_offerer")),
+        Row(g, "APP: browser CPU % / test-call's", med(ours, "cpu_answerer"),
+            med(apps, "cpu_answerer")),
+        Row(g, "APP: fps at browser / test-call's", med(ours, "fps_answerer"),
+            med(apps, "fps_answerer")),
+        Row(g, "APP: latency p50 to browser / tc", pct(ours, "lat_to_answerer", 50),
+            pct(apps, "lat_to_answerer", 50)),
+    ])
 
 
 async def bench(args: argparse.Namespace) -> int:
@@ -393,25 +470,41 @@ async def bench(args: argparse.Namespace) -> int:
                 for codec in args.codecs.split(","):
                     refs: list[Run] = []
                     ours: list[Run] = []
+                    apps: list[Run] = []
+                    cases = args.cases.split(",")
+                    app_here = "app" in cases and (w, h) == (640, 480)
+                    if "app" in cases and not app_here:
+                        notes.append(f"{size_text}: no app case (the app sends 640x480)")
                     for i in range(args.runs):
-                        for kind, coro in (
-                                ("ref", run_reference(pw, url, y4m, (w, h), codec, args.seconds)),
-                                ("ours", run_ours(pw, y4m, (w, h), codec, args.seconds))):
+                        coros = []
+                        if "ref" in cases:
+                            coros.append(("ref", run_reference(pw, url, y4m, (w, h), codec,
+                                                               args.seconds)))
+                        if "ours" in cases:
+                            coros.append(("ours", run_ours(pw, y4m, (w, h), codec,
+                                                           args.seconds)))
+                        if app_here:
+                            coros.append(("app", run_app(pw, y4m, (w, h), codec, args.seconds,
+                                                         args.profile_app)))
+                        for kind, coro in coros:
                             try:
                                 r = await asyncio.wait_for(coro, args.seconds + 90)
                             except Exception as exc:  # a failed run is reported, not fatal
                                 notes.append(f"{size_text} {codec} {kind} run {i + 1}: "
                                              f"{type(exc).__name__}: {exc}"[:200])
                                 continue
-                            (refs if kind == "ref" else ours).append(r)
+                            {"ref": refs, "ours": ours, "app": apps}[kind].append(r)
                             if args.verbose:
                                 print(f"  {size_text} {codec} {kind} {i + 1}: {r}", file=sys.stderr,
                                       flush=True)
                     codecs = sorted({r.codec for r in refs + ours})
-                    notes.append(f"{size_text} {codec}: {len(refs)} ref + {len(ours)} ours runs; "
-                                 f"negotiated (send/recv at the browser) {codecs}")
-                    rows.extend(summarise(size_text, codec, refs, ours))
-                    print(table(rows[-11:]), flush=True)
+                    notes.append(f"{size_text} {codec}: {len(refs)} ref + {len(ours)} ours "
+                                 f"+ {len(apps)} app runs; negotiated (send/recv at the browser) "
+                                 f"{codecs}; app notes {[r.note for r in apps if r.note]}")
+                    case_rows = summarise(size_text, codec, refs, ours,
+                                          apps if app_here else None)
+                    rows.extend(case_rows)
+                    print(table(case_rows), flush=True)
                     print(flush=True)
     finally:
         await runner.cleanup()
@@ -426,6 +519,11 @@ async def bench(args: argparse.Namespace) -> int:
           "kiosk engine, offers; NO Qt rendering: the app cannot join an external hub with a "
           "code unattended, so ours = capture + encode + decode, no display) <-> the hub's "
           "specialist console in Chromium (answers), through clinic-hub serve --demo.")
+    print("APP rows: the GUI app (clinic-kiosk --autorun-code-file, offscreen, paired in a "
+          "private GNOME Keyring, test pattern + tone, showing the specialist's video) in the "
+          "same call; its reference column is test-call's figure (ratio = app / test-call), "
+          "or Chromium peer A's where the row says so. App set-up = join -> first frame shown "
+          "at the browser (not comparable with test-call's).")
     print("latency: to browser = capture -> shown in <video>; to kiosk = capture -> decoded "
           "(no Qt display; ref A = shown in <video>).")
     print(f"load after the run: {load_note()}")
@@ -439,6 +537,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="640x480,1280x720")
     parser.add_argument("--codecs", default="VP8,H264")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--cases", default="ref,ours,app",
+                        help="which peers to run: ref (Chromium <-> Chromium), ours (test-call), "
+                             "app (the GUI app, 640x480 only)")
+    parser.add_argument("--profile-app", type=Path, metavar="DIR",
+                        help="py-spy the app during its CPU window: raw stacks and its log here")
     parser.add_argument("--kiosk-x264-preset", help="experiment: the kiosk's libx264 preset "
                         "(aiortc opens it with none, i.e. medium); see bench/kiosk_peer.py")
     args = parser.parse_args(argv)
