@@ -13,6 +13,8 @@ Rules that matter:
 - When the kiosk cannot serve patients (``set_service``, a :class:`kiosk.service.ServiceState`
   that is not ready) the out-of-service screen stands in for every patient step; only the
   admin step (staff) is shown as usual.
+- Touches leave the keyboard focus on the window itself (no highlight); a key typed then goes
+  to the screen shown, so a patient who touched "Start" can type the code on a keyboard.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -355,6 +357,15 @@ class MainWindow(QWidget):
         for screen in (*self.screens.values(), self.out_of_service):
             screen.set_scale(scale)
         self.header.set_scale(scale)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        page = self.pages.currentWidget()
+        covered = any(overlay.isVisible() and overlay.modal for overlay in self.overlays)
+        if QApplication.focusWidget() is self and isinstance(page, Screen) and not covered:
+            page.keyPressEvent(event)  # the screen's own keys (it ignores the rest)
+            if event.isAccepted():
+                return
+        super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -209,7 +209,10 @@ async def run_the_day(kiosk: Kiosk, sound: SoundServer, hub: dict[str, Any], hub
         await kiosk.until(lambda s: s["step"] == "check_in", "the check-in screen")
         await kiosk.shot("check-in")
         code = hub["appointment_code"]
-        for digit in code:  # on the touch screen's number pad
+        half = len(code) // 2
+        await kiosk.type(code[:half])  # on a keyboard, after touching "Touch to start"
+        await kiosk.until(lambda s: s["code_digits"] == half, "the code typed on the keyboard")
+        for digit in code[half:]:  # and on the touch screen's number pad
             await kiosk.click(f"Key{digit}")
         await kiosk.until(lambda s: s["code_digits"] == len(code), "the code typed")
         await kiosk.click("CheckIn")
