@@ -14,9 +14,11 @@ Rules that matter:
   sync each read it through the secret store when they need it, so pairing in admin mode takes
   effect without a restart.
 - Whether the kiosk can serve patients is :func:`kiosk.service.service_state`, asked on start,
-  after pairing and on leaving admin mode; when it cannot, patients see the out-of-service
-  screen and the reason is logged for staff. ``--demo`` is honestly paired: the embedded hub
-  issues the demo kiosk its own token, kept in a memory store for the run.
+  after pairing, on leaving admin mode, and every two minutes while idle, with the hub asked
+  whether it still accepts the kiosk's key (``ui/service_watch.py``); when it cannot, patients
+  see the out-of-service screen and the reason is logged for staff. ``--demo`` is honestly
+  paired: the embedded hub issues the demo kiosk its own token, kept in a memory store for
+  the run.
 """
 
 from __future__ import annotations
@@ -54,11 +56,12 @@ from kiosk.feedback.recorder import FeedbackRecorder
 from kiosk.feedback.store import CorruptStoreError, FeedbackStore
 from kiosk.feedback.survey import Survey, SurveyError, load_survey
 from kiosk.feedback.sync import FeedbackSync
-from kiosk.journey import Journey
+from kiosk.journey import Journey, Step
 from kiosk.logs import setup_logging
 from kiosk.pin_lockout import LOCKOUT_FILE, LockoutFile
 from kiosk.secrets import DEVICE_TOKEN, SecretStore, SecretStoreUnavailable
-from kiosk.service import ServiceState, service_state
+from kiosk.service import ServiceState
+from kiosk.service_check import hub_state, local_state
 from kiosk.speech import rate_from_speed
 
 log = logging.getLogger("ui.app")
@@ -203,10 +206,13 @@ class KioskApp:
     settings: ResolvedSettings | None = None
     settings_path: Path | None = None
     reader: Any = None  # ui.speech.ScreenReader (read aloud)
+    watch: Any = None  # ui.service_watch.ServiceWatch
 
     def shutdown(self) -> None:
         """Stop in order: timers and writer, devices, engine (ends calls), demo hub, thread."""
         log.info("kiosk closing")
+        if self.watch is not None:
+            self.watch.stop()
         self.controller.shutdown()
         self.devices.stop()
         engine, demo, schedule, sync = self.engine, self.demo, self.schedule, self.sync
@@ -240,6 +246,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
     from ui.controller import KioskController
     from ui.engine_thread import EngineThread
     from ui.media import KioskDevices
+    from ui.service_watch import ServiceWatch
     from ui.speech import ScreenReader
     from ui.window import MainWindow
 
@@ -332,8 +339,7 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
                           lockout=LockoutFile(data_dir / LOCKOUT_FILE))
     admin.show_configuration(resolved, file_settings, settings_problem)
 
-    def check_service() -> None:
-        state = kiosk_service(settings.hub_url, secret_store)
+    def apply_service(state: ServiceState) -> None:
         if state != window.service:
             if state.ready:
                 log.info("kiosk in service")
@@ -343,14 +349,26 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
         admin.set_service(state)
         controller.render()
 
+    # Asked again off the GUI thread while idle: a keyring that became locked, or a key the
+    # hub no longer accepts, takes the kiosk out of service without a restart (ui/service_watch).
+    watch = ServiceWatch(lambda: hub_state(settings.hub_url, secret_store), thread.submit,
+                         idle=lambda: journey.step in (Step.ATTRACT, Step.ADMIN), parent=window)
+    watch.checked.connect(apply_service)
+
+    def check_service() -> None:
+        apply_service(kiosk_service(settings.hub_url, secret_store))
+        watch.check_now()
+
     check_service()
+    watch.start()
     admin.paired.connect(lambda _text: check_service())
     # The microphone's processing applies at once (the devices restart with a new processor).
     admin.settings_saved.connect(
         lambda saved: devices.set_processing(ProcessingSettings.of(saved)))
     admin.left.connect(check_service)
     return KioskApp(app, thread, bridge, devices, engine, journey, window, controller, store,
-                    schedule, sync, demo, temp_dir, data_dir, resolved, settings_path, reader)
+                    schedule, sync, demo, temp_dir, data_dir, resolved, settings_path, reader,
+                    watch)
 
 
 def read_token(secrets: SecretStore) -> str | None:
@@ -363,10 +381,9 @@ def read_token(secrets: SecretStore) -> str | None:
 
 
 def kiosk_service(hub_url: str, secrets: SecretStore) -> ServiceState:
-    """Ask :func:`kiosk.service.service_state` about this kiosk now."""
-    secure = secrets.secure
-    return service_state(hub_url=hub_url, store_secure=secure, store_problem=secrets.problem,
-                         paired=secure and read_token(secrets) is not None)
+    """Ask :func:`kiosk.service.service_state` about this kiosk now (a locked keyring is "no
+    secure keyring", not "not paired": :func:`kiosk.service_check.local_state`)."""
+    return local_state(hub_url, secrets)
 
 
 def choose_devices(devices: Any, settings: KioskSettings) -> None:
