@@ -167,6 +167,7 @@ class Kiosk:
         self.shots = shots
         self.proc: asyncio.subprocess.Process | None = None
         self._shots = 0
+        self._asked = 0
 
     async def start(self) -> None:
         with self.log.open("ab") as log:
@@ -182,11 +183,17 @@ class Kiosk:
         assert proc is not None
         assert proc.stdin is not None
         assert proc.stdout is not None
-        proc.stdin.write(command.encode() + b"\n")
+        self._asked += 1
+        number = str(self._asked)
+        proc.stdin.write(f"{number} {command}\n".encode())
         await proc.stdin.drain()
-        line = await asyncio.wait_for(proc.stdout.readline(), within)
-        assert line, f"the kiosk went away; its log ends: {self.log_tail()}"
-        reply: dict[str, Any] = json.loads(line)
+        async with asyncio.timeout(within):
+            while True:  # a late answer to an earlier command is skipped
+                line = await proc.stdout.readline()
+                assert line, f"the kiosk went away; its log ends: {self.log_tail()}"
+                reply: dict[str, Any] = json.loads(line)
+                if reply.pop("id", None) == number:
+                    break
         assert "error" not in reply, reply
         return reply
 
@@ -199,8 +206,11 @@ class Kiosk:
         deadline = time.monotonic() + within
         state: dict[str, Any] = {}
         while time.monotonic() < deadline:
-            with contextlib.suppress(TimeoutError):  # starting up: no answer yet
-                state = await self.ask("state", within=max(0.1, deadline - time.monotonic()))
+            # While the app restarts a command may go unanswered (the old app read it as it
+            # left): ask again (a late answer is skipped by its id).
+            with contextlib.suppress(TimeoutError):
+                state = await self.ask("state", within=min(5.0, max(0.1, deadline
+                                                                    - time.monotonic())))
                 if condition(state):
                     return state
             await asyncio.sleep(0.1)  # the poll interval of a condition wait

@@ -14,11 +14,11 @@ Rules that matter:
   the probe only where a widget is on the screen, what the kiosk shows, and for screenshots.
 - This is test code in ``tests/``: nothing of it ships, and the app has no hook for it. The
   probe is installed only by running this module.
-- One command a line on stdin, one JSON reply a line on stdout (nothing else is printed there):
-  ``state``; ``where NAME`` (the centre of the visible widget with that object name, in screen
-  coordinates, whether a touch there would reach it now, and whether the kiosk takes taps
-  yet); ``seen NAME`` (the colours the X screen shows where it is); ``shot PATH`` (a PNG of the
-  X screen as it is shown); ``text NAME``.
+- One command a line on stdin (``ID COMMAND [ARG]``), one JSON reply a line on stdout with the
+  same ``id`` (nothing else is printed there): ``state``; ``where NAME`` (the centre of the
+  visible widget with that object name, in screen coordinates, whether a touch there would
+  reach it now, and whether the kiosk takes taps yet); ``seen NAME`` (the colours the X screen
+  shows where it is); ``shot PATH`` (a PNG of the X screen as it is shown); ``text NAME``.
   Secrets are never in a reply: the pairing and appointment codes are typed by the test and
   the kiosk never shows them back.
 """
@@ -62,11 +62,13 @@ class Probe:
         self._buffer += chunk
         while b"\n" in self._buffer:
             line, self._buffer = self._buffer.split(b"\n", 1)
-            command, _, arg = line.decode().strip().partition(" ")
+            number, _, rest = line.decode().strip().partition(" ")
+            command, _, arg = rest.partition(" ")
             try:
                 reply = self.answer(command, arg)
             except Exception as exc:  # a bad command is the test's bug: say so, keep running
                 reply = {"error": f"{type(exc).__name__}: {exc}"}
+            reply["id"] = number
             os.write(sys.stdout.fileno(), (json.dumps(reply) + "\n").encode())
 
     def answer(self, command: str, arg: str) -> dict[str, Any]:
