@@ -104,7 +104,7 @@ class KioskDevices(QObject):
             if names and health in CAMERA_FAULTS:
                 results.append(CheckResult(
                     kind, "fail", {"devices": len(names), "verdict": health},
-                    advice_patient="This kiosk's camera is not working today.",
+                    advice_patient="The camera here does not work today.",
                     advice_staff=CAMERA_ADVICE[health]))
             elif names:
                 results.append(CheckResult(kind, "pass", {"devices": len(names)},

@@ -41,8 +41,13 @@
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="205"/>
-        <source>Sorry, the kiosk lost its connection while you were waiting. A member of staff has been told and will check you in again.</source>
-        <translation>Mae&apos;n ddrwg gennym, collodd y ciosg ei gysylltiad tra oeddech chi&apos;n aros. Mae aelod o staff wedi cael gwybod a bydd yn eich cofrestru chi eto.</translation>
+        <source>Sorry, the kiosk lost its link to the clinic while you waited. A member of staff has been told and will check you in again.</source>
+        <translation>Mae&apos;n ddrwg gennym, collodd y ciosg ei gysylltiad â&apos;r clinig tra oeddech chi&apos;n aros. Mae aelod o staff wedi cael gwybod a bydd yn eich cofrestru chi eto.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/check_in.py" line="234"/>
+        <source>Type the %1-digit code from your letter or text message.</source>
+        <translation>Teipiwch y cod %1 digid o&apos;ch llythyr neu&apos;ch neges destun.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="223"/>
@@ -60,11 +65,6 @@
         <location filename="../../ui/screens/check_in.py" line="237"/>
         <source>Check in</source>
         <translation>Cofrestru</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/check_in.py" line="234"/>
-        <source>Type the %1-digit code from your appointment letter or text message.</source>
-        <translation>Teipiwch y cod %1 digid o&apos;ch llythyr apwyntiad neu&apos;ch neges destun.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="238"/>
@@ -346,11 +346,6 @@
         <translation>Doeddech chi ddim yn gallu gweld eich hun</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="280"/>
-        <source>Check that nothing is covering the camera, then try again. You can also carry on without video: the specialist will still hear you.</source>
-        <translation>Gwnewch yn siŵr nad oes dim byd yn gorchuddio&apos;r camera, yna rhowch gynnig arall arni. Gallwch chi hefyd barhau heb fideo: bydd yr arbenigwr yn dal i allu eich clywed.</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="274"/>
         <location filename="../../ui/screens/device_checks.py" line="282"/>
         <source>Try a different camera:</source>
@@ -414,6 +409,21 @@
         <translation>Yn mynd ymlaen heb sain sy&apos;n gweithio.</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/device_checks.py" line="269"/>
+        <source>The camera here does not work today</source>
+        <translation>Nid yw&apos;r camera yma yn gweithio heddiw</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="272"/>
+        <source>You can still talk to the specialist: they will hear you, but not see you. If something is in front of the camera, move it and try again.</source>
+        <translation>Gallwch siarad â&apos;r arbenigwr o hyd: bydd yn eich clywed, ond ni fydd yn eich gweld. Os oes rhywbeth o flaen y camera, symudwch ef a rhowch gynnig arall arni.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="280"/>
+        <source>Make sure nothing is in front of the camera, then try again. Or you can carry on with sound only: the specialist will still hear you.</source>
+        <translation>Gwnewch yn siŵr nad oes dim byd o flaen y camera, yna rhowch gynnig arall arni. Neu gallwch chi barhau gyda sain yn unig: bydd yr arbenigwr yn dal i allu eich clywed.</translation>
+    </message>
+    <message>
         <location filename="../../ui/screens/device_checks.py" line="307"/>
         <source>Uses this device and tries the check again.</source>
         <translation>Yn defnyddio&apos;r ddyfais hon ac yn gwirio eto.</translation>
@@ -469,29 +479,19 @@
         <translation>Dydy rhai pethau ddim yn gweithio. Gallwch chi barhau o hyd, neu gyffwrdd â &quot;Mae angen help arna i&quot; a bydd aelod o staff yn dod.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="328"/>
-        <source>Everything is ready for your video call.</source>
-        <translation>Mae popeth yn barod ar gyfer eich galwad fideo.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/device_checks.py" line="269"/>
-        <source>This kiosk&apos;s camera is not working today</source>
-        <translation>Nid yw camera&apos;r ciosg hwn yn gweithio heddiw</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="270"/>
         <source>You can still talk to the specialist: they will hear you, but not see you.</source>
         <translation>Gallwch siarad â&apos;r arbenigwr o hyd: bydd yn eich clywed, ond ni fydd yn eich gweld.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="272"/>
-        <source>You can still talk to the specialist: they will hear you, but not see you. If something is covering the camera, move it and try again.</source>
-        <translation>Gallwch siarad â&apos;r arbenigwr o hyd: bydd yn eich clywed, ond ni fydd yn eich gweld. Os oes rhywbeth yn gorchuddio&apos;r camera, symudwch ef a rhowch gynnig arall arni.</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="295"/>
         <source>The sound is already as loud as it goes. Try again and listen carefully. If you use a hearing aid, a member of staff can help.</source>
         <translation>Mae&apos;r sain eisoes mor uchel ag y gall fod. Rhowch gynnig arall arni a gwrandewch yn ofalus. Os ydych chi&apos;n defnyddio cymorth clyw, gall aelod o staff helpu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="328"/>
+        <source>You are all set for your video call.</source>
+        <translation>Mae popeth yn barod ar gyfer eich galwad fideo.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/device_checks.py" line="333"/>
@@ -652,8 +652,8 @@
     </message>
     <message>
         <location filename="../../ui/screens/device_checks.py" line="362"/>
-        <source>Checks the camera, microphone and sound again.</source>
-        <translation>Yn gwirio&apos;r camera, y meicroffon a&apos;r sain eto.</translation>
+        <source>Does all three checks again.</source>
+        <translation>Yn gwneud y tri gwiriad eto.</translation>
     </message>
 </context>
 <context>
@@ -692,94 +692,94 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="246"/>
+        <location filename="../../ui/screens/feedback.py" line="249"/>
         <source>Thank you for using the kiosk.</source>
         <translation>Diolch am ddefnyddio&apos;r ciosg.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="298"/>
+        <location filename="../../ui/screens/feedback.py" line="301"/>
         <source>Yes</source>
         <translation>Ie</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="298"/>
+        <location filename="../../ui/screens/feedback.py" line="301"/>
         <source>No</source>
         <translation>Na</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="308"/>
+        <location filename="../../ui/screens/feedback.py" line="311"/>
         <source>Choose this answer.</source>
         <translation>Yn dewis yr ateb hwn.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="328"/>
-        <location filename="../../ui/screens/feedback.py" line="359"/>
+        <location filename="../../ui/screens/feedback.py" line="331"/>
+        <location filename="../../ui/screens/feedback.py" line="362"/>
         <source>Your answer</source>
         <translation>Eich ateb</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="359"/>
+        <location filename="../../ui/screens/feedback.py" line="362"/>
         <source>Type your answer here.</source>
         <translation>Teipiwch eich ateb yma.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="393"/>
+        <location filename="../../ui/screens/feedback.py" line="400"/>
         <source>Question %1 of %2</source>
         <translation>Cwestiwn %1 o %2</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="396"/>
+        <location filename="../../ui/screens/feedback.py" line="403"/>
         <source>The call has ended. Please tell us how it went: it helps us improve. You can skip any question.</source>
         <translation>Mae&apos;r alwad wedi gorffen. Dywedwch wrthon ni sut aeth hi: mae&apos;n ein helpu ni i wella. Gallwch chi hepgor unrhyw gwestiwn.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="400"/>
-        <location filename="../../ui/screens/feedback.py" line="401"/>
-        <location filename="../../ui/screens/feedback.py" line="403"/>
-        <location filename="../../ui/screens/feedback.py" line="404"/>
+        <location filename="../../ui/screens/feedback.py" line="407"/>
+        <location filename="../../ui/screens/feedback.py" line="408"/>
+        <location filename="../../ui/screens/feedback.py" line="410"/>
+        <location filename="../../ui/screens/feedback.py" line="411"/>
         <source>Finish</source>
         <translation>Gorffen</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="401"/>
+        <location filename="../../ui/screens/feedback.py" line="408"/>
         <source>Finishes and says goodbye.</source>
         <translation>Yn gorffen ac yn ffarwelio.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="405"/>
+        <location filename="../../ui/screens/feedback.py" line="412"/>
         <source>Saves your answer and finishes.</source>
         <translation>Yn cadw eich ateb ac yn gorffen.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="407"/>
-        <location filename="../../ui/screens/feedback.py" line="408"/>
+        <location filename="../../ui/screens/feedback.py" line="414"/>
+        <location filename="../../ui/screens/feedback.py" line="415"/>
         <source>Next</source>
         <translation>Nesaf</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="409"/>
+        <location filename="../../ui/screens/feedback.py" line="416"/>
         <source>Saves your answer and shows the next question.</source>
         <translation>Yn cadw eich ateb ac yn dangos y cwestiwn nesaf.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="410"/>
-        <location filename="../../ui/screens/feedback.py" line="411"/>
+        <location filename="../../ui/screens/feedback.py" line="417"/>
+        <location filename="../../ui/screens/feedback.py" line="418"/>
         <source>Skip</source>
         <translation>Hepgor</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="412"/>
-        <source>Goes on without answering this question.</source>
-        <translation>Yn mynd ymlaen heb ateb y cwestiwn hwn.</translation>
+        <location filename="../../ui/screens/feedback.py" line="419"/>
+        <source>Goes on to the next question with no answer.</source>
+        <translation>Yn mynd ymlaen i&apos;r cwestiwn nesaf heb ateb.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="413"/>
-        <location filename="../../ui/screens/feedback.py" line="414"/>
+        <location filename="../../ui/screens/feedback.py" line="420"/>
+        <location filename="../../ui/screens/feedback.py" line="421"/>
         <source>Finish now</source>
         <translation>Gorffen nawr</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="415"/>
+        <location filename="../../ui/screens/feedback.py" line="422"/>
         <source>Stops the questions. Answers you gave are kept.</source>
         <translation>Yn stopio&apos;r cwestiynau. Mae&apos;r atebion a roesoch chi&apos;n cael eu cadw.</translation>
     </message>
@@ -790,12 +790,12 @@
         <location filename="../../ui/widgets/header.py" line="99"/>
         <location filename="../../ui/widgets/header.py" line="100"/>
         <source>Read aloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Darllen yn uchel</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/header.py" line="101"/>
         <source>Reads this screen out loud. Touch the screen to stop.</source>
-        <translation type="unfinished"></translation>
+        <translation>Yn darllen y sgrin hon yn uchel. Cyffyrddwch â&apos;r sgrin i stopio.</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/header.py" line="102"/>
@@ -863,13 +863,13 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/widgets/overlays.py" line="143"/>
-        <source>To keep your details private, the kiosk will start again in %n second(s).</source>
+        <source>To keep your details safe, the kiosk will start again in %n second(s).</source>
         <translation>
-            <numerusform>Er mwyn cadw eich manylion yn breifat, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
-            <numerusform>Er mwyn cadw eich manylion yn breifat, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
-            <numerusform>Er mwyn cadw eich manylion yn breifat, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
-            <numerusform>Er mwyn cadw eich manylion yn breifat, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
-            <numerusform>Er mwyn cadw eich manylion yn breifat, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
+            <numerusform>Er mwyn cadw eich manylion yn ddiogel, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
+            <numerusform>Er mwyn cadw eich manylion yn ddiogel, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
+            <numerusform>Er mwyn cadw eich manylion yn ddiogel, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
+            <numerusform>Er mwyn cadw eich manylion yn ddiogel, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
+            <numerusform>Er mwyn cadw eich manylion yn ddiogel, bydd y ciosg yn ailddechrau mewn %n eiliad.</numerusform>
         </translation>
     </message>
     <message>
@@ -887,17 +887,17 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="275"/>
-        <source>Your connection is good for video.</source>
-        <translation>Mae eich cysylltiad yn ddigon da ar gyfer fideo.</translation>
+        <location filename="../../ui/controller.py" line="276"/>
+        <source>Video calls will work well here.</source>
+        <translation>Bydd galwadau fideo yn gweithio&apos;n dda yma.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="276"/>
+        <location filename="../../ui/controller.py" line="277"/>
         <source>Video may be poor; we will try.</source>
         <translation>Efallai y bydd y fideo&apos;n wael, ond byddwn ni&apos;n rhoi cynnig arni.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="277"/>
+        <location filename="../../ui/controller.py" line="278"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation>Allwn ni ddim cysylltu. Gofynnwch i aelod o staff.</translation>
     </message>
@@ -947,51 +947,51 @@
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="114"/>
+        <location filename="../../ui/widgets/keyboard.py" line="124"/>
         <source>Types %1</source>
         <translation>Yn teipio %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="134"/>
-        <location filename="../../ui/widgets/keyboard.py" line="135"/>
+        <location filename="../../ui/widgets/keyboard.py" line="148"/>
+        <location filename="../../ui/widgets/keyboard.py" line="149"/>
         <source>Capitals</source>
         <translation>Priflythrennau</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="136"/>
+        <location filename="../../ui/widgets/keyboard.py" line="150"/>
         <source>The next letter you type will be a capital letter.</source>
         <translation>Bydd y llythyren nesaf y byddwch chi&apos;n ei theipio yn briflythyren.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="138"/>
-        <location filename="../../ui/widgets/keyboard.py" line="139"/>
+        <location filename="../../ui/widgets/keyboard.py" line="152"/>
+        <location filename="../../ui/widgets/keyboard.py" line="153"/>
         <source>Accents</source>
         <translation>Acenion</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="140"/>
+        <location filename="../../ui/widgets/keyboard.py" line="154"/>
         <source>Shows letters with accents in the top row of letters.</source>
         <translation>Yn dangos llythrennau ag acenion yn y rhes uchaf o lythrennau.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="141"/>
-        <location filename="../../ui/widgets/keyboard.py" line="142"/>
+        <location filename="../../ui/widgets/keyboard.py" line="155"/>
+        <location filename="../../ui/widgets/keyboard.py" line="156"/>
         <source>Space</source>
         <translation>Bwlch</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="142"/>
+        <location filename="../../ui/widgets/keyboard.py" line="156"/>
         <source>Types a space between words.</source>
         <translation>Yn teipio bwlch rhwng geiriau.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="143"/>
-        <location filename="../../ui/widgets/keyboard.py" line="144"/>
+        <location filename="../../ui/widgets/keyboard.py" line="157"/>
+        <location filename="../../ui/widgets/keyboard.py" line="158"/>
         <source>Delete</source>
         <translation>Dileu</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="144"/>
+        <location filename="../../ui/widgets/keyboard.py" line="158"/>
         <source>Removes the last letter you typed.</source>
         <translation>Yn dileu&apos;r llythyren olaf y gwnaethoch ei theipio.</translation>
     </message>
@@ -1017,10 +1017,10 @@
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="155"/>
+        <location filename="../../ui/screens/base.py" line="157"/>
         <source>You can touch:</source>
-        <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices. Follow-up questions that may still be asked: (id, the id of the question deciding it).</extracomment>
+        <translation>Gallwch gyffwrdd:</translation>
     </message>
 </context>
 <context>
@@ -1048,7 +1048,7 @@
     </message>
     <message>
         <location filename="../../ui/screens/thanks.py" line="65"/>
-        <source>Please remember to take your belongings with you.</source>
+        <source>Please remember to take your things with you.</source>
         <translation>Cofiwch fynd â&apos;ch pethau gyda chi, os gwelwch yn dda.</translation>
     </message>
     <message>
@@ -1182,8 +1182,8 @@
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="145"/>
-        <source>Check in here for your video appointment with a hospital specialist.</source>
-        <translation>Cofrestrwch yma ar gyfer eich apwyntiad fideo gydag arbenigwr o&apos;r ysbyty.</translation>
+        <source>Check in here to see your specialist on a video call.</source>
+        <translation>Cofrestrwch yma i weld eich arbenigwr ar alwad fideo.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="146"/>
@@ -1234,17 +1234,17 @@
     <message>
         <location filename="../../ui/screens/welcome.py" line="163"/>
         <source>Read every screen aloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Darllen pob sgrin yn uchel</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="167"/>
         <source>Reads each new screen out loud. It is on now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Yn darllen pob sgrin newydd yn uchel. Mae ymlaen nawr.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="168"/>
         <source>Reads each new screen out loud. It is off now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Yn darllen pob sgrin newydd yn uchel. Mae i ffwrdd nawr.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="170"/>

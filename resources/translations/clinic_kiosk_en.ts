@@ -41,7 +41,12 @@
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="205"/>
-        <source>Sorry, the kiosk lost its connection while you were waiting. A member of staff has been told and will check you in again.</source>
+        <source>Sorry, the kiosk lost its link to the clinic while you waited. A member of staff has been told and will check you in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/check_in.py" line="234"/>
+        <source>Type the %1-digit code from your letter or text message.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -59,11 +64,6 @@
         <location filename="../../ui/screens/check_in.py" line="236"/>
         <location filename="../../ui/screens/check_in.py" line="237"/>
         <source>Check in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/check_in.py" line="234"/>
-        <source>Type the %1-digit code from your appointment letter or text message.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -351,18 +351,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="269"/>
-        <source>This kiosk&apos;s camera is not working today</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="270"/>
         <source>You can still talk to the specialist: they will hear you, but not see you.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/device_checks.py" line="272"/>
-        <source>You can still talk to the specialist: they will hear you, but not see you. If something is covering the camera, move it and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -386,11 +376,6 @@
     <message>
         <location filename="../../ui/screens/device_checks.py" line="279"/>
         <source>You couldn&apos;t see yourself</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/device_checks.py" line="280"/>
-        <source>Check that nothing is covering the camera, then try again. You can also carry on without video: the specialist will still hear you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -484,8 +469,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../ui/screens/device_checks.py" line="269"/>
+        <source>The camera here does not work today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="272"/>
+        <source>You can still talk to the specialist: they will hear you, but not see you. If something is in front of the camera, move it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="280"/>
+        <source>Make sure nothing is in front of the camera, then try again. Or you can carry on with sound only: the specialist will still hear you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../ui/screens/device_checks.py" line="328"/>
-        <source>Everything is ready for your video call.</source>
+        <source>You are all set for your video call.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -652,7 +652,7 @@
     </message>
     <message>
         <location filename="../../ui/screens/device_checks.py" line="362"/>
-        <source>Checks the camera, microphone and sound again.</source>
+        <source>Does all three checks again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -692,94 +692,94 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="246"/>
+        <location filename="../../ui/screens/feedback.py" line="249"/>
         <source>Thank you for using the kiosk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="298"/>
+        <location filename="../../ui/screens/feedback.py" line="301"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="298"/>
+        <location filename="../../ui/screens/feedback.py" line="301"/>
         <source>No</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="308"/>
+        <location filename="../../ui/screens/feedback.py" line="311"/>
         <source>Choose this answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="328"/>
-        <location filename="../../ui/screens/feedback.py" line="359"/>
+        <location filename="../../ui/screens/feedback.py" line="331"/>
+        <location filename="../../ui/screens/feedback.py" line="362"/>
         <source>Your answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="359"/>
+        <location filename="../../ui/screens/feedback.py" line="362"/>
         <source>Type your answer here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="393"/>
+        <location filename="../../ui/screens/feedback.py" line="400"/>
         <source>Question %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="396"/>
-        <source>The call has ended. Please tell us how it went: it helps us improve. You can skip any question.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/feedback.py" line="400"/>
-        <location filename="../../ui/screens/feedback.py" line="401"/>
         <location filename="../../ui/screens/feedback.py" line="403"/>
-        <location filename="../../ui/screens/feedback.py" line="404"/>
-        <source>Finish</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/feedback.py" line="401"/>
-        <source>Finishes and says goodbye.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/feedback.py" line="405"/>
-        <source>Saves your answer and finishes.</source>
+        <source>The call has ended. Please tell us how it went: it helps us improve. You can skip any question.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="407"/>
         <location filename="../../ui/screens/feedback.py" line="408"/>
-        <source>Next</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/feedback.py" line="409"/>
-        <source>Saves your answer and shows the next question.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/feedback.py" line="410"/>
         <location filename="../../ui/screens/feedback.py" line="411"/>
-        <source>Skip</source>
+        <source>Finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="408"/>
+        <source>Finishes and says goodbye.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/screens/feedback.py" line="412"/>
-        <source>Goes on without answering this question.</source>
+        <source>Saves your answer and finishes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="413"/>
         <location filename="../../ui/screens/feedback.py" line="414"/>
+        <location filename="../../ui/screens/feedback.py" line="415"/>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="416"/>
+        <source>Saves your answer and shows the next question.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="417"/>
+        <location filename="../../ui/screens/feedback.py" line="418"/>
+        <source>Skip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="419"/>
+        <source>Goes on to the next question with no answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/feedback.py" line="420"/>
+        <location filename="../../ui/screens/feedback.py" line="421"/>
         <source>Finish now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="415"/>
+        <location filename="../../ui/screens/feedback.py" line="422"/>
         <source>Stops the questions. Answers you gave are kept.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -863,10 +863,10 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/widgets/overlays.py" line="143"/>
-        <source>To keep your details private, the kiosk will start again in %n second(s).</source>
+        <source>To keep your details safe, the kiosk will start again in %n second(s).</source>
         <translation>
-            <numerusform>To keep your details private, the kiosk will start again in %n second.</numerusform>
-            <numerusform>To keep your details private, the kiosk will start again in %n seconds.</numerusform>
+            <numerusform>To keep your details safe, the kiosk will start again in %n second.</numerusform>
+            <numerusform>To keep your details safe, the kiosk will start again in %n seconds.</numerusform>
         </translation>
     </message>
     <message>
@@ -884,17 +884,17 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="275"/>
-        <source>Your connection is good for video.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/controller.py" line="276"/>
-        <source>Video may be poor; we will try.</source>
+        <source>Video calls will work well here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/controller.py" line="277"/>
+        <source>Video may be poor; we will try.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/controller.py" line="278"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -944,51 +944,51 @@
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="114"/>
+        <location filename="../../ui/widgets/keyboard.py" line="124"/>
         <source>Types %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="134"/>
-        <location filename="../../ui/widgets/keyboard.py" line="135"/>
+        <location filename="../../ui/widgets/keyboard.py" line="148"/>
+        <location filename="../../ui/widgets/keyboard.py" line="149"/>
         <source>Capitals</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="136"/>
+        <location filename="../../ui/widgets/keyboard.py" line="150"/>
         <source>The next letter you type will be a capital letter.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="138"/>
-        <location filename="../../ui/widgets/keyboard.py" line="139"/>
+        <location filename="../../ui/widgets/keyboard.py" line="152"/>
+        <location filename="../../ui/widgets/keyboard.py" line="153"/>
         <source>Accents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="140"/>
+        <location filename="../../ui/widgets/keyboard.py" line="154"/>
         <source>Shows letters with accents in the top row of letters.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="141"/>
-        <location filename="../../ui/widgets/keyboard.py" line="142"/>
+        <location filename="../../ui/widgets/keyboard.py" line="155"/>
+        <location filename="../../ui/widgets/keyboard.py" line="156"/>
         <source>Space</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="142"/>
+        <location filename="../../ui/widgets/keyboard.py" line="156"/>
         <source>Types a space between words.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="143"/>
-        <location filename="../../ui/widgets/keyboard.py" line="144"/>
+        <location filename="../../ui/widgets/keyboard.py" line="157"/>
+        <location filename="../../ui/widgets/keyboard.py" line="158"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="144"/>
+        <location filename="../../ui/widgets/keyboard.py" line="158"/>
         <source>Removes the last letter you typed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,9 +1014,9 @@
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="155"/>
+        <location filename="../../ui/screens/base.py" line="157"/>
         <source>You can touch:</source>
-        <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices.</extracomment>
+        <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices. Follow-up questions that may still be asked: (id, the id of the question deciding it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1042,7 +1042,7 @@
     </message>
     <message>
         <location filename="../../ui/screens/thanks.py" line="65"/>
-        <source>Please remember to take your belongings with you.</source>
+        <source>Please remember to take your things with you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1173,7 +1173,7 @@
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="145"/>
-        <source>Check in here for your video appointment with a hospital specialist.</source>
+        <source>Check in here to see your specialist on a video call.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

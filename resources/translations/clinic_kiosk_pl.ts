@@ -41,8 +41,13 @@
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="205"/>
-        <source>Sorry, the kiosk lost its connection while you were waiting. A member of staff has been told and will check you in again.</source>
-        <translation>Przepraszamy, kiosk stracił połączenie podczas oczekiwania. Personel został powiadomiony i ponownie Cię zarejestruje.</translation>
+        <source>Sorry, the kiosk lost its link to the clinic while you waited. A member of staff has been told and will check you in again.</source>
+        <translation>Przepraszamy, kiosk stracił łączność z przychodnią podczas oczekiwania. Personel został powiadomiony i ponownie Cię zarejestruje.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/check_in.py" line="234"/>
+        <source>Type the %1-digit code from your letter or text message.</source>
+        <translation>Wpisz %1-cyfrowy kod z listu lub SMS-a.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="223"/>
@@ -60,11 +65,6 @@
         <location filename="../../ui/screens/check_in.py" line="237"/>
         <source>Check in</source>
         <translation>Zarejestruj się</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/check_in.py" line="234"/>
-        <source>Type the %1-digit code from your appointment letter or text message.</source>
-        <translation>Wpisz %1-cyfrowy kod z listu lub SMS-a z informacją o wizycie.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/check_in.py" line="238"/>
@@ -346,11 +346,6 @@
         <translation>Nie widać Cię na ekranie</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="280"/>
-        <source>Check that nothing is covering the camera, then try again. You can also carry on without video: the specialist will still hear you.</source>
-        <translation>Sprawdź, czy nic nie zasłania kamery, i spróbuj ponownie. Możesz też kontynuować bez obrazu: specjalista nadal będzie Cię słyszał.</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="274"/>
         <location filename="../../ui/screens/device_checks.py" line="282"/>
         <source>Try a different camera:</source>
@@ -414,6 +409,21 @@
         <translation>Kontynuuje bez działającego dźwięku.</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/device_checks.py" line="269"/>
+        <source>The camera here does not work today</source>
+        <translation>Kamera w tym kiosku dziś nie działa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="272"/>
+        <source>You can still talk to the specialist: they will hear you, but not see you. If something is in front of the camera, move it and try again.</source>
+        <translation>Nadal możesz porozmawiać ze specjalistą: będzie Cię słyszeć, ale nie widzieć. Jeśli coś jest przed kamerą, odsuń to i spróbuj ponownie.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="280"/>
+        <source>Make sure nothing is in front of the camera, then try again. Or you can carry on with sound only: the specialist will still hear you.</source>
+        <translation>Upewnij się, że nic nie jest przed kamerą, i spróbuj ponownie. Możesz też kontynuować tylko z dźwiękiem: specjalista nadal będzie Cię słyszał.</translation>
+    </message>
+    <message>
         <location filename="../../ui/screens/device_checks.py" line="307"/>
         <source>Uses this device and tries the check again.</source>
         <translation>Używa tego urządzenia i sprawdza jeszcze raz.</translation>
@@ -469,29 +479,19 @@
         <translation>Niektóre rzeczy nie działają. Możesz mimo to kontynuować albo dotknąć „Potrzebuję pomocy”, a przyjdzie pracownik.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="328"/>
-        <source>Everything is ready for your video call.</source>
-        <translation>Wszystko gotowe do rozmowy wideo.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/device_checks.py" line="269"/>
-        <source>This kiosk&apos;s camera is not working today</source>
-        <translation>Kamera tego kiosku dziś nie działa</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="270"/>
         <source>You can still talk to the specialist: they will hear you, but not see you.</source>
         <translation>Nadal możesz porozmawiać ze specjalistą: będzie Cię słyszeć, ale nie widzieć.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/device_checks.py" line="272"/>
-        <source>You can still talk to the specialist: they will hear you, but not see you. If something is covering the camera, move it and try again.</source>
-        <translation>Nadal możesz porozmawiać ze specjalistą: będzie Cię słyszeć, ale nie widzieć. Jeśli coś zasłania kamerę, odsuń to i spróbuj ponownie.</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/device_checks.py" line="295"/>
         <source>The sound is already as loud as it goes. Try again and listen carefully. If you use a hearing aid, a member of staff can help.</source>
         <translation>Dźwięk jest już tak głośny, jak to możliwe. Spróbuj ponownie i posłuchaj uważnie. Jeśli używasz aparatu słuchowego, pomoże Ci pracownik.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/device_checks.py" line="328"/>
+        <source>You are all set for your video call.</source>
+        <translation>Wszystko gotowe do rozmowy wideo.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/device_checks.py" line="333"/>
@@ -652,8 +652,8 @@
     </message>
     <message>
         <location filename="../../ui/screens/device_checks.py" line="362"/>
-        <source>Checks the camera, microphone and sound again.</source>
-        <translation>Ponownie sprawdza kamerę, mikrofon i dźwięk.</translation>
+        <source>Does all three checks again.</source>
+        <translation>Jeszcze raz wykonuje wszystkie trzy sprawdzenia.</translation>
     </message>
 </context>
 <context>
@@ -692,94 +692,94 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="246"/>
+        <location filename="../../ui/screens/feedback.py" line="249"/>
         <source>Thank you for using the kiosk.</source>
         <translation>Dziękujemy za skorzystanie z kiosku.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="298"/>
+        <location filename="../../ui/screens/feedback.py" line="301"/>
         <source>Yes</source>
         <translation>Tak</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="298"/>
+        <location filename="../../ui/screens/feedback.py" line="301"/>
         <source>No</source>
         <translation>Nie</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="308"/>
+        <location filename="../../ui/screens/feedback.py" line="311"/>
         <source>Choose this answer.</source>
         <translation>Wybiera tę odpowiedź.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="328"/>
-        <location filename="../../ui/screens/feedback.py" line="359"/>
+        <location filename="../../ui/screens/feedback.py" line="331"/>
+        <location filename="../../ui/screens/feedback.py" line="362"/>
         <source>Your answer</source>
         <translation>Twoja odpowiedź</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="359"/>
+        <location filename="../../ui/screens/feedback.py" line="362"/>
         <source>Type your answer here.</source>
         <translation>Tutaj wpisz odpowiedź.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="393"/>
+        <location filename="../../ui/screens/feedback.py" line="400"/>
         <source>Question %1 of %2</source>
         <translation>Pytanie %1 z %2</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="396"/>
+        <location filename="../../ui/screens/feedback.py" line="403"/>
         <source>The call has ended. Please tell us how it went: it helps us improve. You can skip any question.</source>
         <translation>Rozmowa się zakończyła. Powiedz nam, jak poszło – to pomoże nam działać lepiej. Każde pytanie możesz pominąć.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="400"/>
-        <location filename="../../ui/screens/feedback.py" line="401"/>
-        <location filename="../../ui/screens/feedback.py" line="403"/>
-        <location filename="../../ui/screens/feedback.py" line="404"/>
+        <location filename="../../ui/screens/feedback.py" line="407"/>
+        <location filename="../../ui/screens/feedback.py" line="408"/>
+        <location filename="../../ui/screens/feedback.py" line="410"/>
+        <location filename="../../ui/screens/feedback.py" line="411"/>
         <source>Finish</source>
         <translation>Zakończ</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="401"/>
+        <location filename="../../ui/screens/feedback.py" line="408"/>
         <source>Finishes and says goodbye.</source>
         <translation>Kończy i żegna się.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="405"/>
+        <location filename="../../ui/screens/feedback.py" line="412"/>
         <source>Saves your answer and finishes.</source>
         <translation>Zapisuje odpowiedź i kończy.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="407"/>
-        <location filename="../../ui/screens/feedback.py" line="408"/>
+        <location filename="../../ui/screens/feedback.py" line="414"/>
+        <location filename="../../ui/screens/feedback.py" line="415"/>
         <source>Next</source>
         <translation>Dalej</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="409"/>
+        <location filename="../../ui/screens/feedback.py" line="416"/>
         <source>Saves your answer and shows the next question.</source>
         <translation>Zapisuje odpowiedź i pokazuje następne pytanie.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="410"/>
-        <location filename="../../ui/screens/feedback.py" line="411"/>
+        <location filename="../../ui/screens/feedback.py" line="417"/>
+        <location filename="../../ui/screens/feedback.py" line="418"/>
         <source>Skip</source>
         <translation>Pomiń</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="412"/>
-        <source>Goes on without answering this question.</source>
-        <translation>Przechodzi dalej bez odpowiedzi na to pytanie.</translation>
+        <location filename="../../ui/screens/feedback.py" line="419"/>
+        <source>Goes on to the next question with no answer.</source>
+        <translation>Przechodzi do następnego pytania bez odpowiedzi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="413"/>
-        <location filename="../../ui/screens/feedback.py" line="414"/>
+        <location filename="../../ui/screens/feedback.py" line="420"/>
+        <location filename="../../ui/screens/feedback.py" line="421"/>
         <source>Finish now</source>
         <translation>Zakończ teraz</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/feedback.py" line="415"/>
+        <location filename="../../ui/screens/feedback.py" line="422"/>
         <source>Stops the questions. Answers you gave are kept.</source>
         <translation>Kończy pytania. Udzielone odpowiedzi zostaną zapisane.</translation>
     </message>
@@ -790,12 +790,12 @@
         <location filename="../../ui/widgets/header.py" line="99"/>
         <location filename="../../ui/widgets/header.py" line="100"/>
         <source>Read aloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Czytaj na głos</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/header.py" line="101"/>
         <source>Reads this screen out loud. Touch the screen to stop.</source>
-        <translation type="unfinished"></translation>
+        <translation>Czyta ten ekran na głos. Dotknij ekranu, aby przerwać.</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/header.py" line="102"/>
@@ -863,7 +863,7 @@
     </message>
     <message numerus="yes">
         <location filename="../../ui/widgets/overlays.py" line="143"/>
-        <source>To keep your details private, the kiosk will start again in %n second(s).</source>
+        <source>To keep your details safe, the kiosk will start again in %n second(s).</source>
         <translation>
             <numerusform>Aby chronić Twoje dane, kiosk za %n sekundę zacznie od nowa.</numerusform>
             <numerusform>Aby chronić Twoje dane, kiosk za %n sekundy zacznie od nowa.</numerusform>
@@ -885,17 +885,17 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="275"/>
-        <source>Your connection is good for video.</source>
-        <translation>Połączenie jest dobre do rozmowy wideo.</translation>
+        <location filename="../../ui/controller.py" line="276"/>
+        <source>Video calls will work well here.</source>
+        <translation>Rozmowy wideo będą tu dobrze działać.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="276"/>
+        <location filename="../../ui/controller.py" line="277"/>
         <source>Video may be poor; we will try.</source>
         <translation>Obraz może być słabszej jakości, ale spróbujemy.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="277"/>
+        <location filename="../../ui/controller.py" line="278"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation>Nie możemy się połączyć. Poproś o pomoc kogoś z personelu.</translation>
     </message>
@@ -945,51 +945,51 @@
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="114"/>
+        <location filename="../../ui/widgets/keyboard.py" line="124"/>
         <source>Types %1</source>
         <translation>Wpisuje %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="134"/>
-        <location filename="../../ui/widgets/keyboard.py" line="135"/>
+        <location filename="../../ui/widgets/keyboard.py" line="148"/>
+        <location filename="../../ui/widgets/keyboard.py" line="149"/>
         <source>Capitals</source>
         <translation>Wielkie litery</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="136"/>
+        <location filename="../../ui/widgets/keyboard.py" line="150"/>
         <source>The next letter you type will be a capital letter.</source>
         <translation>Następna wpisana litera będzie wielka.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="138"/>
-        <location filename="../../ui/widgets/keyboard.py" line="139"/>
+        <location filename="../../ui/widgets/keyboard.py" line="152"/>
+        <location filename="../../ui/widgets/keyboard.py" line="153"/>
         <source>Accents</source>
         <translation>Znaki polskie</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="140"/>
+        <location filename="../../ui/widgets/keyboard.py" line="154"/>
         <source>Shows letters with accents in the top row of letters.</source>
         <translation>Pokazuje litery ze znakami diakrytycznymi w górnym rzędzie liter.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="141"/>
-        <location filename="../../ui/widgets/keyboard.py" line="142"/>
+        <location filename="../../ui/widgets/keyboard.py" line="155"/>
+        <location filename="../../ui/widgets/keyboard.py" line="156"/>
         <source>Space</source>
         <translation>Spacja</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="142"/>
+        <location filename="../../ui/widgets/keyboard.py" line="156"/>
         <source>Types a space between words.</source>
         <translation>Wstawia odstęp między wyrazami.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="143"/>
-        <location filename="../../ui/widgets/keyboard.py" line="144"/>
+        <location filename="../../ui/widgets/keyboard.py" line="157"/>
+        <location filename="../../ui/widgets/keyboard.py" line="158"/>
         <source>Delete</source>
         <translation>Usuń</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keyboard.py" line="144"/>
+        <location filename="../../ui/widgets/keyboard.py" line="158"/>
         <source>Removes the last letter you typed.</source>
         <translation>Usuwa ostatnią wpisaną literę.</translation>
     </message>
@@ -1015,10 +1015,10 @@
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="155"/>
+        <location filename="../../ui/screens/base.py" line="157"/>
         <source>You can touch:</source>
-        <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices. Follow-up questions that may still be asked: (id, the id of the question deciding it).</extracomment>
+        <translation>Możesz dotknąć:</translation>
     </message>
 </context>
 <context>
@@ -1044,7 +1044,7 @@
     </message>
     <message>
         <location filename="../../ui/screens/thanks.py" line="65"/>
-        <source>Please remember to take your belongings with you.</source>
+        <source>Please remember to take your things with you.</source>
         <translation>Pamiętaj, proszę, o zabraniu swoich rzeczy.</translation>
     </message>
     <message>
@@ -1176,8 +1176,8 @@
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="145"/>
-        <source>Check in here for your video appointment with a hospital specialist.</source>
-        <translation>Tutaj zarejestrujesz się na wizytę wideo ze specjalistą ze szpitala.</translation>
+        <source>Check in here to see your specialist on a video call.</source>
+        <translation>Zarejestruj się tutaj, aby zobaczyć się ze swoim specjalistą w rozmowie wideo.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="146"/>
@@ -1228,17 +1228,17 @@
     <message>
         <location filename="../../ui/screens/welcome.py" line="163"/>
         <source>Read every screen aloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Czytaj każdy ekran na głos</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="167"/>
         <source>Reads each new screen out loud. It is on now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Czyta na głos każdy nowy ekran. Teraz jest włączone.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="168"/>
         <source>Reads each new screen out loud. It is off now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Czyta na głos każdy nowy ekran. Teraz jest wyłączone.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/welcome.py" line="170"/>

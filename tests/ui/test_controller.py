@@ -298,7 +298,7 @@ def test_no_camera_fails_at_once_and_carrying_on_still_checks_the_sound(
     assert rig.journey.visit.checks["camera"] == "fail"
     d = rig.window.device_checks
     assert d.pages.currentWidget() is d.problem_page
-    assert d.problem_heading.text() == "This kiosk's camera is not working today"
+    assert d.problem_heading.text() == "The camera here does not work today"
     assert not d.retry_button.isVisible()  # nothing to try again
     rig.clock.t += 0.5  # past the tap guard
     with qtbot.waitSignal(rig.window.continue_audio_only):
@@ -330,7 +330,7 @@ def test_black_frames_fail_the_camera_check(qtbot: QtBot, rig: Rig) -> None:
     qtbot.waitUntil(lambda: rig.controller.live.camera_health == "black", timeout=2_000)
     assert rig.journey.check_summary()["camera_detail"] == "black"
     assert rig.window.device_checks.problem_heading.text() == (
-        "This kiosk's camera is not working today")
+        "The camera here does not work today")
 
 
 def test_taps_just_after_a_page_change_are_ignored(qtbot: QtBot, rig: Rig) -> None:

@@ -193,4 +193,4 @@ def test_hub_lost_while_waiting_tells_the_patient_and_calls_staff(qtbot: QtBot,
     qtbot.waitUntil(lambda: j.step is Step.CHECK_IN, timeout=20_000)
     assert j.visit.code_error == "lost"
     assert j.visit.help_requested
-    assert "lost its connection" in visible_texts(kiosk)
+    assert "lost its link to the clinic" in visible_texts(kiosk)

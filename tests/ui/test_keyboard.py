@@ -32,6 +32,12 @@ def shown_keyboard(qtbot: QtBot, language: str) -> tuple[QWidget, OnScreenKeyboa
     return root, keyboard, field
 
 
+def spacing_of(keyboard: OnScreenKeyboard) -> int:
+    layout = keyboard.layout()
+    assert layout is not None
+    return layout.spacing()
+
+
 @pytest.mark.parametrize("language", ["en", "pl", "cy"])
 def test_the_bottom_row_has_no_gap(qtbot: QtBot, language: str) -> None:
     _root, keyboard, _field = shown_keyboard(qtbot, language)
@@ -39,7 +45,7 @@ def test_the_bottom_row_has_no_gap(qtbot: QtBot, language: str) -> None:
                           keyboard.delete_key) if k.isVisible()]
     assert (keyboard.accents_key in bottom) is (language != "en")
     letters = keyboard.rows[0]
-    spacing = keyboard.layout().spacing()
+    spacing = spacing_of(keyboard)
     assert bottom[0].geometry().left() == letters[0].geometry().left()
     assert bottom[-1].geometry().right() == letters[-1].geometry().right()
     for left, right in itertools.pairwise(bottom):
@@ -53,7 +59,7 @@ def test_switching_language_lays_the_row_out_again(qtbot: QtBot) -> None:
     QApplication.processEvents()
     assert not keyboard.accents_key.isVisible()
     gap = keyboard.space_key.geometry().left() - keyboard.shift_key.geometry().right() - 1
-    assert gap == keyboard.layout().spacing()
+    assert gap == spacing_of(keyboard)
 
 
 def test_it_types_into_a_line_edit(qtbot: QtBot) -> None:

@@ -45,7 +45,7 @@ def test_check_in_reads_heading_and_choices_but_never_the_code(window: MainWindo
     heading = next(label.text() for label in window.check_in.findChildren(QLabel)
                    if label.property("role") in ("title", "h1") and label.isVisible())
     assert text.startswith(heading)
-    assert "code from your appointment letter" in text
+    assert "code from your letter" in text
     assert not any(ch.isdigit() for ch in text.replace("10-digit", ""))  # no keypad keys
 
 

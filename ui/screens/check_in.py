@@ -202,7 +202,7 @@ class CheckInScreen(Screen):
                                     "you in."),
             "offline": self.tr("The kiosk can't reach the clinic just now. Please try again in "
                                "a minute, or ask a member of staff."),
-            "lost": self.tr("Sorry, the kiosk lost its connection while you were waiting. A "
+            "lost": self.tr("Sorry, the kiosk lost its link to the clinic while you waited. A "
                             "member of staff has been told and will check you in again."),
         }
         if error in words:
@@ -231,7 +231,7 @@ class CheckInScreen(Screen):
     def retranslate(self) -> None:
         set_text(self.heading, self.tr("Check in"))
         set_text(self.instructions,
-                 self.tr("Type the %1-digit code from your appointment letter or text message.")
+                 self.tr("Type the %1-digit code from your letter or text message.")
                  .replace("%1", str(CODE_LENGTH)))
         self.submit_button.set_text(self.tr("Check in"))
         describe(self.submit_button, self.tr("Check in"),

@@ -266,19 +266,19 @@ class DeviceChecksScreen(Screen):
     def _update_problem(self, advice: str) -> None:
         carry_on, does = self.tr("Carry on anyway"), self.tr("Goes on without working sound.")
         if advice in ("camera_absent", "camera_broken"):
-            words = (self.tr("This kiosk's camera is not working today"), self.tr(
+            words = (self.tr("The camera here does not work today"), self.tr(
                 "You can still talk to the specialist: they will hear you, but not see you.")
                 if advice == "camera_absent" else self.tr(
                 "You can still talk to the specialist: they will hear you, but not see you. "
-                "If something is covering the camera, move it and try again."),
+                "If something is in front of the camera, move it and try again."),
                 self.tr("Try a different camera:"))
             carry_on = self.tr("Carry on without video")
             does = self.tr("Goes on to the next check. The specialist will hear you but not "
                            "see you.")
         elif advice == "camera":
             words = (self.tr("You couldn't see yourself"), self.tr(
-                "Check that nothing is covering the camera, then try again. You can also carry "
-                "on without video: the specialist will still hear you."),
+                "Make sure nothing is in front of the camera, then try again. Or you can carry "
+                "on with sound only: the specialist will still hear you."),
                 self.tr("Try a different camera:"))
             carry_on = self.tr("Carry on without video")
             does = self.tr("Goes on to the next check. The specialist will hear you but not "
@@ -325,7 +325,7 @@ class DeviceChecksScreen(Screen):
             icon.setPixmap(icon_pixmap(ICONS.get(row.status, "waiting"), color,
                                        status.fontMetrics().height()))
         set_text(self.summary_text,
-                 self.tr("Everything is ready for your video call.") if summary.all_working
+                 self.tr("You are all set for your video call.") if summary.all_working
                  else self.tr("Some things are not working. You can still carry on, or touch "
                               "\"I need help\" and a member of staff will come."))
 
@@ -359,5 +359,5 @@ class DeviceChecksScreen(Screen):
         _say(self.continue_button, self.tr("Continue"),
              self.tr("Goes to the waiting room for your appointment."))
         _say(self.redo_button, self.tr("Do the checks again"),
-             self.tr("Checks the camera, microphone and sound again."))
+             self.tr("Does all three checks again."))
         self._update_texts()

@@ -416,7 +416,7 @@ class FeedbackScreen(Screen):
                      self.tr("Saves your answer and shows the next question."))
         self.skip_button.set_text(self.tr("Skip"))
         describe(self.skip_button, self.tr("Skip"),
-                 self.tr("Goes on without answering this question."))
+                 self.tr("Goes on to the next question with no answer."))
         self.finish_now_button.set_text(self.tr("Finish now"))
         describe(self.finish_now_button, self.tr("Finish now"),
                  self.tr("Stops the questions. Answers you gave are kept."))

@@ -62,7 +62,7 @@ class ThanksScreen(Screen):
     def retranslate(self) -> None:
         set_text(self.heading, self.tr("Thank you"))
         set_text(self.body, self.tr("You can leave the kiosk now."))
-        set_text(self.reminder, self.tr("Please remember to take your belongings with you."))
+        set_text(self.reminder, self.tr("Please remember to take your things with you."))
         self.done_button.set_text(self.tr("Finish"))
         describe(self.done_button, self.tr("Finish"),
                  self.tr("Goes back to the welcome screen for the next person."))

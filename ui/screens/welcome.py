@@ -142,7 +142,7 @@ class WelcomeScreen(Screen):
     def retranslate(self) -> None:
         set_text(self.title, self.tr("Welcome to %1").replace("%1", self._clinic_name))
         set_text(self.subtitle,
-                 self.tr("Check in here for your video appointment with a hospital specialist."))
+                 self.tr("Check in here to see your specialist on a video call."))
         self.start_button.set_text(self.tr("Touch to start"))
         describe(self.start_button, self.tr("Touch to start"),
                  self.tr("Starts checking you in for your appointment."))

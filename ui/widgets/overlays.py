@@ -140,7 +140,7 @@ class IdleOverlay(Overlay):
     def retranslate(self) -> None:
         self.set_texts(
             self.tr("Are you still there?"),
-            self.tr("To keep your details private, the kiosk will start again in "
+            self.tr("To keep your details safe, the kiosk will start again in "
                     "%n second(s).", "", self._seconds),
         )
         self.still_here_button.set_text(self.tr("I'm still here"))
