@@ -10,8 +10,13 @@ Rules that matter:
 - Two ways to draw, chosen once per view (``render_path``):
   ``"sink"`` copies the planes into a ``QVideoFrame`` and hands it to the ``QVideoSink`` of a
   ``QVideoWidget`` (GPU conversion and scaling; the normal path on a kiosk);
-  ``"paint"`` converts YUV to RGB with numpy and paints a ``QImage`` (for platforms with no GPU
-  path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing).
+  ``"paint"`` converts YUV to RGB and paints a ``QImage`` (for platforms with no GPU
+  path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing). An ``av.VideoFrame``
+  is converted by libswscale straight to the size it is shown at, in Qt's own RGB32 layout
+  (one pass, a libswscale context kept per view), so painting it is a plain copy: no numpy
+  conversion and no scaling in the painter (they took most of the app's CPU in a call,
+  bench/README.md). A :class:`YuvFrame` goes through numpy (:func:`yuv_to_rgb`).
+  Mirroring is a painter transform, not a copy.
   ``"auto"`` picks ``paint`` on the offscreen/minimal platforms and ``sink`` elsewhere.
 - A ``QVideoWidget`` is a native surface: on X11 it is drawn *over* sibling widgets, so an in-window
   overlay would be hidden behind it. Owners call :meth:`VideoView.set_obscured` while an overlay
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
@@ -152,6 +158,8 @@ class VideoView(QWidget):
         self.frames_rendered = 0
         self._frame: Any = None  # latest frame not yet drawn (paint path)
         self._image: QImage | None = None  # last converted picture (paint path)
+        self._pixels: Any = None  # the memory self._image is a view of (kept alive with it)
+        self._reformatter = VideoReformatter()
         self._has_picture = False
         self._obscured: set[str] = set()
         self.setProperty("role", "video")
@@ -194,7 +202,7 @@ class VideoView(QWidget):
     def clear(self) -> None:
         """Forget every frame and show the placeholder (privacy reset)."""
         self._frame = None
-        self._image = None
+        self._image = self._pixels = None
         if self._sink is not None and self._has_picture:
             from PySide6.QtMultimedia import QVideoFrame
 
@@ -268,14 +276,25 @@ class VideoView(QWidget):
             self._video_widget.setGeometry(self.rect())
 
     def _convert(self, frame: Any) -> QImage:
+        if isinstance(frame, YuvFrame):
+            return self._convert_numpy(frame)
+        ratio = self.devicePixelRatioF()
+        box = QRect(0, 0, round(self.width() * ratio), round(self.height() * ratio))
+        shown = fit_rect(QSize(int(frame.width), int(frame.height)), box)
+        w, h = max(2, shown.width()), max(2, shown.height())
+        rgb = self._reformatter.reformat(frame, width=w, height=h, format="bgra")
+        self._pixels = rgb  # the QImage below reads this frame's memory: keep it with the image
+        pixels = memoryview(rgb.planes[0])
+        image = QImage(pixels, w, h, int(rgb.planes[0].line_size), QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(ratio)
+        return image
+
+    def _convert_numpy(self, frame: YuvFrame) -> QImage:
         w, h, _ = yuv_planes(frame)
         step = 1
         while step < 8 and w // (step * 2) >= self.width() and h // (step * 2) >= self.height():
             step *= 2
-        rgb = yuv_to_rgb(frame, step)
-        if self.mirrored:
-            rgb = rgb[:, ::-1]
-        rgb = np.ascontiguousarray(rgb)
+        rgb = np.ascontiguousarray(yuv_to_rgb(frame, step))
         rows, cols, _ = rgb.shape
         return QImage(rgb.data, cols, rows, cols * 3, QImage.Format.Format_RGB888).copy()
 
@@ -292,7 +311,12 @@ class VideoView(QWidget):
         painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()))
         if self._image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(QRectF(fit_rect(self._image.size(), self.rect())), self._image)
+            size = self._image.deviceIndependentSize().toSize()
+            target = fit_rect(size, self.rect())
+            if self.mirrored:  # drawn flipped left to right about the picture's centre
+                painter.translate(target.x() * 2 + target.width(), 0)
+                painter.scale(-1, 1)
+            painter.drawImage(QRectF(target), self._image)
         painter.end()
 
 
