@@ -18,7 +18,7 @@ Rules that matter:
   same ``id`` (nothing else is printed there): ``state``; ``where NAME`` (the centre of the
   visible widget with that object name, in screen coordinates, whether a touch there would
   reach it now, and whether the kiosk takes taps yet); ``seen NAME`` (the colours the X screen
-  shows where it is); ``shot PATH`` (a PNG of the X screen as it is shown); ``text NAME``.
+  shows where it is); ``shot PATH`` (a PNG of the X screen as it is shown).
   Secrets are never in a reply: the pairing and appointment codes are typed by the test and
   the kiosk never shows them back.
 """
@@ -80,9 +80,6 @@ class Probe:
             return self.shot(arg)
         if command == "seen":
             return self.seen(arg)
-        if command == "text":
-            widget = self._visible(arg)
-            return {"text": widget.text() if widget is not None else None}
         return {"error": f"unknown command {command!r}"}
 
     def _visible(self, name: str) -> Any:
