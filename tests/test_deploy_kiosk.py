@@ -8,6 +8,10 @@
   down after it exits 0 through the "Exit kiosk mode" path.
 - The shell scripts pass ``bash -n`` and shellcheck (where installed); the session, the
   openbox configuration and the guide name each other and the commands that exist.
+- ``provision.sh`` runs for real under a scratch root (``CLINIC_KIOSK_PROVISION_ROOT``), with
+  stand-ins for the commands that change a machine: every file lands where the guide says, with
+  its mode, the unit's ExecStart points at the app it installed, the settings file is written
+  by the app's own code, and a second run (with ``--autologin``) doubles nothing.
 """
 
 from __future__ import annotations
@@ -146,3 +150,125 @@ def test_the_pieces_name_each_other() -> None:
                    "pam_gnome_keyring", "Restart=always", "--token-file", "--code-file",
                    "deploy/kiosk/provision.sh", "xset"):
         assert needed in guide, needed
+
+
+# ----- provision.sh, run for real under a scratch root, with stand-ins for what changes the
+# machine (apt, useradd, passwd, systemctl, runuser); each stand-in records its arguments.
+
+_FAKES = {
+    "id": """
+if [ "$#" -eq 1 ] && [ "$1" = -u ]; then echo "${FAKE_UID:-0}"; exit 0; fi
+[ -f "$STATE/user-$2" ] && echo 1001 && exit 0
+exit 1""",
+    "useradd": """
+for last; do :; done
+touch "$STATE/user-$last"; mkdir -p "$CLINIC_KIOSK_PROVISION_ROOT/home/$last" """,
+    "getent": """
+echo "$2:x:1001:1001:Clinic kiosk:$CLINIC_KIOSK_PROVISION_ROOT/home/$2:/bin/bash" """,
+    "passwd": """echo "$2 L 12/05/2026 0 99999 7 -1" """,
+    "chown": "",
+    "systemctl": "",
+    "runuser": """
+while [ "$1" != -- ]; do shift; done; shift
+exec "$@" """,
+    "pip": "",
+}
+DEBIAN_PAM = "#%PAM-1.0\nauth requisite pam_nologin.so\n@include common-auth\n"
+
+
+def provision_tree(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the checkout's deploy files under ``tmp_path/app``, a scratch root, and the
+    environment that runs provision.sh there with the stand-ins first on PATH."""
+    app, root, bin_dir, state = (tmp_path / n for n in ("app", "root", "bin", "state"))
+    for folder in (app / "deploy", app / "scripts", app / ".venv" / "bin", bin_dir, state,
+                   root / "etc" / "pam.d"):
+        folder.mkdir(parents=True)
+    shutil.copytree(DEPLOY, app / "deploy" / "kiosk")
+    shutil.copy2(ROOT / "scripts" / "system-deps", app / "scripts" / "system-deps")
+    (app / "pyproject.toml").write_text("[project]\nname = 'clinic-kiosk'\n", "utf-8")
+    log = tmp_path / "calls.log"
+    for name, body in _FAKES.items():
+        where = app / ".venv" / "bin" / name if name == "pip" else bin_dir / name
+        where.write_text(f'#!/bin/sh\necho "{name} $*" >> "$CALLS"\n{body}\n', "utf-8")
+        where.chmod(0o755)
+    python = app / ".venv" / "bin" / "python"  # the settings step runs the real app's code
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n', "utf-8")
+    python.chmod(0o755)
+    (root / "etc" / "pam.d" / "lightdm").write_text(DEBIAN_PAM, "utf-8")
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(log), "STATE": str(state),
+           "CLINIC_KIOSK_PROVISION_ROOT": str(root), "HOME": str(tmp_path / "roothome"),
+           "LANG": "C.UTF-8"}
+    return app, root, env
+
+
+def provision(app: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(app / "deploy" / "kiosk" / "provision.sh"), *args], env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+
+
+def test_provision_installs_everything_and_again_changes_nothing_twice(tmp_path: Path) -> None:
+    app, root, env = provision_tree(tmp_path)
+    calls = tmp_path / "calls.log"
+    first = provision(app, env, "--skip-packages", "--hub", "https://hub.example.nhs.scot",
+                      "--clinic-name", "Ward 7", "--room", "Room 2")
+    assert first.returncode == 0, first.stderr
+    assert "WARNING: kiosk has no password yet" in first.stdout
+    lib = root / "usr" / "local" / "lib" / "clinic-kiosk"
+    session = lib / "kiosk-session"
+    assert session.read_bytes() == (DEPLOY / "kiosk-session").read_bytes()
+    assert session.stat().st_mode & 0o777 == 0o755
+    assert (lib / "openbox-rc.xml").read_bytes() == (DEPLOY / "openbox-rc.xml").read_bytes()
+    assert (root / "usr" / "share" / "xsessions" / "clinic-kiosk.desktop").exists()
+    home = root / "home" / "kiosk"
+    assert (home / ".dmrc").read_text("utf-8") == "[Desktop]\nSession=clinic-kiosk\n"
+    seat = (root / "etc" / "lightdm" / "lightdm.conf.d" / "50-clinic-kiosk.conf").read_text()
+    assert "user-session=clinic-kiosk" in seat
+    assert "xserver-command=X -s 0 -dpms" in seat
+    assert "autologin-user" not in seat
+    unit_file = (root / "etc" / "systemd" / "user" / "clinic-kiosk.service").read_text()
+    assert f"ExecStart={app}/.venv/bin/clinic-kiosk\n" in unit_file
+    assert unit_file.replace(f"{app}/.venv", "/opt/clinic-kiosk/.venv") == UNIT.read_text()
+    assert (root / "etc" / "X11" / "default-display-manager").read_text() == \
+        "/usr/sbin/lightdm\n"
+    settings = (home / ".config" / "clinic-kiosk" / "settings.toml").read_text("utf-8")
+    assert 'hub_url = "https://hub.example.nhs.scot"' in settings
+    assert 'clinic_name = "Ward 7"' in settings
+    assert 'room_name = "Room 2"' in settings
+    log = calls.read_text("utf-8").splitlines()
+    assert sum(line.startswith("useradd ") for line in log) == 1
+    assert f"pip install --quiet --upgrade {app}" in log
+    for wanted in ("systemctl enable lightdm.service", "systemctl set-default graphical.target",
+                   "systemctl --global enable pipewire.socket pipewire-pulse.socket "
+                   "wireplumber.service"):
+        assert wanted in log, wanted
+    pam = (root / "etc" / "pam.d" / "lightdm").read_text("utf-8")
+    assert pam.startswith(DEBIAN_PAM)
+    assert pam.count("pam_gnome_keyring.so") == 2
+
+    # Again, now with auto-login: nothing doubled, the user and the settings file kept.
+    second = provision(app, env, "--skip-packages", "--autologin", "--hub",
+                       "https://other.example.nhs.scot")
+    assert second.returncode == 0, second.stderr
+    assert "exists; not changed" in second.stdout
+    log = calls.read_text("utf-8").splitlines()
+    assert sum(line.startswith("useradd ") for line in log) == 1
+    assert (root / "etc" / "pam.d" / "lightdm").read_text("utf-8") == pam
+    assert "autologin-user=kiosk" in (
+        root / "etc" / "lightdm" / "lightdm.conf.d" / "50-clinic-kiosk.conf").read_text()
+    assert (home / ".config" / "clinic-kiosk" / "settings.toml").read_text() == settings
+
+
+def test_provision_refusals(tmp_path: Path) -> None:
+    app, _root, env = provision_tree(tmp_path)
+    not_root = provision(app, {**env, "FAKE_UID": "1000"}, "--skip-packages")
+    assert not_root.returncode == 1
+    assert "run as root" in not_root.stderr
+    unknown = provision(app, env, "--frobnicate")
+    assert unknown.returncode == 2
+    assert "unknown option --frobnicate" in unknown.stderr
+    bad_user = provision(app, env, "--user", "Robert'); DROP")
+    assert bad_user.returncode == 1
+    assert "not a user name" in bad_user.stderr
+    bad_hub = provision(app, env, "--skip-packages", "--hub", "ftp://hub")
+    assert bad_hub.returncode == 1
+    assert "settings not written" in bad_hub.stderr

@@ -17,9 +17,13 @@
 #   6. turns screen blanking off (X server flags; the session also runs xset);
 #   7. with --hub, writes the kiosk's settings file if it has none.
 # It never sets the admin PIN or pairs the kiosk: IT does that after the first login.
+#
+# For tests only: CLINIC_KIOSK_PROVISION_ROOT=DIR writes every system file under DIR instead
+# of / (tests/test_deploy_kiosk.py runs it so, with stand-ins for apt, useradd and systemctl).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=${CLINIC_KIOSK_PROVISION_ROOT:-}
 APP_DIR=$(cd "$HERE/../.." && pwd)
 KIOSK_USER=kiosk
 AUTOLOGIN=0
@@ -91,15 +95,15 @@ if [[ $(passwd --status "$KIOSK_USER" | cut -d' ' -f2) != P ]]; then
 fi
 
 # 4. The X session and the display manager.
-install -d -m 0755 /usr/local/lib/clinic-kiosk
-install -m 0755 "$HERE/kiosk-session" /usr/local/lib/clinic-kiosk/kiosk-session
-install -m 0644 "$HERE/openbox-rc.xml" /usr/local/lib/clinic-kiosk/openbox-rc.xml
-install -D -m 0644 "$HERE/clinic-kiosk.desktop" /usr/share/xsessions/clinic-kiosk.desktop
+install -d -m 0755 "$ROOT/usr/local/lib/clinic-kiosk"
+install -m 0755 "$HERE/kiosk-session" "$ROOT/usr/local/lib/clinic-kiosk/kiosk-session"
+install -m 0644 "$HERE/openbox-rc.xml" "$ROOT/usr/local/lib/clinic-kiosk/openbox-rc.xml"
+install -D -m 0644 "$HERE/clinic-kiosk.desktop" "$ROOT/usr/share/xsessions/clinic-kiosk.desktop"
 printf '[Desktop]\nSession=clinic-kiosk\n' > "$HOME_DIR/.dmrc"
 chown "$KIOSK_USER:" "$HOME_DIR/.dmrc"
 chmod 0644 "$HOME_DIR/.dmrc"
 
-install -d -m 0755 /etc/lightdm/lightdm.conf.d
+install -d -m 0755 "$ROOT/etc/lightdm/lightdm.conf.d"
 {
     echo "# Written by deploy/kiosk/provision.sh: the clinic kiosk's seat."
     echo "[Seat:*]"
@@ -115,10 +119,10 @@ install -d -m 0755 /etc/lightdm/lightdm.conf.d
         echo "autologin-user-timeout=0"
         echo "autologin-session=clinic-kiosk"
     fi
-} > /etc/lightdm/lightdm.conf.d/50-clinic-kiosk.conf
+} > "$ROOT/etc/lightdm/lightdm.conf.d/50-clinic-kiosk.conf"
 
 # GNOME Keyring unlocked at login with the user's password (Debian's LightDM file has these).
-PAM=/etc/pam.d/lightdm
+PAM=$ROOT/etc/pam.d/lightdm
 if [[ -f $PAM ]]; then
     grep -Eq '^-?auth[[:space:]]+optional[[:space:]]+pam_gnome_keyring\.so' "$PAM" \
         || echo "-auth  optional pam_gnome_keyring.so" >> "$PAM"
@@ -126,14 +130,16 @@ if [[ -f $PAM ]]; then
         || echo "-session optional pam_gnome_keyring.so auto_start" >> "$PAM"
 fi
 
-echo /usr/sbin/lightdm > /etc/X11/default-display-manager
+install -d -m 0755 "$ROOT/etc/X11"
+echo /usr/sbin/lightdm > "$ROOT/etc/X11/default-display-manager"
 systemctl enable lightdm.service >/dev/null 2>&1 || say "WARNING: could not enable lightdm"
 systemctl set-default graphical.target >/dev/null
 
 # 5. The app's user unit, for every user's systemd (only the kiosk session starts it).
+install -d -m 0755 "$ROOT/etc/systemd/user"
 sed "s#^ExecStart=.*#ExecStart=$APP#" "$HERE/clinic-kiosk.service" \
-    > /etc/systemd/user/clinic-kiosk.service
-chmod 0644 /etc/systemd/user/clinic-kiosk.service
+    > "$ROOT/etc/systemd/user/clinic-kiosk.service"
+chmod 0644 "$ROOT/etc/systemd/user/clinic-kiosk.service"
 # PipeWire's PulseAudio service (Debian enables these for every user; make sure).
 systemctl --global enable pipewire.socket pipewire-pulse.socket wireplumber.service \
     >/dev/null 2>&1 || say "WARNING: could not enable PipeWire for users"
