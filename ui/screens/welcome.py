@@ -103,6 +103,7 @@ class WelcomeScreen(Screen):
         self.read_every_button.hide()
         lang_box.addWidget(self.read_every_button)
         view_box.addLayout(view_row)
+        view_box.addStretch(1)  # level with the language buttons when "Read every screen" shows
         settings.addLayout(view_box, 1)
         self.retranslate()
 
