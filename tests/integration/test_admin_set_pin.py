@@ -3,7 +3,7 @@
 (tests/helpers/keyring_session.py), read back with libsecret's own tool.
 
 The PIN is stored only as its hash, under the service and key the app reads; it never appears
-in the command's output; a refused PIN, a PIN given as an argument, no terminal and no secure
+in the command's output; on a terminal it is asked twice with echo off (a real pseudo-terminal); a refused PIN, a PIN given as an argument, no terminal and no secure
 keyring each give their exit code and a plain message, and change nothing.
 """
 
@@ -116,3 +116,53 @@ def test_usage_problems(tmp_path: Path, args: tuple[str, ...], stdin: str | None
     assert got.returncode == 2
     assert message in got.stderr
     assert got.stdout == ""
+
+
+def test_asked_twice_on_a_terminal_without_echo(session: KeyringSession, tmp_path: Path) -> None:
+    """The interactive path, on a real pseudo-terminal that is the command's controlling
+    terminal (as over SSH or ``machinectl shell``): two prompts, nothing typed is echoed."""
+    import fcntl
+    import pty
+    import select
+    import termios
+
+    main_fd, sub_fd = pty.openpty()
+
+    def take_terminal() -> None:  # in the child, after setsid: the pty is its terminal
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "admin", "set-pin", "--data-dir", str(tmp_path)],
+        cwd=ROOT, env=session.env(), stdin=sub_fd, stdout=sub_fd, stderr=sub_fd,
+        start_new_session=True, preexec_fn=take_terminal)
+    os.close(sub_fd)
+    seen = b""
+
+    def read_until(text: bytes) -> None:
+        nonlocal seen
+        while text not in seen:
+            ready, _, _ = select.select([main_fd], [], [], 30)
+            assert ready, seen
+            try:
+                chunk = os.read(main_fd, 1024)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            assert chunk, seen
+            seen += chunk
+
+    try:
+        read_until(b"New admin PIN (6 to 8 digits): ")
+        os.write(main_fd, b"364019\n")
+        read_until(b"The same PIN again: ")
+        os.write(main_fd, b"364019\n")
+        read_until(b"Admin PIN ")
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        os.close(main_fd)
+    assert b"364019" not in seen  # echo was off while the PIN was typed
+    stored = session.lookup("clinic-kiosk", "admin-pin-hash")
+    assert stored is not None
+    assert verify_pin("364019", stored)
