@@ -3,8 +3,9 @@
 (tests/helpers/keyring_session.py), read back with libsecret's own tool.
 
 The PIN is stored only as its hash, under the service and key the app reads; it never appears
-in the command's output; on a terminal it is asked twice with echo off (a real pseudo-terminal); a refused PIN, a PIN given as an argument, no terminal and no secure
-keyring each give their exit code and a plain message, and change nothing.
+in the command's output; on a terminal it is asked twice with echo off (a real
+pseudo-terminal); a refused PIN, a PIN given as an argument, no terminal and no secure keyring
+each give their exit code and a plain message, and change nothing.
 """
 
 from __future__ import annotations
