@@ -338,6 +338,8 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
                           survey=survey, feedback_store=store,
                           lockout=LockoutFile(data_dir / LOCKOUT_FILE))
     admin.show_configuration(resolved, file_settings, settings_problem)
+    admin.read_aloud = ("offered to patients" if reader.available
+                        else f"NOT offered: {reader.reason}")
 
     def apply_service(state: ServiceState) -> None:
         if state != window.service:

@@ -77,6 +77,8 @@ class ScreenReader(QObject):
         self.voice = ""
         if self.reason is not None:
             log.info("read aloud is not offered: %s", self.reason)
+        else:
+            log.info("read aloud is offered (speech-dispatcher, a voice for each language)")
         self._screens: dict[str, Screen] = {
             str(step): screen for step, screen in getattr(window, "screens", {}).items()
             if isinstance(screen, Screen)}

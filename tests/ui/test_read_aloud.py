@@ -7,6 +7,8 @@ offer, with no engine (``engine=(None, reason)``, as on a machine without speech
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -66,3 +68,28 @@ def test_not_offered_without_an_engine(qtbot: QtBot, window: MainWindow) -> None
     assert check.status == "warn"
     assert NO_ENGINE in check.advice_staff
     assert reader.read(window.check_in) == ""
+
+
+def test_staff_see_in_admin_whether_read_aloud_is_offered(qtbot: QtBot, tmp_path: Path) -> None:
+    """The whole demo app: admin mode's status page says whether read aloud is offered (with
+    the reason where not), and so does the readiness report's check."""
+    from ui.admin import AdminMode
+    from ui.app import build, parse_args
+
+    kiosk = build(parse_args(["--demo", "--windowed", "--data-dir", str(tmp_path / "data")]))
+    try:
+        admin = kiosk.window.findChild(AdminMode)
+        assert isinstance(admin, AdminMode)
+        fact = admin.facts()["Read aloud"]
+        reader = kiosk.reader
+        assert isinstance(reader, ScreenReader)
+        if reader.available:
+            assert fact == "offered to patients"
+            assert reader.readiness_check().status == "pass"
+        else:
+            assert fact == f"NOT offered: {reader.reason}"
+            assert reader.readiness_check().status == "warn"
+        assert kiosk.window.header.read_aloud_button.isVisibleTo(kiosk.window.header) \
+            is reader.available
+    finally:
+        kiosk.shutdown()

@@ -135,6 +135,8 @@ class AdminMode(QObject):
         #: What the settings file holds (the defaults when there is none or it was not used).
         self.file_settings = settings
         self.settings_problem: str | None = None
+        #: Whether patients are offered read aloud, or why not (set by the app: ui/speech.py).
+        self.read_aloud = ""
         self.service = ServiceState(READY)
         self.screen = AdminScreen(settings)
         window.set_admin_screen(self.screen)
@@ -385,6 +387,8 @@ class AdminMode(QObject):
             facts["Settings file problem"] = self.settings_problem
         for name, flag in self.overrides.items():
             facts[f"Set on the command line ({flag})"] = name
+        if self.read_aloud:
+            facts["Read aloud"] = self.read_aloud
         return facts
 
     def save_settings(self, settings: KioskSettings) -> None:
