@@ -95,10 +95,9 @@ class AnswerSession:
         self.attempt = attempt
         old, self._peer = self._peer, None
         if old is not None and old.state == "connected":
-            await self._close_standby()
-            self._standby = old  # it may come back before the new attempt connects
-        else:
-            await self._close(old)
+            # It may come back before the new attempt connects: it is the standby now.
+            old, self._standby = self._standby, old
+        await self._close(old)
         peer = Peer(attempt, self._ice_servers, self._media, self._sink,
                     on_state=self._peer_state, on_frozen=self._frozen)
         self._peer = peer

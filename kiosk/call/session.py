@@ -39,7 +39,7 @@ import asyncio
 import contextlib
 import enum
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +119,7 @@ class CallSession:
         self._standby: Peer | None = None
         #: The next attempt, gathering while the current one still tries.
         self._next: asyncio.Task[Peer] | None = None
+        self._closing: set[asyncio.Task[None]] = set()
         self._gathered_at = 0.0
         self._prepare_task: asyncio.Task[None] | None = None
         self._driver: asyncio.Task[None] | None = None
@@ -126,6 +127,7 @@ class CallSession:
         self._ended = asyncio.Event()
         self._renegotiate: str | None = None
         self._promote = False
+        self._standby_may_return = False
         self._announce_connected = False
         self._attempt_started = 0.0
         self._attempt_failed = False
@@ -258,6 +260,8 @@ class CallSession:
         await self._drop_next()
         await self._close_peer()
         await self._drop_standby()
+        while self._closing:
+            await asyncio.wait(set(self._closing))
         self._ended.set()
 
     # --- internals ---
@@ -309,11 +313,23 @@ class CallSession:
             visit_id=self.visit_id))
 
     async def _close(self, peer: Peer | None) -> None:
+        """Close ``peer`` in a task of its own, which :meth:`close` waits for: cancelling the
+        driver half-way through never leaves a peer connection open."""
         if peer is not None:
-            try:
-                await peer.close()
-            except Exception:  # a half-dead transport may complain while closing
-                log.exception("closing attempt %d failed", peer.attempt)
+            await self._closing_task(self._close_now(peer))
+
+    async def _closing_task(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+        await asyncio.shield(task)
+
+    @staticmethod
+    async def _close_now(peer: Peer) -> None:
+        try:
+            await peer.close()
+        except Exception:  # a half-dead transport may complain while closing
+            log.exception("closing attempt %d failed", peer.attempt)
 
     async def _close_peer(self) -> None:
         peer, self._peer = self._peer, None
@@ -326,10 +342,12 @@ class CallSession:
 
     async def _drop_next(self) -> None:
         task, self._next = self._next, None
-        if task is None:
-            return
+        if task is not None:
+            await self._closing_task(self._close_gathered(task))
+
+    async def _close_gathered(self, task: asyncio.Task[Peer]) -> None:
         with contextlib.suppress(Exception, asyncio.CancelledError):
-            await self._close(await asyncio.shield(task))
+            await self._close_now(await task)
 
     def _request_renegotiation(self, reason: str) -> None:
         if self._state in (CallState.CONNECTING, CallState.CONNECTED, CallState.RECONNECTING):
@@ -355,8 +373,8 @@ class CallSession:
             self.audio_frames_received += 1
         if peer is self._peer:
             self._last_media = asyncio.get_running_loop().time()
-        elif peer is self._standby and self._state is CallState.RECONNECTING \
-                and not self._promote:
+        elif peer is self._standby and self._standby_may_return \
+                and self._state is CallState.RECONNECTING and not self._promote:
             self._promote = True  # the silent connection carries media again: it is the call
             self._wake.set()
 
@@ -439,6 +457,9 @@ class CallSession:
             if old is not None and old.state == "connected":
                 await self._drop_standby()
                 self._standby, self._peer = old, None  # kept open: it may come back
+                # Only a connection that went silent "comes back"; one asked to give way
+                # (restart, rejoined, video_frozen) carries media until the new one connects.
+                self._standby_may_return = reason == "media_timeout"
         log.warning("reconnecting (%s), attempt %d of this episode", reason, self.attempt + 1)
         await self._drop_next()
         await self._close_peer()
@@ -471,8 +492,8 @@ class CallSession:
             except Exception as exc:
                 log.warning("gathering attempt %d failed: %s", self.attempt, type(exc).__name__)
                 return
-            await self._close_peer()  # the attempt it replaces, still trying, gives way
-            self._peer = peer
+            replaced, self._peer = self._peer, peer
+            await self._close(replaced)  # the attempt it replaces, still trying, gives way
             await self._send_offer(peer)
             return
         if ready is not None or self._link_down():
@@ -492,9 +513,9 @@ class CallSession:
             await self._close(standby)
             return
         log.info("attempt %d carries media again; it is the call", standby.attempt)
+        newer, self._peer = self._peer, standby
         await self._drop_next()
-        await self._close_peer()
-        self._peer = standby
+        await self._close(newer)
         self.standby_recoveries += 1
         now = asyncio.get_running_loop().time()
         self._connected_at = self._last_media = now

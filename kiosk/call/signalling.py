@@ -32,7 +32,7 @@ import random
 import ssl
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, Self
 
 import aiohttp
 
@@ -144,7 +144,7 @@ class MemorySignalling(Signalling):
         self.sent: list[dict[str, Any]] = []
 
     @classmethod
-    def pair(cls) -> tuple[MemorySignalling, MemorySignalling]:
+    def pair(cls) -> tuple[Self, Self]:
         a, b = cls(), cls()
         a._peer, b._peer = b, a
         return a, b
