@@ -730,6 +730,8 @@ def test_admin_mode_in_the_whole_demo_kiosk(qtbot: QtBot, tmp_path: Path) -> Non
         assert isinstance(admin, AdminMode)
         admin.request_entry()
         assert admin.pin.mode == ENTER  # demo: the README's demo PIN is set
+        assert f"in `--demo` it is {DEMO_ADMIN_PIN}" in \
+            (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
         with qtbot.waitSignal(admin.entered, timeout=5000):
             type_pin(qtbot, admin, DEMO_ADMIN_PIN)
         assert kiosk.journey.step is Step.ADMIN

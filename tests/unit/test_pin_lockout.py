@@ -134,6 +134,12 @@ def test_a_damaged_file_fails_closed_to_a_short_lock(store: MemorySecretStore, t
     assert json.loads(path.read_text("utf-8"))["failures"] == 1
 
 
+def test_the_files_cap_is_admin_modes_longest_back_off() -> None:
+    from kiosk import admin
+
+    assert MAX_LOCKOUT_S == admin.MAX_LOCKOUT_S  # kiosk.admin imports this module, not back
+
+
 @pytest.mark.expect_log(WRONG, logger="kiosk.admin")
 def test_a_clock_set_back_locks_no_longer_than_the_longest_back_off(
         store: MemorySecretStore, tmp_path: Path, clock: Clock) -> None:
