@@ -10,11 +10,16 @@ ended, no patient action; at 5 % random loss each way, no video freeze over 1 s.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
+from kiosk.call.patient import CheckedIn, PatientVisit, VisitListener
+from kiosk.call.signalling import HubSignalling
+from kiosk.media.local import LocalMedia
 from tests.helpers.callrig import CallRig
+from tests.helpers.netpath import NetPath, TcpPath
 
 pytestmark = pytest.mark.integration
 
@@ -74,3 +79,52 @@ async def test_video_at_5_percent_loss_never_freezes_over_1_s(hub_factory: Any,
         assert rig.udp.dropped > 0
     finally:
         await rig.close()
+
+
+@pytest.mark.expect_log(r"lost the hub connection|the hub connection failed",
+                        logger="kiosk.call.signalling")
+@pytest.mark.expect_log(r".", logger="kiosk.hub.ws")
+@pytest.mark.expect_log(r"Error handling request", logger="aiohttp.server")
+async def test_a_stalled_link_is_noticed_within_5_s_at_both_ends_and_back_at_once(
+        hub_factory: Any) -> None:
+    hub = await hub_factory(heartbeat=3.0)
+    specialist = await hub.specialist()
+    switch = NetPath()
+    host, port = hub.url.split("//", 1)[1].rsplit(":", 1)
+    tcp = TcpPath((host, int(port)), switch)
+    await tcp.start()
+    links: list[tuple[bool, float]] = []
+    changed = asyncio.Event()
+
+    class Links(VisitListener):
+        def on_hub_link(self, up: bool) -> None:
+            links.append((up, asyncio.get_running_loop().time()))
+            changed.set()
+
+    visit = PatientVisit(HubSignalling(tcp.url_for(hub.url), "patient"),
+                         LocalMedia(video=None, audio=None), listener=Links())
+    loop = asyncio.get_running_loop()
+    try:
+        await visit.connect()
+        assert isinstance(await visit.check_in(hub.new_appointment_code()), CheckedIn)
+        await specialist.expect("waiting_list")
+        switch.cut()
+        cut_at = loop.time()
+        listed = await specialist.expect("waiting_list", within=7.0)
+        while listed["patients"][0]["status"] != "disconnected":
+            listed = await specialist.expect("waiting_list", within=7.0)
+        assert loop.time() - cut_at <= 5.0  # the hub noticed
+        lost = next((at for up, at in links if not up), None)
+        assert lost is not None  # the kiosk noticed, too
+        assert lost - cut_at <= 5.0
+        restored = switch.restore()
+        async with asyncio.timeout(10.0):
+            while not any(up and at > restored for up, at in links):
+                changed.clear()
+                await changed.wait()
+        back = next(at for up, at in links if up and at > restored)
+        assert back - restored <= 2.0
+        assert not visit.ended
+    finally:
+        await visit.close()
+        await tcp.close()
