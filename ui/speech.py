@@ -11,6 +11,8 @@ The rules (what is read, when the kiosk may speak, the rate, the voice per langu
   so does every change of screen; automatic reading then reads the new screen.
 - Never in a call (the consultation screen has no button, and reaching it stops speech), and
   never on staff screens.
+- A message over the screen (the idle warning, "help is coming") is read when it appears if the
+  patient chose to hear every screen; while it shows, it is what "Read aloud" would read.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import weakref
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal
 from PySide6.QtTextToSpeech import QTextToSpeech
+from PySide6.QtWidgets import QWidget
 
 from kiosk.checks.result import CheckResult
 from kiosk.journey import Visit
 from kiosk.speech import DEFAULT_RATE, ReadAloud, clamp_rate, locale_for, may_speak, utterance
 from kiosk.speech import unavailable_reason as speech_unavailable_reason
-from ui.screens.base import Screen
+from ui.screens.base import Screen, spoken_words_of
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +123,22 @@ class ScreenReader(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in TOUCHES and self.is_speaking:
             self.stop()
+        elif event.type() == QEvent.Type.Show and watched in self._overlays():
+            QTimer.singleShot(0, self._overlay_shown)
         return False
+
+    def _overlays(self) -> list[QWidget]:
+        return list(getattr(self._window, "overlays", []))
+
+    def _shown_overlay(self) -> QWidget | None:
+        return next((o for o in self._overlays() if o.isVisible()), None)
+
+    def _overlay_shown(self) -> None:
+        screen, step = self._current()
+        if screen is not None:
+            self._check_visit(screen)
+        if self._shown_overlay() is not None and self.state.screen_shown(step):
+            self.read(screen)
 
     def _screen_changed(self, _index: int) -> None:
         self.stop()
@@ -156,11 +174,14 @@ class ScreenReader(QObject):
 
     # ----- speaking ---------------------------------------------------------------------------
 
-    def read(self, screen: Screen) -> str:
-        """Read ``screen`` now, in its language; return what is said ("" if nothing)."""
-        if self._tts is None:
+    def read(self, screen: Screen | None) -> str:
+        """Read ``screen`` now (or the message over it, if one shows), in its language; return
+        what is said ("" if nothing)."""
+        if self._tts is None or screen is None:
             return ""
-        text = utterance(screen.spoken_words(), screen.choices_intro())
+        overlay = self._shown_overlay()
+        words = spoken_words_of(overlay) if overlay is not None else screen.spoken_words()
+        text = utterance(words, screen.choices_intro())
         locale = locale_for(screen.language())
         if not text or locale is None:
             return ""

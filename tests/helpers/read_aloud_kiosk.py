@@ -10,6 +10,8 @@ One command a line on stdin, one JSON event a line on stdout:
 
 - ``show NAME LANG``: show the gallery state NAME in language LANG → ``shown`` (step, offered)
 - ``read``: touch "Read aloud" in the header → ``speaking`` (text, locale, voice)
+- ``readnow``: the adapter reads what shows now (a message over the screen, if one shows,
+  when the header's button is behind it) → ``speaking``
 - ``touch``: press and release the mouse on the screen's background → ``touched``
 - ``state``: → ``state`` (speaking: bool)
 - ``quit``: → ``bye``
@@ -35,7 +37,7 @@ def main() -> int:  # pragma: no cover - runs in the child
     from PySide6.QtWidgets import QApplication
 
     from ui.gallery import drive
-    from ui.screens.base import LiveState
+    from ui.screens.base import LiveState, Screen
     from ui.speech import ScreenReader
     from ui.window import MainWindow
 
@@ -63,6 +65,9 @@ def main() -> int:  # pragma: no cover - runs in the child
                   offered=window.header.read_aloud_button.isVisible())
         elif words[0] == "read":
             window.header.read_aloud_button.click()
+        elif words[0] == "readnow":
+            page = window.pages.currentWidget()
+            reader.read(page if isinstance(page, Screen) else None)
         elif words[0] == "touch":
             page = window.pages.currentWidget()
             assert page is not None

@@ -223,3 +223,15 @@ def test_a_touch_silences_speech_within_200_ms(kiosk: ReadAloudKiosk,
     assert loud_blocks(recorded[round((touched_at + STOP_WITHIN_S) * RATE):]).size == 0
     kiosk.send("state")
     assert kiosk.until("state")["speaking"] is False
+
+
+def test_a_message_over_the_screen_is_read_instead(kiosk: ReadAloudKiosk,
+                                                   sound: SoundServer) -> None:
+    kiosk.send("show 06_idle_warning en")
+    kiosk.until("shown")
+    recorder = sound.recorder()
+    kiosk.send("readnow")
+    said = kiosk.until("speaking")
+    assert said["text"].startswith("Are you still there?"), said["text"]
+    assert "I'm still here" in said["text"]
+    wait_for_speech(recorder)

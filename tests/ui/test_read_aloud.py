@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.journey import Step
 from kiosk.speech import utterance
 from ui.gallery import NAMES, drive
-from ui.screens.base import LiveState, Screen
+from ui.screens.base import LiveState, Screen, spoken_words_of
 from ui.speech import ScreenReader
 from ui.window import MainWindow
 
@@ -49,6 +49,16 @@ def test_check_in_reads_heading_and_choices_but_never_the_code(window: MainWindo
     assert text.startswith(heading)
     assert "code from your letter" in text
     assert not any(ch.isdigit() for ch in text.replace("10-digit", ""))  # no keypad keys
+
+
+def test_a_message_over_the_screen_has_its_own_words(window: MainWindow) -> None:
+    journey, now, live = drive(window, "06_idle_warning", LiveState())
+    window.render(journey, now, live)
+    words = spoken_words_of(window.idle_overlay)
+    assert words.heading == "Are you still there?"
+    assert "I'm still here" in words.choices
+    text = utterance(words, "You can touch:")
+    assert "start again" in text
 
 
 def test_welsh_screens_are_read_in_welsh(window: MainWindow) -> None:

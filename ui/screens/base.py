@@ -97,6 +97,33 @@ def scale_layouts(root: QWidget, scale: float) -> None:
                                   round(right * scale), round(bottom * scale))
 
 
+def spoken_words_of(root: QWidget) -> ScreenWords:
+    """The words to read aloud for what ``root`` shows now, in reading order (top to bottom,
+    left to right): the first heading, the other labels that instruct, and the enabled buttons
+    that are choices (not keypad or keyboard keys). Text boxes are never read."""
+    def place(widget: QWidget) -> tuple[int, int]:
+        at = widget.mapTo(root, QPoint(0, 0))
+        return at.y(), at.x()
+
+    heading = ""
+    instructions: list[str] = []
+    choices: list[str] = []
+    shown = [w for w in root.findChildren(QWidget) if w.isVisibleTo(root)]
+    for widget in sorted(shown, key=place):
+        role = str(widget.property("role") or "")
+        if isinstance(widget, QLabel) and widget.text().strip():
+            if role in HEADING_ROLES and not heading:
+                heading = widget.text()
+            elif role in HEADING_ROLES | INSTRUCTION_ROLES or role.startswith("status"):
+                instructions.append(widget.text())
+        elif (isinstance(widget, QAbstractButton) and widget.isEnabled()
+              and role not in KEY_ROLES and not widget.property("virtual_key")):
+            name = widget.accessibleName() or widget.text()
+            if name.strip():
+                choices.append(name)
+    return ScreenWords(heading, tuple(instructions), tuple(choices))
+
+
 class Screen(QWidget):
     """Base of the patient screens. Subclasses implement ``update_from`` and ``retranslate``.
 
@@ -118,27 +145,7 @@ class Screen(QWidget):
 
     def spoken_words(self) -> ScreenWords:
         """The words to read for this screen as it shows now (see the module docstring)."""
-        def place(widget: QWidget) -> tuple[int, int]:
-            at = widget.mapTo(self, QPoint(0, 0))
-            return at.y(), at.x()
-
-        heading = ""
-        instructions: list[str] = []
-        choices: list[str] = []
-        shown = [w for w in self.findChildren(QWidget) if w.isVisibleTo(self)]
-        for widget in sorted(shown, key=place):
-            role = str(widget.property("role") or "")
-            if isinstance(widget, QLabel) and widget.text().strip():
-                if role in HEADING_ROLES and not heading:
-                    heading = widget.text()
-                elif role in HEADING_ROLES | INSTRUCTION_ROLES or role.startswith("status"):
-                    instructions.append(widget.text())
-            elif (isinstance(widget, QAbstractButton) and widget.isEnabled()
-                  and role not in KEY_ROLES and not widget.property("virtual_key")):
-                name = widget.accessibleName() or widget.text()
-                if name.strip():
-                    choices.append(name)
-        return ScreenWords(heading, tuple(instructions), tuple(choices))
+        return spoken_words_of(self)
 
     def shown_step(self) -> str:
         """The journey step this screen last showed ("" before its first render)."""
