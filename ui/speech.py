@@ -177,8 +177,8 @@ class ScreenReader(QObject):
     def read(self, screen: Screen | None) -> str:
         """Read ``screen`` now (or the message over it, if one shows), in its language; return
         what is said ("" if nothing)."""
-        if self._tts is None or screen is None:
-            return ""
+        if self._tts is None or screen is None or not may_speak(self._step_of(screen)):
+            return ""  # never in a call, never for staff
         overlay = self._shown_overlay()
         words = spoken_words_of(overlay) if overlay is not None else screen.spoken_words()
         text = utterance(words, screen.choices_intro())

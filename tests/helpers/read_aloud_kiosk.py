@@ -11,7 +11,8 @@ One command a line on stdin, one JSON event a line on stdout:
 - ``show NAME LANG``: show the gallery state NAME in language LANG → ``shown`` (step, offered)
 - ``read``: touch "Read aloud" in the header → ``speaking`` (text, locale, voice)
 - ``readnow``: the adapter reads what shows now (a message over the screen, if one shows,
-  when the header's button is behind it) → ``speaking``
+  when the header's button is behind it) → ``speaking`` (if it speaks), then ``read`` (text,
+  "" when it may not speak here)
 - ``touch``: press and release the mouse on the screen's background → ``touched``
 - ``state``: → ``state`` (speaking: bool)
 - ``quit``: → ``bye``
@@ -67,7 +68,7 @@ def main() -> int:  # pragma: no cover - runs in the child
             window.header.read_aloud_button.click()
         elif words[0] == "readnow":
             page = window.pages.currentWidget()
-            reader.read(page if isinstance(page, Screen) else None)
+            _emit("read", text=reader.read(page if isinstance(page, Screen) else None))
         elif words[0] == "touch":
             page = window.pages.currentWidget()
             assert page is not None

@@ -235,3 +235,33 @@ def test_a_message_over_the_screen_is_read_instead(kiosk: ReadAloudKiosk,
     assert said["text"].startswith("Are you still there?"), said["text"]
     assert "I'm still here" in said["text"]
     wait_for_speech(recorder)
+
+
+def test_a_new_screen_silences_speech_within_200_ms(kiosk: ReadAloudKiosk,
+                                                    sound: SoundServer) -> None:
+    kiosk.send("show 01_welcome en")
+    kiosk.until("shown")
+    recorder = sound.recorder()
+    kiosk.send("read")
+    kiosk.until("speaking")
+    wait_for_speech(recorder)
+    start, _ = speech_seconds(recorder.signal())
+    recorder.wait_until(lambda r: r.seconds >= start + 1.0, timeout=WAIT)
+    changed_at = recorder.seconds
+    kiosk.send("show 02_check_in en")  # "Touch to start": the check-in screen replaces it
+    kiosk.until("shown")
+    recorder.wait_until(lambda r: r.seconds >= changed_at + 1.5, timeout=WAIT)
+    _, end = speech_seconds(recorder.stop())
+    print(f"speech stopped {end - changed_at:.3f} s after the screen change was sent")
+    assert end - changed_at <= STOP_WITHIN_S, f"speech went on {end - changed_at:.3f} s"
+
+
+def test_never_in_a_call(kiosk: ReadAloudKiosk) -> None:
+    kiosk.send("show 31_call en")
+    shown = kiosk.until("shown")
+    assert shown["step"] == "consultation"
+    assert not shown["offered"]  # no header, no button
+    kiosk.send("readnow")
+    assert kiosk.until("read")["text"] == ""
+    kiosk.send("state")
+    assert kiosk.until("state")["speaking"] is False
