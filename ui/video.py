@@ -36,8 +36,15 @@ from typing import Any, Final, Literal
 
 import numpy as np
 from av.video.reformatter import VideoReformatter
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 RenderPath = Literal["auto", "sink", "paint"]
@@ -269,6 +276,15 @@ class VideoView(QWidget):
         if self._video_widget is not None:
             self._video_widget.setVisible(self._has_picture and not self._obscured)
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if self.render_path == "paint" and event.type() in (QEvent.Type.Polish,
+                                                            QEvent.Type.StyleChange):
+            # paintEvent fills every pixel: Qt need not paint the parents beneath it first (a
+            # style sheet's polish clears this, so it is set again after every polish).
+            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        return bool(handled)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.placeholder.setGeometry(self.rect())
@@ -281,7 +297,8 @@ class VideoView(QWidget):
         ratio = self.devicePixelRatioF()
         box = QRect(0, 0, round(self.width() * ratio), round(self.height() * ratio))
         shown = fit_rect(QSize(int(frame.width), int(frame.height)), box)
-        w, h = max(2, shown.width()), max(2, shown.height())
+        # Even sizes: libswscale takes a path 2.5 times slower for an odd width or height.
+        w, h = max(2, shown.width() & ~1), max(2, shown.height() & ~1)
         rgb = self._reformatter.reformat(frame, width=w, height=h, format="bgra")
         self._pixels = rgb  # the QImage below reads this frame's memory: keep it with the image
         pixels = memoryview(rgb.planes[0])
@@ -308,11 +325,16 @@ class VideoView(QWidget):
             self.frames_rendered += 1
             self._set_has_picture(True)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()))
-        if self._image is not None:
+        background = self.palette().color(self.backgroundRole())
+        if self._image is None:
+            painter.fillRect(self.rect(), background)
+        else:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             size = self._image.deviceIndependentSize().toSize()
             target = fit_rect(size, self.rect())
+            painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
+            painter.fillRect(self.rect(), background)
+            painter.setClipping(False)
             if self.mirrored:  # drawn flipped left to right about the picture's centre
                 painter.translate(target.x() * 2 + target.width(), 0)
                 painter.scale(-1, 1)
