@@ -16,7 +16,7 @@ Rules that matter:
   (one pass, a libswscale context kept per view), so painting it is a plain copy: no numpy
   conversion and no scaling in the painter (they took most of the app's CPU in a call,
   bench/README.md). A :class:`YuvFrame` goes through numpy (:func:`yuv_to_rgb`).
-  Mirroring is a painter transform, not a copy.
+  A mirrored view flips its picture once, when it is converted.
   ``"auto"`` picks ``paint`` on the offscreen/minimal platforms and ``sink`` elsewhere.
 - A ``QVideoWidget`` is a native surface: on X11 it is drawn *over* sibling widgets, so an in-window
   overlay would be hidden behind it. Owners call :meth:`VideoView.set_obscured` while an overlay
@@ -303,6 +303,8 @@ class VideoView(QWidget):
         self._pixels = rgb  # the QImage below reads this frame's memory: keep it with the image
         pixels = memoryview(rgb.planes[0])
         image = QImage(pixels, w, h, int(rgb.planes[0].line_size), QImage.Format.Format_RGB32)
+        if self.mirrored:  # a flipped copy: painting it is then a plain copy too
+            image = image.flipped(Qt.Orientation.Horizontal)
         image.setDevicePixelRatio(ratio)
         return image
 
@@ -311,7 +313,8 @@ class VideoView(QWidget):
         step = 1
         while step < 8 and w // (step * 2) >= self.width() and h // (step * 2) >= self.height():
             step *= 2
-        rgb = np.ascontiguousarray(yuv_to_rgb(frame, step))
+        rgb = yuv_to_rgb(frame, step)
+        rgb = np.ascontiguousarray(rgb[:, ::-1] if self.mirrored else rgb)
         rows, cols, _ = rgb.shape
         return QImage(rgb.data, cols, rows, cols * 3, QImage.Format.Format_RGB888).copy()
 
@@ -335,9 +338,6 @@ class VideoView(QWidget):
             painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
             painter.fillRect(self.rect(), background)
             painter.setClipping(False)
-            if self.mirrored:  # drawn flipped left to right about the picture's centre
-                painter.translate(target.x() * 2 + target.width(), 0)
-                painter.scale(-1, 1)
             painter.drawImage(QRectF(target), self._image)
         painter.end()
 
