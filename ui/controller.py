@@ -12,8 +12,9 @@ Rules that matter:
   answer before the journey keeps it, and stores it on its own writer thread.
 - The privacy reset clears the bridge's waiting frames, the video views, the live state and the
   feedback response, and asks the engine to end the visit and stop the devices.
-- The camera is judged from the frames the patient sees (:class:`kiosk.checks.camera.CameraWatch`,
-  fed here with each self-view frame's luma plane); each change of its verdict goes to the
+- The camera is judged from the frames the patient sees during the device checks
+  (:class:`kiosk.checks.camera.CameraWatch`, fed here with each self-view frame's luma plane;
+  not in the call, where it would cost for nothing); each change of its verdict goes to the
   journey (``Journey.camera_checked``) and to the screens (``LiveState.camera_health``).
 - Taps (mouse presses, touches) within the journey's tap guard time of a screen or page change
   are eaten here, before any widget sees them (:class:`kiosk.journey.TapGuard` decides).
@@ -283,8 +284,8 @@ class KioskController(QObject):
         frame = self.bridge.take_self_frame()
         if frame is not None and self.journey.shows_self_view():
             self.window.show_self_frame(frame)
-            if self.camera_watch.started_at is not None:
-                _w, _h, (y, _u, _v) = yuv_planes(frame)
+            if self.camera_watch.started_at is not None and self.journey.step is Step.DEVICE_CHECKS:
+                _w, _h, (y, _u, _v) = yuv_planes(frame)  # judged only while it is checked
                 self.camera_watch.frame(y, self.now())
                 self._camera_verdict()
 
@@ -374,7 +375,7 @@ class KioskController(QObject):
     def tick(self) -> None:
         """Once a second: the journey's time-outs, the camera's verdict (a camera that stopped
         sends no frame to notice it by), and a fresh render (clocks, countdowns)."""
-        if self.camera_watch.started_at is not None:
+        if self.camera_watch.started_at is not None and self.journey.step is Step.DEVICE_CHECKS:
             self._camera_verdict()
         self.apply(self.journey.tick(self.now()))
 
