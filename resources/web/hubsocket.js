@@ -4,14 +4,15 @@
 // A stalled path does not close a WebSocket in a browser for minutes (the hub's pings are
 // answered by the browser unseen, and a close handshake waits for the dead peer), so the
 // console sends its own `ping` every HEARTBEAT_MS and gives the socket up when nothing at all
-// has come from the hub for DEAD_AFTER_MS: a dead link is noticed within 5 s (issue 13).
+// has come from the hub for DEAD_AFTER_MS (a pong is due within milliseconds): a dead link is
+// noticed within DEAD_AFTER_MS + HEARTBEAT_MS = 4.5 s (issue 13: within 5 s).
 
 import { CLOSE, decode, encode, make, redacted } from "./protocol.js";
 
 const BACKOFF_S = [0.5, 1, 1, 2, 2];
 const REQUEST_TIMEOUT_MS = 5000;
-const HEARTBEAT_MS = 2000;
-const DEAD_AFTER_MS = 5000;
+const HEARTBEAT_MS = 1000;
+const DEAD_AFTER_MS = 3500;
 
 export class HubSocket {
   /**
@@ -133,7 +134,7 @@ export class HubSocket {
   beat(ws) {
     if (ws !== this.ws) { clearInterval(this.heartbeat); return; }
     if (Date.now() - this.heard > DEAD_AFTER_MS) {
-      console.warn("no word from the hub for 5 s: reconnecting");
+      console.warn("no word from the hub for 3.5 s: reconnecting");
       this.lost(ws, 1006, "no word from the hub");
       try { ws.close(); } catch { /* already closing */ }
       return;

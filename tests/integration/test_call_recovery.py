@@ -128,3 +128,35 @@ async def test_a_stalled_link_is_noticed_within_5_s_at_both_ends_and_back_at_onc
     finally:
         await visit.close()
         await tcp.close()
+
+
+@pytest.mark.expect_log(r".", logger="kiosk.hub.ws")
+@pytest.mark.expect_log(r"Error handling request", logger="aiohttp.server")
+async def test_the_console_notices_a_stalled_link_within_5_s_and_comes_back(
+        hub_factory: Any) -> None:
+    from playwright.async_api import expect
+
+    from tests.integration.browser import chromium, console_page
+    from tests.integration.console_support import WEB_ROOT, PageErrors, sign_in
+
+    hub = await hub_factory(heartbeat=3.0, web_root=WEB_ROOT)
+    switch = NetPath()
+    host, port = hub.url.split("//", 1)[1].rsplit(":", 1)
+    tcp = TcpPath((host, int(port)), switch)
+    await tcp.start()
+    loop = asyncio.get_running_loop()
+    try:
+        async with chromium() as browser, console_page(browser, tcp.url_for(hub.url)) as page:
+            errors = PageErrors(page)
+            await sign_in(page, hub.specialist_username, hub.specialist_password)
+            link = page.locator("#link-state")
+            switch.cut()
+            cut_at = loop.time()
+            await expect(link).to_have_attribute("data-state", "down", timeout=7_000)
+            assert loop.time() - cut_at <= 5.5  # 5 s of silence, and the page's own clock
+            restored = switch.restore()
+            await expect(link).to_have_attribute("data-state", "up", timeout=10_000)
+            assert loop.time() - restored <= 4.0
+            assert errors.errors == []
+    finally:
+        await tcp.close()
