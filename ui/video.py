@@ -335,6 +335,12 @@ class VideoView(QWidget):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             size = self._image.deviceIndependentSize().toSize()
             target = fit_rect(size, self.rect())
+            dw, dh = target.width() - size.width(), target.height() - size.height()
+            if 0 <= dw <= 2 and 0 <= dh <= 2:
+                # Converted for this size (evened): drawn as it is, centred, never rescaled
+                # for a pixel or two (a scaled draw is the painter's slow path).
+                target = QRect(target.x() + dw // 2, target.y() + dh // 2, size.width(),
+                               size.height())
             painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
             painter.fillRect(self.rect(), background)
             painter.setClipping(False)
