@@ -166,6 +166,7 @@ class VideoView(QWidget):
         self._frame: Any = None  # latest frame not yet drawn (paint path)
         self._image: QImage | None = None  # last converted picture (paint path)
         self._pixels: Any = None  # the memory self._image is a view of (kept alive with it)
+        self._drawn_at: QRect | None = None  # where the picture was last drawn (paint path)
         self._reformatter = VideoReformatter()
         self._has_picture = False
         self._obscured: set[str] = set()
@@ -204,12 +205,13 @@ class VideoView(QWidget):
         else:
             self._frame = frame
             self._sync_children()
-            self.update()
+            # Where the last picture went: a new one of the same size leaves the bars as they are.
+            self.update(self._drawn_at if self._drawn_at is not None else self.rect())
 
     def clear(self) -> None:
         """Forget every frame and show the placeholder (privacy reset)."""
         self._frame = None
-        self._image = self._pixels = None
+        self._image = self._pixels = self._drawn_at = None
         if self._sink is not None and self._has_picture:
             from PySide6.QtMultimedia import QVideoFrame
 
@@ -287,6 +289,7 @@ class VideoView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._drawn_at = None
         self.placeholder.setGeometry(self.rect())
         if self._video_widget is not None:
             self._video_widget.setGeometry(self.rect())
@@ -341,6 +344,9 @@ class VideoView(QWidget):
                 # for a pixel or two (a scaled draw is the painter's slow path).
                 target = QRect(target.x() + dw // 2, target.y() + dh // 2, size.width(),
                                size.height())
+            if target != self._drawn_at:
+                self._drawn_at = target
+                self.update()  # the bars around a picture of another size: next paint
             painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
             painter.fillRect(self.rect(), background)
             painter.setClipping(False)
