@@ -354,7 +354,7 @@ class PatientVisit:
             if msg.get("fatal") or (msg["code"] == "not_found" and self.visit_id is not None):
                 await self._end_call(msg["code"])
             else:
-                self.listener.on_error(msg["code"], msg["message"])
+                self.listener.on_error(msg["code"], safe_display_text(msg["message"]))
 
     def _new_ice_servers(self, msg: Mapping[str, Any]) -> None:
         servers = msg.get("ice_servers")
