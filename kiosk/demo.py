@@ -45,13 +45,17 @@ class DemoEnvironment:
                                  now=now).code
 
     async def close(self) -> None:
+        """Stop the specialist, then the hub. Unlike a real hub's planned stop, the demo hub
+        ends and records any visit still live (``hub_stopped``): its clients (this app's
+        engine and the embedded specialist) stop with it, so nobody could resume, and a kept
+        ``--data-dir`` must not restore visits at the next start that wait for no one."""
         if self.stop_specialist is not None:
             self.stop_specialist.set()
         if self.specialist is not None:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 async with asyncio.timeout(10):
                     await self.specialist
-        await self.hub.close()
+        await self.hub.close(end_visits=True)
 
 
 async def start_demo(data_dir: Path, *, specialist: bool = True, room: str = "Room 1",

@@ -49,6 +49,7 @@ async def _restore(app: web.Application) -> None:
 
 
 async def _shutdown(app: web.Application) -> None:
+    """A planned stop: sockets close "going away"; live state stays in storage."""
     app[SIGNALLING].close()
 
 

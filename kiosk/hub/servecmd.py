@@ -2,7 +2,8 @@
 
 ``serve --demo`` seeds a demo clinic (into a temporary database unless ``--db`` is given) and,
 with ``--json``, prints exactly one JSON line on stdout once the hub is listening, so scripts
-and tests can start it and read where it is. SIGINT and SIGTERM stop it cleanly.
+and tests can start it and read where it is. SIGINT and SIGTERM stop it cleanly: sockets close
+"going away" and live visits stay in the database for the next start (nothing is ended).
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """Running the hub in-process: :func:`start_hub` for the kiosk's demo mode, tests and
 ``clinic-hub serve``.
 
-``RunningHub`` knows its real address (port 0 picks a free one) and shuts down cleanly: every
-visit is ended and recorded, every socket closed, and storage it opened is closed.
+``RunningHub`` knows its real address (port 0 picks a free one) and shuts down cleanly: live
+visits and help requests stay in storage (the next start on the same database takes their
+clients back), every socket is closed with 1001 "going away" so clients reconnect, and storage
+it opened is closed. ``close(end_visits=True)`` ends and records every visit first (for a hub
+whose clients stop with it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from kiosk.hub.app import create_app
 from kiosk.hub.clock import Clock
 from kiosk.hub.config import HubConfig
 from kiosk.hub.secretstore import DirSecretStore, HubSecrets
+from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.storage import Storage
 
 log = logging.getLogger("kiosk.hub.server")
@@ -72,12 +76,15 @@ class RunningHub:
         """The signalling WebSocket's URL."""
         return self.url.replace("http", "ws", 1) + "/ws"
 
-    async def close(self) -> None:
-        """Stop listening, end visits, close sockets and (if it opened it) the storage.
-        Closing twice is harmless."""
+    async def close(self, *, end_visits: bool = False) -> None:
+        """Stop listening, close sockets ("going away") and (if it opened it) the storage.
+        Live visits stay in storage for the next start unless ``end_visits``: then each is
+        ended and recorded as ``hub_stopped`` first. Closing twice is harmless."""
         if self.closed:
             return
         self.closed = True
+        if end_visits:
+            self.app[SIGNALLING].end_all("hub_stopped")
         await self.runner.cleanup()
         if self.owns_storage:
             self.storage.close()

@@ -15,6 +15,10 @@ Rules that matter:
   presence from storage (:meth:`SignallingRouter.restore`); each restored visit waits
   ``restart_grace`` for its clients, then ends as ``visit_lost``. Rows name no connection and
   no process-local id, so another hub process could take them over (docs/architecture.md §8).
+- A planned stop (SIGTERM, an update; :meth:`SignallingRouter.close`) ends nothing: the live
+  rows stay, every socket closes with 1001 and the clients resume from the next start as after
+  a crash. Only :meth:`SignallingRouter.end_all` (the kiosk's embedded demo hub, whose clients
+  stop with it) ends visits as ``hub_stopped``.
 - A code whose visit the hub ended for loss of contact may be checked in again by the same
   kiosk, once, before it expires (:meth:`kiosk.hub.storage.Storage.check_in_visit`); that kiosk
   also takes back a visit it still holds but has lost the socket of.
@@ -89,6 +93,8 @@ class SignallingRouter:
         self.connections: set[Connection] = set()
         #: This process, as the ``owner`` of the live rows it writes.
         self.instance = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+        #: Set by :meth:`close`: the hub is stopping and keeps its live state for the next start.
+        self.stopping = False
         self.handlers: dict[str, Handler] = {
             "check_in": self.check_in,
             "checks": self.checks,
@@ -442,7 +448,10 @@ class SignallingRouter:
         return visit.specialist is not None and not (restored and visit.call_state == "connected")
 
     def disconnected(self, conn: Connection) -> None:
-        """A socket closed: start the grace period for what it held."""
+        """A socket closed: start the grace period for what it held (not while the hub stops:
+        then what it held stays in storage for the next start)."""
+        if self.stopping:
+            return
         loop = asyncio.get_running_loop()
         grace = self.hub.config.resume_grace
         if conn.kiosk is not None and conn.kiosk.id in self.presence.help_requests:
@@ -605,12 +614,30 @@ class SignallingRouter:
         log.info("visit %s ended: %s", visit.id, reason[:64])
         self.presence.publish(visit.clinic_id)
 
-    def close(self) -> None:
-        """The hub is stopping: end every visit (so each is recorded) and close every socket."""
+    def end_all(self, reason: str = "hub_stopped") -> None:
+        """End every live visit (each is recorded): for a hub whose clients stop with it (the
+        kiosk's embedded demo hub), never for a planned stop of a real hub."""
         for visit in list(self.presence.visits.values()):
-            self.end_visit(visit, "hub_stopped", lost=True)
+            self.end_visit(visit, reason, lost=True)
+
+    def close(self) -> None:
+        """The hub is stopping (SIGTERM, SIGINT, an update): nothing is ended or recorded.
+        Live visits and help requests stay in storage exactly as written, their timers stop,
+        and every socket closes with 1001 "going away", so clients reconnect and resume from
+        the next start just as after a crash (a visit nobody comes back for ends by
+        ``restart_grace`` then). Sockets that close from now on start no grace timers."""
+        self.stopping = True
+        for visit in self.presence.visits.values():
+            for timer in (visit.patient_timer, visit.specialist_timer):
+                if timer is not None:
+                    timer.cancel()
+            visit.patient_timer = visit.specialist_timer = None
+        for request in self.presence.help_requests.values():
+            if request.timer is not None:
+                request.timer.cancel()
+                request.timer = None
         for conn in list(self.connections):
-            conn.close_after_sending(CLOSE_GOING_AWAY, "the hub is stopping")
+            conn.close_after_sending(CLOSE_GOING_AWAY, "the hub is restarting")
 
 
 def _json(value: Any) -> str:

@@ -307,21 +307,50 @@ async def test_specialist_gone_after_grace_ends_the_visit(hub_factory: Any) -> N
     assert ended["reason"] == "specialist_disconnected"
 
 
-async def test_hub_shutdown_ends_visits_and_closes_sockets(hub_factory: Any) -> None:
+async def test_hub_shutdown_keeps_live_state_and_closes_sockets_going_away(
+        hub_factory: Any) -> None:
+    """A planned stop ends nothing: sockets close with 1001 (clients reconnect), the visit and
+    a kiosk's help request stay in storage for the next start, no call is recorded."""
+    hub = await hub_factory(clock=ManualClock())
+    patient = await hub.patient()
+    await patient.send("check_in", code=hub.appointment_code)
+    visit_id = (await patient.expect("checked_in"))["visit_id"]
+    helper = await hub.kiosk(hub.new_kiosk_token(room="Room 2"))
+    await helper.send("help")
+    await helper.expect("help_ack")
+    specialist = await hub.specialist()
+    closing = asyncio.ensure_future(hub.running.close())
+    for peer in (patient, helper, specialist):
+        assert await peer.closed() == 1001
+        assert peer.close_reason == "the hub is restarting"
+        assert all(m["type"] != "call_ended" for m in peer.skipped)
+    await asyncio.wait_for(closing, 10)
+    reopened = Storage.open(hub.config.db_path)  # the hub closed the storage it opened
+    try:
+        assert reopened.calls() == []
+        assert [v.visit_id for v in reopened.live_visits()] == [visit_id]
+        assert [h.kiosk.room for h in reopened.live_help()] == ["Room 2"]
+    finally:
+        reopened.close()
+
+
+async def test_hub_close_with_end_visits_records_them(hub_factory: Any) -> None:
+    """The kiosk's embedded demo hub stops with its clients: it ends and records each visit."""
     hub = await hub_factory(clock=ManualClock())
     patient = await hub.patient()
     await patient.send("check_in", code=hub.appointment_code)
     await patient.expect("checked_in")
-    closing = asyncio.ensure_future(hub.running.close())
+    closing = asyncio.ensure_future(hub.running.close(end_visits=True))
     assert (await patient.expect("call_ended"))["reason"] == "hub_stopped"
     assert await patient.closed() == 1001
     await asyncio.wait_for(closing, 10)
-    reopened = Storage.open(hub.config.db_path)  # the hub closed the storage it opened
+    reopened = Storage.open(hub.config.db_path)
     try:
         [call] = reopened.calls()
+        assert call.end_reason == "hub_stopped"
+        assert reopened.live_visits() == []
     finally:
         reopened.close()
-    assert call.end_reason == "hub_stopped"
 
 
 async def test_resume_replaces_a_half_open_socket(hub: Any) -> None:
