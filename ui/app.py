@@ -228,6 +228,7 @@ class KioskApp:
 
         self.thread.stop(stop_engine)
         self.store.close()
+        self.window.languages.close()  # now, not at deleteLater: the next app starts in English
         self.window.close()
         self.window.deleteLater()
         if self.temp_dir is not None:
@@ -338,8 +339,12 @@ def build(opts: Options, *, clock: Callable[[], float] = time.monotonic) -> Kios
                           survey=survey, feedback_store=store,
                           lockout=LockoutFile(data_dir / LOCKOUT_FILE))
     admin.show_configuration(resolved, file_settings, settings_problem)
-    admin.read_aloud = ("offered to patients" if reader.available
-                        else f"NOT offered: {reader.reason}")
+    admin.read_aloud = reader.status_text()
+
+    def read_aloud_ready() -> None:
+        admin.read_aloud = reader.status_text()
+
+    reader.ready.connect(read_aloud_ready)
 
     def apply_service(state: ServiceState) -> None:
         if state != window.service:

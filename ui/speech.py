@@ -33,6 +33,9 @@ from ui.screens.base import Screen, spoken_words_of
 log = logging.getLogger(__name__)
 
 ENGINE = "speechd"
+STARTING = "the speech engine is starting"
+#: The engine is opened this long after the reader is made (the window is on screen by then).
+OPEN_AFTER_MS = 500
 #: Events that mean the patient touched something (speech stops).
 TOUCHES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
                      QEvent.Type.KeyPress, QEvent.Type.TabletPress})
@@ -59,13 +62,16 @@ class ScreenReader(QObject):
 
     ``window`` is a :class:`ui.window.MainWindow` (its ``screens`` by step, its ``pages`` and
     its ``header`` with "Read aloud"; the ``welcome`` screen has the switch to read every
-    screen); ``engine`` defaults to :func:`open_engine`.
+    screen). ``engine`` (an engine and the reason it cannot be used) is used at once; without
+    it, :func:`open_engine` runs shortly after (``ready`` says when).
 
     Signals:
+        ready(): the engine was opened, or found unusable (:attr:`available`, :attr:`reason`).
         speaking(str, str): started to say a text, in a locale (e.g. "cy_GB").
         stopped(): speech was stopped by a touch or a change of screen.
     """
 
+    ready = Signal()
     speaking = Signal(str, str)
     stopped = Signal()
 
@@ -73,15 +79,13 @@ class ScreenReader(QObject):
                  engine: tuple[QTextToSpeech | None, str | None] | None = None) -> None:
         super().__init__(window)
         self._window = window
-        self._tts, self.reason = open_engine() if engine is None else engine
+        self._tts: QTextToSpeech | None = None
+        self.reason: str | None = STARTING
+        self.opened = False
         self.rate = clamp_rate(rate)
         self.state = ReadAloud()
         self._visit: weakref.ref[Visit] | None = None
         self.voice = ""
-        if self.reason is not None:
-            log.info("read aloud is not offered: %s", self.reason)
-        else:
-            log.info("read aloud is offered (speech-dispatcher, a voice for each language)")
         self._screens: dict[str, Screen] = {
             str(step): screen for step, screen in getattr(window, "screens", {}).items()
             if isinstance(screen, Screen)}
@@ -94,13 +98,34 @@ class ScreenReader(QObject):
         self._welcome = getattr(window, "welcome", None)
         if self._welcome is not None:
             self._welcome.auto_read_toggled.connect(self._set_auto)
-        self._sync_toggles()
         pages = getattr(window, "pages", None)
         if pages is not None:
             pages.currentChanged.connect(self._screen_changed)
+        if engine is not None:
+            self._use(*engine)
+        else:
+            # Opening the engine takes a second or more (speech-dispatcher lists its voices);
+            # the welcome screen is up first, and the controls appear when it is ready.
+            self._sync_toggles()
+            QTimer.singleShot(OPEN_AFTER_MS, lambda: self._use(*open_engine()))
+
+    def _use(self, tts: QTextToSpeech | None, reason: str | None) -> None:
+        self._tts, self.reason, self.opened = tts, reason, True
+        if reason is not None:
+            log.info("read aloud is not offered: %s", reason)
+        else:
+            log.info("read aloud is offered (speech-dispatcher, a voice for each language)")
+        self._sync_toggles()
         app = QCoreApplication.instance()
-        if app is not None and self.available:
+        if app is not None and tts is not None:
             app.installEventFilter(self)
+        self.ready.emit()
+
+    def status_text(self) -> str:
+        """For staff (admin mode's status page)."""
+        if not self.opened:
+            return "starting"
+        return "offered to patients" if self.available else f"NOT offered: {self.reason}"
 
     @property
     def available(self) -> bool:

@@ -50,7 +50,7 @@ def main() -> int:  # pragma: no cover - runs in the child
     reader.speaking.connect(
         lambda text, locale: _emit("speaking", text=text, locale=locale, voice=reader.voice))
     reader.stopped.connect(lambda: _emit("stopped"))
-    _emit("ready", available=reader.available, reason=reader.reason)
+    reader.ready.connect(lambda: _emit("ready", available=reader.available, reason=reader.reason))
 
     def command(line: str) -> None:
         words = line.split()
