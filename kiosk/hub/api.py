@@ -37,7 +37,7 @@ from kiosk.hub.auth import SESSION_COOKIE, origin_allowed, session_from
 from kiosk.hub.clientaddr import request_address
 from kiosk.hub.codes import new_token, pair_kiosk, token_hash
 from kiosk.hub.export import answer_rows, to_csv
-from kiosk.hub.models import KioskRecord
+from kiosk.hub.models import KioskRecord, Scope
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
 from kiosk.hub.storage import CodeError, StorageError
@@ -247,11 +247,10 @@ async def pair(request: web.Request) -> web.Response:
         return json_error(400, exc.code, _PAIR_MESSAGES[exc.code])
     except StorageError as exc:
         return json_error(400, "bad_request", str(exc))
-    clinic = hub.storage.get_clinic(kiosk.clinic_id)
-    log.info("kiosk %d paired (clinic %d)", kiosk.id, kiosk.clinic_id)
+    log.info("kiosk %d paired (site %d)", kiosk.id, kiosk.site_id)
     return web.json_response({
         "kiosk_id": kiosk.id, "token": token, "room": kiosk.room,
-        "clinic": {"id": kiosk.clinic_id, "name": clinic.name if clinic else ""}})
+        "clinic": {"id": kiosk.site_id, "name": kiosk.site_name}})
 
 
 MAX_TOKEN = 256
@@ -278,7 +277,8 @@ def _local_day(now: float) -> tuple[float, float]:
 
 
 async def kiosk_appointments(request: web.Request) -> web.Response:
-    """Today's appointments in the kiosk's clinic: no codes, no patient names."""
+    """Today's appointments for the kiosk's site (not those for any site): no codes, no
+    patient names."""
     hub = request.app[HUB]
     kiosk = _bearer_kiosk(request, hub)
     if kiosk is None:
@@ -286,10 +286,9 @@ async def kiosk_appointments(request: web.Request) -> web.Response:
         return _kiosk_token_refused()
     start, end = _local_day(hub.clock.now())
     listed = [a for a in hub.storage.appointments_between(start, end)
-              if a.clinic_id == kiosk.clinic_id]
-    clinic = hub.storage.get_clinic(kiosk.clinic_id)
+              if a.site_id == kiosk.site_id]
     return web.json_response({
-        "clinic": clinic.name if clinic else "",
+        "clinic": kiosk.site_name,
         "appointments": [{
             "id": a.id,
             "starts_at": datetime.fromtimestamp(a.starts_at, UTC).isoformat(),
@@ -342,27 +341,29 @@ def _since(request: web.Request) -> date | None:
         raise web.HTTPBadRequest(reason="since must be YYYY-MM-DD") from None
 
 
-def _specialist_clinic(request: web.Request) -> int | web.Response:
+def _specialist_scope(request: web.Request) -> Scope | web.Response:
     hub = request.app[HUB]
     if not origin_allowed(request, hub):
         return json_error(403, "forbidden", "This origin is not allowed.")
     found = session_from(request, hub)
     if found is None:
         return json_error(401, "auth_failed", "You are not signed in.")
-    return found[2].clinic_id
+    return hub.storage.scope(found[2])
 
 
 async def get_feedback(request: web.Request) -> web.Response:
-    """A signed-in specialist: their clinic's answers (newest first) and a summary."""
-    clinic = _specialist_clinic(request)
-    if isinstance(clinic, web.Response):
-        return clinic
+    """A signed-in account: the answers it may see (:meth:`Storage.feedback_answers`), newest
+    first, and a summary."""
+    scope = _specialist_scope(request)
+    if isinstance(scope, web.Response):
+        return scope
     hub = request.app[HUB]
-    answers = hub.storage.feedback_answers(clinic_id=clinic, since=_since(request))
-    info = hub.storage.get_clinic(clinic)
+    answers = hub.storage.feedback_answers(scope=scope, since=_since(request))
+    sites = scope.sites or scope.help_sites
     rows = answer_rows(answers)
     return web.json_response({
-        "clinic": {"id": clinic, "name": info.name if info else ""},
+        "clinic": {"id": next(iter(sites)) if len(sites) == 1 else None,
+                   "name": hub.storage.scope_label(scope)},
         "summary": summarise(answers),
         "answers": rows[-MAX_LISTED:][::-1],
         "answers_truncated": len(rows) > MAX_LISTED,
@@ -371,15 +372,15 @@ async def get_feedback(request: web.Request) -> web.Response:
 
 async def get_feedback_csv(request: web.Request) -> web.Response:
     """The same answers as CSV (:func:`kiosk.hub.export.to_csv`)."""
-    clinic = _specialist_clinic(request)
-    if isinstance(clinic, web.Response):
-        return clinic
+    scope = _specialist_scope(request)
+    if isinstance(scope, web.Response):
+        return scope
     hub = request.app[HUB]
-    answers = hub.storage.feedback_answers(clinic_id=clinic, since=_since(request))
+    answers = hub.storage.feedback_answers(scope=scope, since=_since(request))
     day = datetime.fromtimestamp(hub.clock.now(), UTC).date().isoformat()
     return web.Response(
         text=to_csv(answers), content_type="text/csv", charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="feedback-{clinic}-{day}.csv"'})
+        headers={"Content-Disposition": f'attachment; filename="feedback-{day}.csv"'})
 
 
 def add_routes(app: web.Application) -> None:

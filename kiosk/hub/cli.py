@@ -8,6 +8,10 @@ Rules that matter:
 - Passwords are never flags: they come from a prompt (twice) or from stdin
   (``--password-stdin``). Appointment and pairing codes are printed once, when issued, and
   never listed again.
+- Every command and flag that has shipped keeps working (scripts depend on them). The old
+  ones map onto the model of organisations, services, sites and accounts
+  (docs/architecture.md, "The service as a network"): a clinic is a site with an organisation
+  and a service of its name; ``--clinic`` names that site.
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ from kiosk.hub.codes import (
 from kiosk.hub.config import ConfigError
 from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version, migrate
-from kiosk.hub.models import AppointmentRecord
+from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF, AppointmentRecord
 from kiosk.hub.passwords import check_new_password, hash_password
 from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
-from kiosk.hub.storage import Storage, StorageError
+from kiosk.hub.storage import LEGACY_SITE, Storage, StorageError
 from kiosk.hub.summary import summarise
 
 
@@ -128,14 +132,53 @@ def cmd_clinic_create(args: argparse.Namespace) -> None:
           [f"Created clinic {clinic.id}: {clinic.name}"])
 
 
-def cmd_waiting_area_create(args: argparse.Namespace) -> None:
+def cmd_organisation_create(args: argparse.Namespace) -> None:
     storage = _open(args)
     try:
-        area = storage.create_waiting_area(args.clinic, args.name, SystemClock().now())
+        org = storage.create_organisation(args.name, SystemClock().now())
     finally:
         storage.close()
-    _emit(args, {"id": area.id, "clinic_id": area.clinic_id, "name": area.name},
-          [f"Created waiting area {area.id}: {area.name} (clinic {area.clinic_id})"])
+    _emit(args, {"id": org.id, "name": org.name},
+          [f"Created organisation {org.id}: {org.name}"])
+
+
+def cmd_service_create(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        service = storage.create_service(args.organisation, args.name, SystemClock().now())
+    finally:
+        storage.close()
+    _emit(args, {"id": service.id, "organisation_id": service.organisation_id,
+                 "name": service.name},
+          [f"Created service {service.id}: {service.name} "
+           f"(organisation {service.organisation_id})"])
+
+
+def cmd_site_create(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        site = storage.create_site(args.name, SystemClock().now(), args.organisation)
+    finally:
+        storage.close()
+    _emit(args, {"id": site.id, "organisation_id": site.organisation_id, "name": site.name},
+          [f"Created site {site.id}: {site.name}" +
+           (f" (organisation {site.organisation_id})" if site.organisation_id else "")])
+
+
+def cmd_waiting_area_create(args: argparse.Namespace) -> None:
+    if (args.clinic is None) == (args.service is None):
+        raise UsageError("give one of --service and --clinic")
+    storage = _open(args)
+    try:
+        now = SystemClock().now()
+        area = (storage.create_waiting_area(args.clinic, args.name, now) if args.clinic
+                else storage.create_service_waiting_area(args.service, args.name, now))
+    finally:
+        storage.close()
+    where = f"clinic {args.clinic}" if args.clinic else f"service {area.service_id}"
+    _emit(args, {"id": area.id, **({"clinic_id": args.clinic} if args.clinic
+                                   else {"service_id": area.service_id}), "name": area.name},
+          [f"Created waiting area {area.id}: {area.name} ({where})"])
 
 
 def read_new_password(args: argparse.Namespace) -> str:
@@ -165,10 +208,80 @@ def cmd_specialist_create(args: argparse.Namespace) -> None:
                                          hash_password(password), SystemClock().now())
     finally:
         storage.close()
-    _emit(args, {"id": spec.id, "clinic_id": spec.clinic_id, "username": spec.username,
+    _emit(args, {"id": spec.id, "clinic_id": args.clinic, "username": spec.username,
                  "name": spec.display_name},
           [f"Created specialist {spec.id}: {spec.display_name} ({spec.username}), "
-           f"clinic {spec.clinic_id}"])
+           f"clinic {args.clinic}"])
+
+
+_ROLE_NAMES = {"clinician": CLINICIAN, "site-staff": SITE_STAFF, "admin": ADMIN}
+
+
+def cmd_account_create(args: argparse.Namespace) -> None:
+    role = _ROLE_NAMES[args.role]
+    if (role == ADMIN) != (args.organisation is not None):
+        raise UsageError("--organisation is needed for an admin, and only for an admin")
+    storage = _open(args)
+    try:
+        if storage.specialist_by_username(args.username) is not None:
+            raise StorageError(f"the username {args.username!r} is already taken")
+        password = read_new_password(args)
+        account = storage.create_account(role, args.username, args.name,
+                                         hash_password(password), SystemClock().now(),
+                                         organisation_id=args.organisation)
+    finally:
+        storage.close()
+    _emit(args, {"id": account.id, "role": args.role, "username": account.username,
+                 "name": account.display_name, "organisation_id": account.organisation_id},
+          [f"Created {args.role} account {account.id}: {account.display_name} "
+           f"({account.username})"])
+
+
+def _account(storage: Storage, who: str) -> Any:
+    account = (storage.get_specialist(int(who)) if who.isdigit()
+               else storage.specialist_by_username(who))
+    if account is None:
+        raise StorageError(f"there is no account {who!r}")
+    return account
+
+
+def cmd_membership_add(args: argparse.Namespace) -> None:
+    if (args.waiting_area is None) == (args.site is None):
+        raise UsageError("give one of --waiting-area (a clinician) and --site (site staff)")
+    storage = _open(args)
+    try:
+        account = _account(storage, args.account)
+        now = SystemClock().now()
+        added = (storage.add_waiting_area_member(account.id, args.waiting_area, now)
+                 if args.waiting_area else storage.add_site_staff(account.id, args.site, now))
+    finally:
+        storage.close()
+    what = (f"waiting area {args.waiting_area}" if args.waiting_area
+            else f"site {args.site}")
+    _emit(args, {"account_id": account.id, "waiting_area_id": args.waiting_area,
+                 "site_id": args.site, "added": added},
+          [f"{account.username} is {'now' if added else 'already'} a member of {what}"])
+
+
+def cmd_account_unlock(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        account = storage.unlock_account(_account(storage, args.account).id)
+    finally:
+        storage.close()
+    _emit(args, {"id": account.id, "username": account.username, "unlocked": True},
+          [f"Unlocked {account.username} (failed sign-ins cleared)"])
+
+
+def cmd_kiosk_revoke(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        revoked = storage.revoke_kiosk(args.kiosk, SystemClock().now())
+    finally:
+        storage.close()
+    _emit(args, {"id": args.kiosk, "revoked": revoked},
+          [f"Kiosk {args.kiosk} {'revoked' if revoked else 'was already revoked'}: "
+           "it must be paired again"])
 
 
 def cmd_appointment_create(args: argparse.Namespace) -> None:
@@ -176,9 +289,12 @@ def cmd_appointment_create(args: argparse.Namespace) -> None:
     starts_at = parse_time(args.time) if args.time else now
     storage = _open(args)
     try:
+        site: int | str | None = (None if args.any_site else
+                                  args.site if args.site is not None else LEGACY_SITE)
         issued = issue_appointment(storage, _secrets(args), waiting_area_id=args.waiting_area,
                                    starts_at=starts_at, now=now, specialist_id=args.specialist,
-                                   patient_name=args.patient_name, valid_hours=args.valid_hours)
+                                   patient_name=args.patient_name, valid_hours=args.valid_hours,
+                                   site=site)
     finally:
         storage.close()
     a = issued.appointment
@@ -190,6 +306,9 @@ def cmd_appointment_create(args: argparse.Namespace) -> None:
 
 
 def cmd_kiosk_pair(args: argparse.Namespace) -> None:
+    if (args.clinic is None) == (args.site is None):
+        raise UsageError("give one of --site and --clinic (the same thing: a site)")
+    args.clinic = args.clinic or args.site
     now = SystemClock().now()
     storage = _open(args)
     try:
@@ -215,7 +334,9 @@ def _appointment_json(a: AppointmentRecord, now: float) -> dict[str, Any]:
     return {
         "id": a.id, "time": _local_iso(a.starts_at),
         "waiting_area": {"id": a.waiting_area_id, "name": a.waiting_area_name},
-        "clinic": {"id": a.clinic_id, "name": a.clinic_name},
+        "clinic": {"id": a.site_id, "name": a.site_name or a.service_name},
+        "service": {"id": a.service_id, "name": a.service_name},
+        "site": None if a.site_id is None else {"id": a.site_id, "name": a.site_name},
         "specialist": ({"id": a.specialist_id, "name": a.specialist_name}
                        if a.specialist_id is not None else None),
         "patient_name": a.patient_name, "status": _status(a, now),
@@ -236,7 +357,7 @@ def cmd_appointments(args: argparse.Namespace) -> None:
     for a in found:
         who = a.specialist_name or "any specialist"
         name = f", {a.patient_name}" if a.patient_name else ""
-        lines.append(f"  {_local_iso(a.starts_at)[11:16]}  #{a.id}  {a.clinic_name} / "
+        lines.append(f"  {_local_iso(a.starts_at)[11:16]}  #{a.id}  {a.service_name} / "
                      f"{a.waiting_area_name}  with {who}{name}  [{_status(a, now)}]")
     _emit(args, {"date": day.isoformat(),
                  "appointments": [_appointment_json(a, now) for a in found]}, lines)
@@ -333,14 +454,59 @@ def build_parser() -> argparse.ArgumentParser:
 
     clinic = sub.add_parser("clinic", help="clinics").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
-    p = leaf(clinic, "create", cmd_clinic_create, "create a clinic")
+    p = leaf(clinic, "create", cmd_clinic_create,
+             "create a clinic: a site with an organisation and a service of the same name")
+    p.add_argument("name")
+
+    org = sub.add_parser("organisation", help="organisations").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(org, "create", cmd_organisation_create,
+             "create an organisation (a health board, a hospital)")
+    p.add_argument("name")
+
+    service = sub.add_parser("service", help="services").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(service, "create", cmd_service_create, "create a service of an organisation")
+    p.add_argument("--organisation", type=_positive_int, required=True)
+    p.add_argument("name")
+
+    site = sub.add_parser("site", help="sites").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(site, "create", cmd_site_create,
+             "create a site patients attend (a community clinic, a practice)")
+    p.add_argument("--organisation", type=_positive_int, help="the organisation running it")
     p.add_argument("name")
 
     area = sub.add_parser("waiting-area", help="waiting areas").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
-    p = leaf(area, "create", cmd_waiting_area_create, "create a waiting area")
-    p.add_argument("--clinic", type=_positive_int, required=True)
+    p = leaf(area, "create", cmd_waiting_area_create,
+             "create a waiting area of a service (or of a clinic's own service)")
+    p.add_argument("--service", type=_positive_int)
+    p.add_argument("--clinic", type=_positive_int,
+                   help="the clinic's own service; its specialists become members")
     p.add_argument("name")
+
+    account = sub.add_parser("account", help="accounts").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(account, "create", cmd_account_create,
+             "create an account: a clinician, site staff, or an organisation's admin")
+    p.add_argument("--role", choices=sorted(_ROLE_NAMES), required=True)
+    p.add_argument("--username", required=True)
+    p.add_argument("--name", required=True, help='display name, e.g. "Dr A Jones"')
+    p.add_argument("--organisation", type=_positive_int, help="an admin's organisation")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin")
+    p = leaf(account, "unlock", cmd_account_unlock,
+             "clear an account's failed sign-ins and lock")
+    p.add_argument("account", help="account id or username")
+
+    member = sub.add_parser("membership", help="memberships").add_subparsers(
+        dest="action", required=True, parser_class=_Parser)
+    p = leaf(member, "add", cmd_membership_add,
+             "make a clinician a member of a waiting area, or site staff staff of a site")
+    p.add_argument("--account", required=True, help="account id or username")
+    p.add_argument("--waiting-area", type=_positive_int)
+    p.add_argument("--site", type=_positive_int)
 
     spec = sub.add_parser("specialist", help="specialist accounts").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
@@ -361,12 +527,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--valid-hours", type=_hours, default=DEFAULT_VALID_HOURS,
                    help="how long after the start the code works "
                         f"(default {DEFAULT_VALID_HOURS:g})")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--site", type=_positive_int,
+                       help="where the patient will attend (default: the waiting area's "
+                            "clinic, if it is a clinic's, else any kiosk)")
+    where.add_argument("--any-site", action="store_true", help="the patient may use any kiosk")
 
     kiosk = sub.add_parser("kiosk", help="kiosks").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
     p = leaf(kiosk, "pair", cmd_kiosk_pair, "print a one-time pairing code for a kiosk")
-    p.add_argument("--clinic", type=_positive_int, required=True)
+    p.add_argument("--site", type=_positive_int)
+    p.add_argument("--clinic", type=_positive_int, help="the same as --site")
     p.add_argument("--room", required=True)
+    p = leaf(kiosk, "revoke", cmd_kiosk_revoke,
+             "revoke a kiosk's token: it is refused until paired again")
+    p.add_argument("kiosk", type=_positive_int, help="kiosk id (see: kiosks)")
 
     leaf(sub, "kiosks", cmd_kiosks,
          "list kiosks: clinic, room, last seen, last self-test (fit, when, failing checks)")

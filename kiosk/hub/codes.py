@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from kiosk.hub.models import AppointmentRecord, KioskRecord
 from kiosk.hub.secretstore import HubSecrets
-from kiosk.hub.storage import CodeError, Conflict, Storage
+from kiosk.hub.storage import LEGACY_SITE, CodeError, Conflict, Storage
 
 APPOINTMENT_CODE_DIGITS = 10
 #: Codes made by releases before 10-digit codes; still redeemable until they expire.
@@ -102,8 +102,10 @@ class IssuedAppointment:
 def issue_appointment(storage: Storage, secrets_: HubSecrets, *, waiting_area_id: int,
                       starts_at: float, now: float, specialist_id: int | None = None,
                       patient_name: str | None = None,
-                      valid_hours: float = DEFAULT_VALID_HOURS) -> IssuedAppointment:
-    """Create an appointment with a fresh code, valid until ``valid_hours`` after its start."""
+                      valid_hours: float = DEFAULT_VALID_HOURS,
+                      site: int | str | None = LEGACY_SITE) -> IssuedAppointment:
+    """Create an appointment with a fresh code, valid until ``valid_hours`` after its start
+    (``site``: see :meth:`kiosk.hub.storage.Storage.create_appointment`)."""
     if valid_hours <= 0:
         raise ValueError("the code must be valid for more than 0 hours")
     pepper = secrets_.code_pepper()
@@ -113,7 +115,7 @@ def issue_appointment(storage: Storage, secrets_: HubSecrets, *, waiting_area_id
         try:
             appointment = storage.create_appointment(
                 waiting_area_id, specialist_id, starts_at, patient_name, code_hash(pepper, code),
-                expires_at, now)
+                expires_at, now, site=site)
         except Conflict:
             continue
         return IssuedAppointment(appointment, code)

@@ -9,8 +9,14 @@ Rules that matter:
   published, and rebuilds this copy from storage when the hub starts. Connections and timers
   live only here.
 - A visit keeps only the SHA-256 of its resume token (``resume_hash``), as storage does.
-- Specialists see only their own clinic's patients. Every change to a visit is pushed to them as
-  a full ``waiting_list`` snapshot: simple for clients, and a lost message heals itself.
+- Who sees what follows from the model (:class:`kiosk.hub.models.Scope`, read from storage
+  when the console connects): a clinician sees the visits in their waiting areas, from every
+  site, with checks; site staff see their sites' visits with only the name (if given), times,
+  service, site, room and step (no checks, no clinician, no messages); help requests before
+  check-in go to the kiosk's site staff and to clinicians of that site's own service. Nobody
+  sees anything else. Every change is pushed to those who see it as a full ``waiting_list``
+  snapshot of what they see: simple for clients, and a lost message heals itself. Watchers
+  with the same scope share one snapshot per change.
 - A visit holds only what the waiting list needs: no media, no message content.
 """
 
@@ -25,7 +31,14 @@ from typing import Any
 
 from kiosk import protocol
 from kiosk.hub.connection import Connection
-from kiosk.hub.models import AppointmentRecord, KioskRecord, Specialist
+from kiosk.hub.models import (
+    CLINICIAN,
+    SITE_STAFF,
+    AppointmentRecord,
+    KioskRecord,
+    Scope,
+    Specialist,
+)
 
 log = logging.getLogger("kiosk.hub.presence")
 
@@ -60,8 +73,16 @@ class LiveVisit:
     restored: bool = False
 
     @property
-    def clinic_id(self) -> int:
-        return self.appointment.clinic_id
+    def site_id(self) -> int | None:
+        """Where the patient is: the kiosk's site, else the appointment's (None: own device
+        with an appointment for any site)."""
+        return self.kiosk.site_id if self.kiosk is not None else self.appointment.site_id
+
+    @property
+    def site_name(self) -> str | None:
+        return self.kiosk.site_name if self.kiosk is not None else self.appointment.site_name
+
+    clinic_id = site_id  # the old name
 
     @property
     def status(self) -> str:
@@ -91,7 +112,7 @@ class LiveVisit:
                              appointment=self.appointment_info(), ref=ref)
 
     def list_entry(self, *, full_checks: bool = True) -> dict[str, Any]:
-        """This visit as one entry of a ``waiting_list``."""
+        """This visit as one entry of a clinician's ``waiting_list``."""
         a = self.appointment
         entry: dict[str, Any] = {
             "visit_id": self.id,
@@ -99,7 +120,9 @@ class LiveVisit:
             "waiting_since": iso(self.checked_in_at),
             "appointment_time": iso(a.starts_at),
             "waiting_area": {"id": a.waiting_area_id, "name": a.waiting_area_name},
-            "clinic": a.clinic_name,
+            "clinic": self.site_name or a.service_name,
+            "site": self.site_name,
+            "service": a.service_name,
             "room": self.kiosk.room if self.kiosk else None,
             "checks": self.checks if full_checks else _summary(self.checks),
             "help_requested": self.help_requested,
@@ -111,6 +134,20 @@ class LiveVisit:
             entry["joined_by"] = {"id": self.specialist.id, "name": self.specialist.display_name}
         if self.call_state is not None:
             entry["call_state"] = self.call_state
+        return entry
+
+    def staff_entry(self) -> dict[str, Any]:
+        """This visit as site staff see it: name if given, times, service, where, which step;
+        no checks, no clinician, nothing said."""
+        a = self.appointment
+        entry: dict[str, Any] = {
+            "visit_id": self.id, "status": self.status,
+            "waiting_since": iso(self.checked_in_at), "appointment_time": iso(a.starts_at),
+            "waiting_area": None, "clinic": self.site_name, "site": self.site_name,
+            "service": a.service_name, "room": self.kiosk.room if self.kiosk else None,
+            "checks": {}, "help_requested": self.help_requested, "specialist_name": None}
+        if a.patient_name:
+            entry["patient_name"] = a.patient_name
         return entry
 
 
@@ -130,75 +167,96 @@ class HelpRequest:
     since: float
     timer: asyncio.TimerHandle | None = None
 
-    def list_entry(self, clinic_name: str) -> dict[str, Any]:
+    def list_entry(self) -> dict[str, Any]:
         return {"visit_id": self.id, "status": "help", "waiting_since": iso(self.since),
-                "appointment_time": None, "waiting_area": None, "clinic": clinic_name,
-                "room": self.kiosk.room, "checks": {}, "help_requested": True,
-                "specialist_name": None}
+                "appointment_time": None, "waiting_area": None, "clinic": self.kiosk.site_name,
+                "site": self.kiosk.site_name, "room": self.kiosk.room, "checks": {},
+                "help_requested": True, "specialist_name": None}
+
+
+def sees_visit(scope: Scope, visit: LiveVisit) -> bool:
+    """Whether an account with ``scope`` sees (and, a clinician, may join) ``visit``."""
+    if scope.role == CLINICIAN:
+        return visit.appointment.waiting_area_id in scope.waiting_areas
+    if scope.role == SITE_STAFF:
+        return visit.site_id in scope.sites
+    return False
+
+
+def sees_help(scope: Scope, kiosk: KioskRecord) -> bool:
+    """Whether an account with ``scope`` sees a kiosk's help request made before check-in."""
+    if scope.role == CLINICIAN:
+        return kiosk.site_id in scope.help_sites
+    if scope.role == SITE_STAFF:
+        return kiosk.site_id in scope.sites
+    return False
 
 
 class Presence:
-    """Visits in memory, and the specialist connections of each clinic."""
+    """Visits in memory, and the console connections watching them, each with its scope."""
 
     def __init__(self) -> None:
         self.visits: dict[str, LiveVisit] = {}
         #: By kiosk id.
         self.help_requests: dict[int, HelpRequest] = {}
-        self._specialists: dict[int, set[Connection]] = {}
-        self._clinic_names: dict[int, str] = {}
+        self._watchers: dict[Connection, Scope] = {}
 
-    def add_specialist(self, conn: Connection, clinic_name: str) -> None:
+    def add_specialist(self, conn: Connection, scope: Scope) -> None:
         assert conn.specialist is not None
-        clinic_id = conn.specialist.clinic_id
-        self._specialists.setdefault(clinic_id, set()).add(conn)
-        self._clinic_names[clinic_id] = clinic_name
+        self._watchers[conn] = scope
 
     def remove_specialist(self, conn: Connection) -> None:
-        if conn.specialist is None:
-            return
-        conns = self._specialists.get(conn.specialist.clinic_id)
-        if conns is not None:
-            conns.discard(conn)
-            if not conns:
-                del self._specialists[conn.specialist.clinic_id]
+        self._watchers.pop(conn, None)
 
-    def specialists_of(self, clinic_id: int) -> list[Connection]:
-        return list(self._specialists.get(clinic_id, ()))
+    def scope_of(self, conn: Connection) -> Scope | None:
+        return self._watchers.get(conn)
 
     def specialist_conns(self) -> list[Connection]:
-        return [c for conns in self._specialists.values() for c in conns]
+        return list(self._watchers)
 
     def specialist_count(self) -> int:
-        return sum(len(c) for c in self._specialists.values())
+        return len(self._watchers)
 
-    def visits_of(self, clinic_id: int) -> list[LiveVisit]:
-        return sorted((v for v in self.visits.values() if v.clinic_id == clinic_id),
+    def visits_for(self, scope: Scope) -> list[LiveVisit]:
+        return sorted((v for v in self.visits.values() if sees_visit(scope, v)),
                       key=lambda v: (v.checked_in_at, v.id))
 
-    def waiting_list(self, clinic_id: int, clinic_name: str | None = None) -> dict[str, Any]:
-        """The ``waiting_list`` snapshot for one clinic, kept within the message size limit."""
-        name = clinic_name or self._clinic_names.get(clinic_id, "")
-        visits = self.visits_of(clinic_id)
-        helps = [h.list_entry(name) for h in self.help_requests.values()
-                 if h.kiosk.clinic_id == clinic_id]
-        entries = helps + [v.list_entry() for v in visits]
+    def waiting_list(self, scope: Scope) -> dict[str, Any]:
+        """The ``waiting_list`` snapshot of what ``scope`` sees, within the size limit."""
+        visits = self.visits_for(scope)
+        helps = [h.list_entry() for h in self.help_requests.values()
+                 if sees_help(scope, h.kiosk)]
+        if scope.role != CLINICIAN:
+            entries = helps + [v.staff_entry() for v in visits]
+        else:
+            entries = helps + [v.list_entry() for v in visits]
         msg = protocol.make("waiting_list", patients=entries)
         if _fits(msg):
             return msg
         # Too many patients with large check summaries: shorten the summaries, then the list.
-        log.warning("waiting list of clinic %d is over the size limit; shortening it", clinic_id)
-        entries = helps + [v.list_entry(full_checks=False) for v in visits]
+        log.warning("a waiting list (%d entries) is over the size limit; shortening it",
+                    len(entries))
+        if scope.role == CLINICIAN:
+            entries = helps + [v.list_entry(full_checks=False) for v in visits]
         while entries and not _fits(protocol.make("waiting_list", patients=entries)):
             entries.pop()
         return protocol.make("waiting_list", patients=entries)
 
-    def publish(self, clinic_id: int) -> None:
-        """Send a fresh snapshot to every specialist of a clinic."""
-        conns = self.specialists_of(clinic_id)
-        if not conns:
-            return
-        msg = self.waiting_list(clinic_id)
+    def publish_visit(self, visit: LiveVisit) -> None:
+        """Send a fresh snapshot to everyone who sees ``visit``."""
+        self._publish([c for c, scope in self._watchers.items() if sees_visit(scope, visit)])
+
+    def publish_kiosk(self, kiosk: KioskRecord) -> None:
+        """Send a fresh snapshot to everyone who sees ``kiosk``'s help request."""
+        self._publish([c for c, scope in self._watchers.items() if sees_help(scope, kiosk)])
+
+    def _publish(self, conns: list[Connection]) -> None:
+        lists: dict[Scope, dict[str, Any]] = {}
         for conn in conns:
+            scope = self._watchers[conn]
+            msg = lists.get(scope)
+            if msg is None:
+                msg = lists[scope] = self.waiting_list(scope)
             conn.send_latest("waiting_list", msg)
 
 

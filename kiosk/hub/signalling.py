@@ -7,7 +7,8 @@ Rules that matter:
   changes are atomic on the event loop. They refuse by raising :class:`Refusal`; the socket
   handler turns that into an ``error`` message and a WARNING log line.
 - The hub routes by visit: a patient socket owns at most one visit, a specialist reaches a visit
-  only after ``join``, and only within their own clinic.
+  only after ``join``, and only a clinician who is a member of the visit's waiting area (site
+  staff see their sites' visits but never join or message them; see :mod:`kiosk.hub.presence`).
 - Nothing here logs a code, a token, an SDP or message text.
 - Live state is written through to storage (``live_visits``, ``live_help``) by the handler that
   changes it, before it is published: a visit is created in the same transaction that spends
@@ -47,8 +48,8 @@ from kiosk.hub.connection import (
     Connection,
 )
 from kiosk.hub.liverecords import NewLiveVisit
-from kiosk.hub.models import AppointmentRecord, CallRecord, KioskRecord
-from kiosk.hub.presence import HelpRequest, LiveVisit
+from kiosk.hub.models import CLINICIAN, AppointmentRecord, CallRecord, KioskRecord, Scope
+from kiosk.hub.presence import HelpRequest, LiveVisit, sees_visit
 from kiosk.hub.relay import ice_for
 from kiosk.hub.state import Hub
 from kiosk.hub.storage import CodeError, VisitHeld
@@ -167,9 +168,9 @@ class SignallingRouter:
         self.presence.visits[visit.id] = visit
         conn.visit_id = visit.id
         self._clear_help(conn)
-        log.info("%s checked in: visit %s, clinic %d", conn.label, visit.id, visit.clinic_id)
+        log.info("%s checked in: visit %s, site %s", conn.label, visit.id, visit.site_id)
         self._send_checked_in(conn, visit, resume_token, msg.get("ref"))
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
 
     def _send_checked_in(self, conn: Connection, visit: LiveVisit, resume_token: str,
                          ref: str | None) -> None:
@@ -207,7 +208,7 @@ class SignallingRouter:
         self._send_checked_in(conn, visit, resume_token, ref)
         if visit.specialist is not None:
             conn.send(self._joined(visit))
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
         return True
 
     def _attach_patient(self, visit: LiveVisit, conn: Connection) -> None:
@@ -235,7 +236,7 @@ class SignallingRouter:
         visit = self._own_visit(conn)
         visit.checks = msg["checks"]
         self._save(visit, checks=_json(visit.checks))
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
 
     def readiness(self, conn: Connection, msg: dict[str, Any]) -> None:
         """A kiosk's self-test report: kept as its last one (no reply; ``clinic-hub kiosks``)."""
@@ -254,15 +255,17 @@ class SignallingRouter:
             if not visit.help_requested:
                 visit.help_requested = True
                 self._save(visit, help_requested=1)
-            clinic_id = visit.clinic_id
         elif conn.kiosk is not None:
             self._add_help(conn.kiosk, self.hub.clock.now())
-            clinic_id = conn.kiosk.clinic_id
         else:
             raise Refusal("not_allowed", "Check in with an appointment code first.")
         log.info("%s asked for help", conn.label)
         conn.send(protocol.make("help_ack", message=HELP_ACK, ref=msg.get("ref")))
-        self.presence.publish(clinic_id)
+        if visit is not None:
+            self.presence.publish_visit(visit)
+        else:
+            assert conn.kiosk is not None
+            self.presence.publish_kiosk(conn.kiosk)
 
     def leave(self, conn: Connection, msg: dict[str, Any]) -> None:
         request = self._clear_help(conn)
@@ -270,7 +273,7 @@ class SignallingRouter:
         if visit is not None:
             self.end_visit(visit, msg.get("reason") or "left")
         elif request is not None:
-            self.presence.publish(request.kiosk.clinic_id)
+            self.presence.publish_kiosk(request.kiosk)
 
     def offer(self, conn: Connection, msg: dict[str, Any]) -> None:
         visit = self._own_visit(conn)
@@ -297,7 +300,7 @@ class SignallingRouter:
             self._save(visit, call_state=visit.call_state)
         self._to_specialist(visit, msg)
         if changed:
-            self.presence.publish(visit.clinic_id)
+            self.presence.publish_visit(visit)
 
     def call_stats(self, conn: Connection, msg: dict[str, Any]) -> None:
         if conn.role == "specialist":
@@ -328,8 +331,9 @@ class SignallingRouter:
         assert conn.specialist is not None
         if visit is None:
             raise Refusal("not_found", "That patient is no longer waiting.")
-        if visit.clinic_id != conn.specialist.clinic_id:
-            raise Refusal("forbidden", "That patient is not waiting at your clinic.")
+        scope = self.presence.scope_of(conn)
+        if scope is None or scope.role != CLINICIAN or not sees_visit(scope, visit):
+            raise Refusal("forbidden", "That patient is not waiting in your waiting areas.")
         return visit
 
     def _specialist_visit(self, conn: Connection, msg: dict[str, Any]) -> LiveVisit:
@@ -362,7 +366,7 @@ class SignallingRouter:
         conn.send({**joined, **({"ref": msg["ref"]} if "ref" in msg else {})})
         if visit.patient is not None:
             visit.patient.send(joined)
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
 
     @staticmethod
     def _joined(visit: LiveVisit) -> dict[str, Any]:
@@ -403,16 +407,17 @@ class SignallingRouter:
 
     # --- connections coming and going ---
 
-    def specialist_connected(self, conn: Connection, clinic_name: str) -> None:
-        """A specialist said hello: register them, re-attach their joins, send the list."""
+    def specialist_connected(self, conn: Connection, scope: Scope) -> None:
+        """A console said hello: register it with what it may see (its account's memberships
+        as stored now), re-attach its joins, send the list."""
         spec = conn.specialist
         assert spec is not None
-        self.presence.add_specialist(conn, clinic_name)
+        self.presence.add_specialist(conn, scope)
         for visit in self.presence.visits.values():
             if (visit.specialist is not None and visit.specialist.id == spec.id
                     and visit.specialist_conn is None):
                 self._attach_specialist(visit, conn)
-        conn.send(self.presence.waiting_list(spec.clinic_id, clinic_name))
+        conn.send(self.presence.waiting_list(scope))
 
     def resume(self, conn: Connection, resume: dict[str, Any]) -> LiveVisit | None:
         """Re-attach a patient socket to its visit, or None if the visit is gone."""
@@ -437,7 +442,7 @@ class SignallingRouter:
         self._attach_patient(visit, conn)
         log.info("%s resumed visit %s%s", conn.label, visit.id,
                  " (kept through a hub restart)" if visit.restored else "")
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
         return visit
 
     def resend_joined(self, visit: LiveVisit) -> bool:
@@ -470,7 +475,7 @@ class SignallingRouter:
         visit.patient = None
         visit.patient_timer = loop.call_later(grace, self._patient_gone, visit.id)
         log.info("%s dropped; visit %s kept for %.0f s", conn.label, visit.id, grace)
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
 
     def _patient_gone(self, visit_id: str, reason: str = "patient_disconnected") -> None:
         visit = self.presence.visits.get(visit_id)
@@ -531,7 +536,7 @@ class SignallingRouter:
             self.hub.storage.clear_live_help(kiosk_id)
         except Exception:
             log.exception("could not clear the help request of kiosk %d", kiosk_id)
-        self.presence.publish(request.kiosk.clinic_id)
+        self.presence.publish_kiosk(request.kiosk)
 
     # --- a restart ---
 
@@ -612,7 +617,7 @@ class SignallingRouter:
         except Exception:
             log.exception("could not record the call for visit %s", visit.id)
         log.info("visit %s ended: %s", visit.id, reason[:64])
-        self.presence.publish(visit.clinic_id)
+        self.presence.publish_visit(visit)
 
     def end_all(self, reason: str = "hub_stopped") -> None:
         """End every live visit (each is recorded): for a hub whose clients stop with it (the

@@ -33,11 +33,20 @@ from kiosk.hub.liverecords import LiveHelpRecord, LiveVisitRecord, NewLiveVisit
 from kiosk.hub.lockout import LoginState
 from kiosk.hub.migrations import migrate
 from kiosk.hub.models import (
+    ADMIN,
+    CLINICIAN,
+    ROLES,
+    SITE_STAFF,
+    Account,
     AppointmentRecord,
     CallRecord,
     Clinic,
     KioskRecord,
+    Organisation,
+    Scope,
+    Service,
     Session,
+    Site,
     Specialist,
     StoredAnswer,
     WaitingArea,
@@ -84,16 +93,23 @@ LIVE_VISIT_COLUMNS = frozenset({"checks", "help_requested", "call_state", "speci
                                 "started_at", "offers", "quality", "resume_hash"})
 
 _APPOINTMENT_SELECT = """
-    SELECT a.id, a.starts_at, w.id, w.name, c.id, c.name, s.id, s.display_name,
-           a.patient_name, a.code_expires_at, a.code_used_at
+    SELECT a.id, a.starts_at, w.id, w.name, v.id, v.name, s.id, s.display_name,
+           a.patient_name, a.code_expires_at, a.code_used_at, a.site_id, t.name
     FROM appointments a
     JOIN waiting_areas w ON w.id = a.waiting_area_id
-    JOIN clinics c ON c.id = w.clinic_id
-    LEFT JOIN specialists s ON s.id = a.specialist_id
+    JOIN services v ON v.id = w.service_id
+    LEFT JOIN accounts s ON s.id = a.specialist_id
+    LEFT JOIN sites t ON t.id = a.site_id
 """
 
-_SPECIALIST_SELECT = ("SELECT id, clinic_id, username, display_name, password_hash, "
-                      "failed_logins, locked_until FROM specialists")
+_SPECIALIST_SELECT = ("SELECT id, role, username, display_name, password_hash, "
+                      "failed_logins, locked_until, organisation_id FROM accounts")
+
+_KIOSK_SELECT = ("SELECT k.id, k.site_id, k.room, k.name, k.last_seen, t.name FROM kiosks k "
+                 "JOIN sites t ON t.id = k.site_id")
+
+#: ``site`` of :meth:`Storage.create_appointment` when not given: the old commands' rule.
+LEGACY_SITE = "legacy"
 
 
 def _appointment(row: Any) -> AppointmentRecord:
@@ -154,28 +170,99 @@ class Storage:
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
-    # --- clinics and waiting areas ---
+    # --- organisations, services, sites and waiting areas ---
+
+    def create_organisation(self, name: str, now: float) -> Organisation:
+        name = _clean_name(name, "organisation name")
+        try:
+            with self._tx() as db:
+                cur = db.execute("INSERT INTO organisations (name, created_at) VALUES (?, ?)",
+                                 (name, now))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"an organisation called {name!r} already exists") from None
+        return Organisation(_rowid(cur), name)
+
+    def get_organisation(self, organisation_id: int) -> Organisation | None:
+        row = self._one("SELECT id, name FROM organisations WHERE id = ?", (organisation_id,))
+        return Organisation(*row) if row else None
+
+    def _need_organisation(self, organisation_id: int) -> Organisation:
+        found = self.get_organisation(organisation_id)
+        if found is None:
+            raise NotFound(f"there is no organisation with id {organisation_id}")
+        return found
+
+    def create_service(self, organisation_id: int, name: str, now: float) -> Service:
+        name = _clean_name(name, "service name")
+        self._need_organisation(organisation_id)
+        try:
+            with self._tx() as db:
+                cur = db.execute("INSERT INTO services (organisation_id, name, created_at) "
+                                 "VALUES (?, ?, ?)", (organisation_id, name, now))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"organisation {organisation_id} already has a service "
+                           f"{name!r}") from None
+        return Service(_rowid(cur), organisation_id, name)
+
+    def get_service(self, service_id: int) -> Service | None:
+        row = self._one("SELECT id, organisation_id, name FROM services WHERE id = ?",
+                        (service_id,))
+        return Service(*row) if row else None
+
+    def create_site(self, name: str, now: float, organisation_id: int | None = None) -> Site:
+        name = _clean_name(name, "site name")
+        if organisation_id is not None:
+            self._need_organisation(organisation_id)
+        try:
+            with self._tx() as db:
+                cur = db.execute("INSERT INTO sites (name, organisation_id, created_at) "
+                                 "VALUES (?, ?, ?)", (name, organisation_id, now))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"a site called {name!r} already exists") from None
+        return Site(_rowid(cur), name, organisation_id, None)
+
+    def get_site(self, site_id: int) -> Site | None:
+        row = self._one("SELECT id, name, organisation_id, service_id FROM sites WHERE id = ?",
+                        (site_id,))
+        return Site(*row) if row else None
+
+    def _need_site(self, site_id: int) -> Site:
+        found = self.get_site(site_id)
+        if found is None:
+            raise NotFound(f"there is no site with id {site_id}")
+        return found
+
+    # The old commands' clinic: a site with an organisation and a service of the same name.
 
     def create_clinic(self, name: str, now: float) -> Clinic:
+        """An organisation, its one service and one site, all called ``name`` (what
+        ``clinic create`` always made, in the new model); the clinic's id is the site's."""
         name = _clean_name(name, "clinic name")
         try:
             with self._tx() as db:
-                cur = db.execute("INSERT INTO clinics (name, created_at) VALUES (?, ?)",
-                                 (name, now))
+                if db.execute("SELECT 1 FROM sites WHERE name = ?", (name,)).fetchone():
+                    raise sqlite3.IntegrityError
+                org = _rowid(db.execute("INSERT INTO organisations (name, created_at) "
+                                        "VALUES (?, ?)", (name, now)))
+                service = _rowid(db.execute("INSERT INTO services (organisation_id, name, "
+                                            "created_at) VALUES (?, ?, ?)", (org, name, now)))
+                cur = db.execute("INSERT INTO sites (name, organisation_id, service_id, "
+                                 "created_at) VALUES (?, ?, ?, ?)", (name, org, service, now))
         except sqlite3.IntegrityError:
             raise Conflict(f"a clinic called {name!r} already exists") from None
         return Clinic(_rowid(cur), name)
 
     def get_clinic(self, clinic_id: int) -> Clinic | None:
-        row = self._one("SELECT id, name FROM clinics WHERE id = ?", (clinic_id,))
+        """The site ``clinic_id`` (any site answers to the old name)."""
+        row = self._one("SELECT id, name FROM sites WHERE id = ?", (clinic_id,))
         return Clinic(*row) if row else None
 
     def clinic_by_name(self, name: str) -> Clinic | None:
-        row = self._one("SELECT id, name FROM clinics WHERE name = ?", (name,))
+        row = self._one("SELECT id, name FROM sites WHERE name = ?", (name,))
         return Clinic(*row) if row else None
 
     def clinics(self) -> list[Clinic]:
-        return [Clinic(*r) for r in self._all("SELECT id, name FROM clinics ORDER BY id")]
+        return [Clinic(*r) for r in self._all("SELECT id, name FROM sites ORDER BY id")]
 
     def _need_clinic(self, clinic_id: int) -> Clinic:
         clinic = self.get_clinic(clinic_id)
@@ -183,44 +270,166 @@ class Storage:
             raise NotFound(f"there is no clinic with id {clinic_id}")
         return clinic
 
+    def _clinic_service(self, clinic_id: int) -> int:
+        site = self.get_site(clinic_id)
+        if site is None:
+            raise NotFound(f"there is no clinic with id {clinic_id}")
+        if site.service_id is None:
+            raise StorageError(f"site {clinic_id} is not a clinic made by 'clinic create' "
+                               "(it has no service of its own); name a --service instead")
+        return site.service_id
+
     def create_waiting_area(self, clinic_id: int, name: str, now: float) -> WaitingArea:
+        """The old way: a waiting area of the clinic's own service; the clinic's clinicians
+        (``specialist create --clinic``) become its members."""
+        service_id = self._clinic_service(clinic_id)
+        area = self.create_service_waiting_area(service_id, name, now)
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO waiting_area_members (account_id, waiting_area_id, "
+                       "added_at) SELECT id, ?, ? FROM accounts WHERE legacy_site_id = ? "
+                       "AND role = 'clinician'", (area.id, now, clinic_id))
+        return area
+
+    def create_service_waiting_area(self, service_id: int, name: str,
+                                    now: float) -> WaitingArea:
         name = _clean_name(name, "waiting area name")
-        self._need_clinic(clinic_id)
+        if self.get_service(service_id) is None:
+            raise NotFound(f"there is no service with id {service_id}")
         try:
             with self._tx() as db:
-                cur = db.execute("INSERT INTO waiting_areas (clinic_id, name, created_at) "
-                                 "VALUES (?, ?, ?)", (clinic_id, name, now))
+                cur = db.execute("INSERT INTO waiting_areas (service_id, name, created_at) "
+                                 "VALUES (?, ?, ?)", (service_id, name, now))
         except sqlite3.IntegrityError:
-            raise Conflict(f"clinic {clinic_id} already has a waiting area {name!r}") from None
-        return WaitingArea(_rowid(cur), clinic_id, name)
+            raise Conflict(f"service {service_id} already has a waiting area {name!r}") from None
+        return WaitingArea(_rowid(cur), service_id, name)
 
     def get_waiting_area(self, area_id: int) -> WaitingArea | None:
-        row = self._one("SELECT id, clinic_id, name FROM waiting_areas WHERE id = ?", (area_id,))
+        row = self._one("SELECT id, service_id, name FROM waiting_areas WHERE id = ?",
+                        (area_id,))
         return WaitingArea(*row) if row else None
 
     def waiting_areas(self, clinic_id: int) -> list[WaitingArea]:
-        rows = self._all("SELECT id, clinic_id, name FROM waiting_areas WHERE clinic_id = ? "
-                         "ORDER BY id", (clinic_id,))
+        """The waiting areas of a clinic's own service."""
+        rows = self._all("SELECT w.id, w.service_id, w.name FROM waiting_areas w "
+                         "JOIN sites t ON t.service_id = w.service_id WHERE t.id = ? "
+                         "ORDER BY w.id", (clinic_id,))
         return [WaitingArea(*r) for r in rows]
 
     # --- specialists and sessions ---
 
     def create_specialist(self, clinic_id: int, username: str, display_name: str,
                           password_hash: str, now: float) -> Specialist:
+        """The old way: a clinician who is a member of the clinic's waiting areas, those
+        there now and those ``waiting-area create --clinic`` makes later."""
+        self._need_clinic(clinic_id)
+        account = self.create_account(CLINICIAN, username, display_name, password_hash, now,
+                                      legacy_site_id=clinic_id)
+        with self._tx() as db:
+            db.execute("INSERT INTO waiting_area_members (account_id, waiting_area_id, added_at) "
+                       "SELECT ?, w.id, ? FROM waiting_areas w JOIN sites t "
+                       "ON t.service_id = w.service_id WHERE t.id = ?",
+                       (account.id, now, clinic_id))
+        return account
+
+    def create_account(self, role: str, username: str, display_name: str, password_hash: str,
+                       now: float, *, organisation_id: int | None = None,
+                       legacy_site_id: int | None = None) -> Account:
+        """An account; an admin belongs to ``organisation_id`` (and only an admin does)."""
+        if role not in ROLES:
+            raise StorageError(f"a role is one of {', '.join(ROLES)}")
+        if (role == ADMIN) != (organisation_id is not None):
+            raise StorageError("an admin needs an organisation, and only an admin has one")
         username = _clean_name(username, "username", limit=64)
         if not all(ch.isalnum() or ch in "._-@" for ch in username):
             raise StorageError("a username may hold only letters, digits and . _ - @")
         display_name = _clean_name(display_name, "display name")
-        self._need_clinic(clinic_id)
+        if organisation_id is not None:
+            self._need_organisation(organisation_id)
         try:
             with self._tx() as db:
                 cur = db.execute(
-                    "INSERT INTO specialists (clinic_id, username, display_name, password_hash, "
-                    "created_at) VALUES (?, ?, ?, ?, ?)",
-                    (clinic_id, username, display_name, password_hash, now))
+                    "INSERT INTO accounts (role, organisation_id, legacy_site_id, username, "
+                    "display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (role, organisation_id, legacy_site_id, username, display_name,
+                     password_hash, now))
         except sqlite3.IntegrityError:
             raise Conflict(f"the username {username!r} is already taken") from None
-        return Specialist(_rowid(cur), clinic_id, username, display_name, password_hash, 0, None)
+        return Account(_rowid(cur), role, username, display_name, password_hash, 0, None,
+                       organisation_id)
+
+    def add_waiting_area_member(self, account_id: int, area_id: int, now: float) -> bool:
+        """Make a clinician a member of a waiting area; False if they already were."""
+        account = self._need_account(account_id)
+        if account.role != CLINICIAN:
+            raise StorageError(f"account {account_id} is {account.role}, not a clinician: "
+                               "only clinicians are members of waiting areas")
+        if self.get_waiting_area(area_id) is None:
+            raise NotFound(f"there is no waiting area with id {area_id}")
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO waiting_area_members (account_id, "
+                             "waiting_area_id, added_at) VALUES (?, ?, ?)",
+                             (account_id, area_id, now))
+        return cur.rowcount == 1
+
+    def add_site_staff(self, account_id: int, site_id: int, now: float) -> bool:
+        """Make site staff staff of a site; False if they already were."""
+        account = self._need_account(account_id)
+        if account.role != SITE_STAFF:
+            raise StorageError(f"account {account_id} is {account.role}, not site staff: "
+                               "only site staff belong to sites")
+        self._need_site(site_id)
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO site_staff (account_id, site_id, added_at) "
+                             "VALUES (?, ?, ?)", (account_id, site_id, now))
+        return cur.rowcount == 1
+
+    def scope(self, account: Account) -> Scope:
+        """What ``account`` may see (:class:`kiosk.hub.models.Scope`), as stored now."""
+        areas: frozenset[int] = frozenset()
+        sites: frozenset[int] = frozenset()
+        help_sites: frozenset[int] = frozenset()
+        if account.role == CLINICIAN:
+            areas = frozenset(r[0] for r in self._all(
+                "SELECT waiting_area_id FROM waiting_area_members WHERE account_id = ?",
+                (account.id,)))
+            help_sites = frozenset(r[0] for r in self._all(
+                "SELECT DISTINCT t.id FROM waiting_area_members m "
+                "JOIN waiting_areas w ON w.id = m.waiting_area_id "
+                "JOIN sites t ON t.service_id = w.service_id WHERE m.account_id = ?",
+                (account.id,)))
+        elif account.role == SITE_STAFF:
+            sites = frozenset(r[0] for r in self._all(
+                "SELECT site_id FROM site_staff WHERE account_id = ?", (account.id,)))
+        return Scope(account.role, areas, sites, help_sites)
+
+    def scope_label(self, scope: Scope) -> str:
+        """A short name for what a scope covers: a clinician's services, site staff's sites."""
+        if scope.waiting_areas:
+            ids = sorted(scope.waiting_areas)
+            marks = ",".join("?" * len(ids))  # only placeholders go into the text
+            rows = self._all("SELECT DISTINCT v.name FROM waiting_areas w JOIN services v "  # noqa: S608
+                             f"ON v.id = w.service_id WHERE w.id IN ({marks}) ORDER BY v.name",
+                             tuple(ids))
+        elif scope.sites:
+            ids = sorted(scope.sites)
+            marks = ",".join("?" * len(ids))
+            rows = self._all(f"SELECT name FROM sites WHERE id IN ({marks}) "  # noqa: S608
+                             "ORDER BY name", tuple(ids))
+        else:
+            rows = []
+        return ", ".join(r[0] for r in rows)[:120]
+
+    def _need_account(self, account_id: int) -> Account:
+        found = self.get_specialist(account_id)
+        if found is None:
+            raise NotFound(f"there is no account with id {account_id}")
+        return found
+
+    def unlock_account(self, account_id: int) -> Account:
+        """Clear an account's failed sign-ins and lock (IT, after checking who asks)."""
+        self._need_account(account_id)
+        self.set_login_state(account_id, 0, None)
+        return self._need_account(account_id)
 
     def get_specialist(self, specialist_id: int) -> Specialist | None:
         row = self._one(_SPECIALIST_SELECT + " WHERE id = ?", (specialist_id,))
@@ -233,7 +442,7 @@ class Storage:
     def set_password_hash(self, specialist_id: int, password_hash: str) -> None:
         """Replace a password; this unlocks the account and ends its sessions."""
         with self._tx() as db:
-            db.execute("UPDATE specialists SET password_hash = ?, failed_logins = 0, "
+            db.execute("UPDATE accounts SET password_hash = ?, failed_logins = 0, "
                        "locked_until = NULL WHERE id = ?", (password_hash, specialist_id))
             db.execute("DELETE FROM sessions WHERE specialist_id = ?", (specialist_id,))
 
@@ -242,12 +451,12 @@ class Storage:
         """Count a sign-in attempt before its password is checked, in one transaction
         (:mod:`kiosk.hub.lockout`); returns until when it is refused, or None to go on."""
         with self._tx() as db:
-            row = db.execute("SELECT failed_logins, locked_until FROM specialists WHERE id = ?",
+            row = db.execute("SELECT failed_logins, locked_until FROM accounts WHERE id = ?",
                              (specialist_id,)).fetchone()
             if row is None:
                 raise NotFound(f"there is no specialist with id {specialist_id}")
             state, refused_until = lockout.reserve(LoginState(row[0], row[1]), now, limits)
-            db.execute("UPDATE specialists SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            db.execute("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
                        (state.failed, state.locked_until, specialist_id))
         return refused_until
 
@@ -255,19 +464,19 @@ class Storage:
         """A wrong password (already counted): lock the account if it has had enough; returns
         until when it is locked, if it is."""
         with self._tx() as db:
-            row = db.execute("SELECT failed_logins, locked_until FROM specialists WHERE id = ?",
+            row = db.execute("SELECT failed_logins, locked_until FROM accounts WHERE id = ?",
                              (specialist_id,)).fetchone()
             if row is None:
                 return None
             state = lockout.failed(LoginState(row[0], row[1]), now, limits)
-            db.execute("UPDATE specialists SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            db.execute("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
                        (state.failed, state.locked_until, specialist_id))
         return state.locked_until
 
     def set_login_state(self, specialist_id: int, failed_logins: int,
                         locked_until: float | None) -> None:
         with self._tx() as db:
-            db.execute("UPDATE specialists SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            db.execute("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
                        (failed_logins, locked_until, specialist_id))
 
     def create_session(self, token_hash: str, specialist_id: int, csrf_token: str, now: float,
@@ -298,10 +507,10 @@ class Storage:
                        "report = excluded.report", (kiosk_id, now, int(fit), report_json))
 
     def kiosks_with_readiness(self) -> list[dict[str, Any]]:
-        """Every kiosk not revoked, with its clinic's name and last readiness report (or None)."""
+        """Every kiosk not revoked, with its site's name and last readiness report (or None)."""
         rows = self._all(
-            "SELECT k.id, k.clinic_id, c.name, k.room, k.name, k.last_seen, "
-            "r.reported_at, r.fit, r.report FROM kiosks k JOIN clinics c ON c.id = k.clinic_id "
+            "SELECT k.id, k.site_id, c.name, k.room, k.name, k.last_seen, "
+            "r.reported_at, r.fit, r.report FROM kiosks k JOIN sites c ON c.id = k.site_id "
             "LEFT JOIN kiosk_readiness r ON r.kiosk_id = k.id WHERE k.revoked_at IS NULL "
             "ORDER BY c.name, k.room, k.id")
         return [{"id": r[0], "clinic_id": r[1], "clinic": r[2], "room": r[3], "name": r[4],
@@ -315,7 +524,7 @@ class Storage:
         self._need_clinic(clinic_id)
         try:
             with self._tx() as db:
-                db.execute("INSERT INTO pairing_codes (clinic_id, room, code_hash, created_at, "
+                db.execute("INSERT INTO pairing_codes (site_id, room, code_hash, created_at, "
                            "expires_at) VALUES (?, ?, ?, ?, ?)",
                            (clinic_id, room, code_hash, now, expires_at))
         except sqlite3.IntegrityError:
@@ -326,7 +535,7 @@ class Storage:
         """Use a pairing code once: create the kiosk, store its token hash."""
         name = _clean_name(name, "kiosk name") if name and name.strip() else None
         with self._tx() as db:
-            row = db.execute("SELECT id, clinic_id, room, expires_at FROM pairing_codes "
+            row = db.execute("SELECT id, site_id, room, expires_at FROM pairing_codes "
                              "WHERE code_hash = ? AND used_at IS NULL", (code_hash,)).fetchone()
             if row is None:
                 used = db.execute("SELECT 1 FROM pairing_codes WHERE code_hash = ?",
@@ -335,18 +544,29 @@ class Storage:
             code_id, clinic_id, room, expires_at = row
             if expires_at <= now:
                 raise CodeError("code_expired")
-            cur = db.execute("INSERT INTO kiosks (clinic_id, room, name, token_hash, paired_at, "
+            cur = db.execute("INSERT INTO kiosks (site_id, room, name, token_hash, paired_at, "
                              "last_seen) VALUES (?, ?, ?, ?, ?, ?)",
                              (clinic_id, room, name, token_hash, now, now))
             kiosk_id = _rowid(cur)
             db.execute("UPDATE pairing_codes SET used_at = ?, kiosk_id = ? WHERE id = ?",
                        (now, kiosk_id, code_id))
-        return KioskRecord(kiosk_id, clinic_id, room, name, now)
+        kiosk = self.get_kiosk(kiosk_id)
+        assert kiosk is not None
+        return kiosk
 
     def kiosk_by_token(self, token_hash: str) -> KioskRecord | None:
-        row = self._one("SELECT id, clinic_id, room, name, last_seen FROM kiosks "
-                        "WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,))
+        row = self._one(_KIOSK_SELECT + " WHERE k.token_hash = ? AND k.revoked_at IS NULL",
+                        (token_hash,))
         return KioskRecord(*row) if row else None
+
+    def revoke_kiosk(self, kiosk_id: int, now: float) -> bool:
+        """Revoke a kiosk's token (it must be paired again); False if it already was."""
+        if self._one("SELECT 1 FROM kiosks WHERE id = ?", (kiosk_id,)) is None:
+            raise NotFound(f"there is no kiosk with id {kiosk_id}")
+        with self._tx() as db:
+            cur = db.execute("UPDATE kiosks SET revoked_at = ? WHERE id = ? "
+                             "AND revoked_at IS NULL", (now, kiosk_id))
+        return cur.rowcount == 1
 
     def touch_kiosk(self, kiosk_id: int, now: float) -> None:
         with self._tx() as db:
@@ -356,7 +576,12 @@ class Storage:
 
     def create_appointment(self, waiting_area_id: int, specialist_id: int | None,
                            starts_at: float, patient_name: str | None, code_hash: str,
-                           code_expires_at: float, now: float) -> AppointmentRecord:
+                           code_expires_at: float, now: float, *,
+                           site: int | str | None = LEGACY_SITE) -> AppointmentRecord:
+        """An appointment in a waiting area, optionally with a clinician who is a member of
+        it, at ``site`` (None: any kiosk). :data:`LEGACY_SITE` (the old commands, which named
+        no site): the site whose own service holds the waiting area (the old clinic), if
+        there is one, else any kiosk."""
         area = self.get_waiting_area(waiting_area_id)
         if area is None:
             raise NotFound(f"there is no waiting area with id {waiting_area_id}")
@@ -364,9 +589,20 @@ class Storage:
             spec = self.get_specialist(specialist_id)
             if spec is None:
                 raise NotFound(f"there is no specialist with id {specialist_id}")
-            if spec.clinic_id != area.clinic_id:
-                raise StorageError(f"specialist {specialist_id} does not work at the clinic of "
+            if waiting_area_id not in self.scope(spec).waiting_areas:
+                raise StorageError(f"specialist {specialist_id} is not a member of "
                                    f"waiting area {waiting_area_id}")
+        site_id: int | None
+        if site == LEGACY_SITE:
+            own = self._all("SELECT id FROM sites WHERE service_id = ? ORDER BY id",
+                            (area.service_id,))
+            site_id = own[0][0] if len(own) == 1 else None
+        elif isinstance(site, int):
+            site_id = self._need_site(site).id
+        elif site is None:
+            site_id = None
+        else:
+            raise ValueError(f"site must be a site id, None or {LEGACY_SITE!r}")
         if patient_name is not None:
             patient_name = _clean_name(patient_name, "patient name") if patient_name.strip() \
                 else None
@@ -377,10 +613,10 @@ class Storage:
                            (now - _RETIRE_AFTER,))
                 cur = db.execute(
                     "INSERT INTO appointments (waiting_area_id, specialist_id, starts_at, "
-                    "patient_name, code_hash, code_expires_at, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "patient_name, code_hash, code_expires_at, created_at, site_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (waiting_area_id, specialist_id, starts_at, patient_name, code_hash,
-                     code_expires_at, now))
+                     code_expires_at, now, site_id))
         except sqlite3.IntegrityError:
             raise Conflict("appointment code collision") from None
         appointment = self.get_appointment(_rowid(cur))
@@ -412,10 +648,10 @@ class Storage:
 
     def redeem_prepared_appointment(self, appointment_id: int, clinic_id: int,
                                     now: float) -> AppointmentRecord:
-        """Check in an appointment staff prepared a kiosk of ``clinic_id`` for, once. The same
-        rules as a code: single use, not after its code expires. Raises :class:`CodeError`."""
+        """Check in an appointment staff prepared a kiosk of site ``clinic_id`` for, once. The
+        same rules as a code: single use, not after its code expires. Raises :class:`CodeError`."""
         with self._tx() as db:
-            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ? AND c.id = ?",
+            found = db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ? AND a.site_id = ?",
                                (appointment_id, clinic_id)).fetchone()
             if found is None:
                 raise CodeError("bad_code")
@@ -441,7 +677,7 @@ class Storage:
     def record_call(self, call: CallRecord) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT INTO calls (visit_id, appointment_id, clinic_id, kiosk_id, specialist_id, "
+                "INSERT INTO calls (visit_id, appointment_id, site_id, kiosk_id, specialist_id, "
                 "checked_in_at, started_at, ended_at, end_reason, reconnects, quality) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (call.visit_id, call.appointment_id, call.clinic_id, call.kiosk_id,
@@ -449,7 +685,7 @@ class Storage:
                  call.end_reason, call.reconnects, call.quality))
 
     def calls(self) -> list[CallRecord]:
-        rows = self._all("SELECT visit_id, appointment_id, clinic_id, kiosk_id, specialist_id, "
+        rows = self._all("SELECT visit_id, appointment_id, site_id, kiosk_id, specialist_id, "
                          "checked_in_at, started_at, ended_at, end_reason, reconnects, quality "
                          "FROM calls ORDER BY id")
         return [CallRecord(*r) for r in rows]
@@ -458,15 +694,16 @@ class Storage:
 
     def store_feedback(self, clinic_id: int, kiosk_id: int | None,
                        answers: Iterable[WireAnswer], received_at: float) -> int:
-        """Upsert ``answers`` for ``clinic_id`` in one transaction (all of them or none),
-        keeping each answer's highest revision; an answer of another clinic is never touched.
+        """Upsert ``answers`` for site ``clinic_id`` (the kiosk's) in one transaction (all of
+        them or none), keeping each answer's highest revision; an answer of another site is
+        never touched.
         Returns how many rows were written (new or newer)."""
         written = 0
         with self._tx() as db:
             for a in answers:
                 area = a.context.get("waiting_area_id")
                 cur = db.execute(
-                    "INSERT INTO feedback_answers (answer_id, revision, response_id, clinic_id, "
+                    "INSERT INTO feedback_answers (answer_id, revision, response_id, site_id, "
                     "kiosk_id, waiting_area, survey_id, survey_version, language, context, "
                     "question_id, value, created_at, received_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -478,7 +715,7 @@ class Storage:
                     "created_at = excluded.created_at, received_at = excluded.received_at, "
                     "kiosk_id = excluded.kiosk_id "
                     "WHERE excluded.revision > feedback_answers.revision "
-                    "AND excluded.clinic_id = feedback_answers.clinic_id",
+                    "AND excluded.site_id = feedback_answers.site_id",
                     (a.answer_id, a.revision, a.response_id, clinic_id, kiosk_id,
                      None if area is None else str(area), a.survey_id, a.survey_version,
                      a.language, json.dumps(dict(a.context), sort_keys=True), a.question_id,
@@ -496,17 +733,25 @@ class Storage:
         return int(row[0]), None if row[1] is None else json.loads(row[1])
 
     def feedback_answers(self, *, clinic_id: int | None = None,
-                         since: date | None = None) -> list[StoredAnswer]:
-        """Answers that were not withdrawn, oldest first, optionally of one clinic and from a
-        day (UTC) on."""
-        sql = ("SELECT f.response_id, f.clinic_id, c.name, f.waiting_area, f.survey_id, "
+                         since: date | None = None,
+                         scope: Scope | None = None) -> list[StoredAnswer]:
+        """Answers that were not withdrawn, oldest first, optionally of one site
+        (``clinic_id``), within what ``scope`` may see, and from a day (UTC) on. Answers are
+        the kiosk's site's (their waiting area is only what the kiosk said): site staff see
+        their sites'; a clinician those of the sites whose own service holds one of their
+        waiting areas (the old clinic's); anyone else none."""
+        sql = ("SELECT f.response_id, f.site_id, c.name, f.waiting_area, f.survey_id, "
                "f.survey_version, f.language, f.context, f.question_id, f.value, f.created_at "
-               "FROM feedback_answers f JOIN clinics c ON c.id = f.clinic_id "
+               "FROM feedback_answers f JOIN sites c ON c.id = f.site_id "
                "WHERE f.value IS NOT NULL")
         args: list[Any] = []
         if clinic_id is not None:
-            sql += " AND f.clinic_id = ?"
+            sql += " AND f.site_id = ?"
             args.append(clinic_id)
+        if scope is not None:
+            sites = sorted(scope.sites | scope.help_sites)
+            sql += f" AND f.site_id IN ({','.join('?' * len(sites))})"
+            args.extend(sites)
         if since is not None:
             sql += " AND f.created_at >= ?"
             args.append(int(datetime.combine(since, datetime.min.time(), UTC).timestamp()))
@@ -527,7 +772,12 @@ class Storage:
 
         A spent code is taken again only by the kiosk it was spent on, after the hub ended that
         visit for loss of contact (``lost_on_kiosk_id``, set by :meth:`end_live_visit`), once,
-        and not after the code expires."""
+        and not after the code expires.
+
+        A kiosk checks in only an appointment for its site or for any site (``site_id`` NULL);
+        one bound to another site is refused as ``bad_code``. A patient's own device (no
+        kiosk) may check in any. The visit's ``site_id`` is the kiosk's, else the
+        appointment's."""
         with self._tx() as db:
             if code_hash is not None:  # the unused one (partial index), else the spent ones
                 rows = db.execute(
@@ -540,8 +790,8 @@ class Storage:
             else:
                 rows = db.execute(
                     "SELECT a.id, a.code_expires_at, a.code_used_at, a.lost_on_kiosk_id "
-                    "FROM appointments a JOIN waiting_areas w ON w.id = a.waiting_area_id "
-                    "WHERE a.id = ? AND w.clinic_id = ?", (appointment_id, clinic_id)).fetchall()
+                    "FROM appointments a WHERE a.id = ? AND a.site_id = ?",
+                    (appointment_id, clinic_id)).fetchall()
             if not rows:
                 raise CodeError("bad_code")
             kiosk = visit.kiosk_id
@@ -556,6 +806,12 @@ class Storage:
                         raise VisitHeld(held[0])
                 raise CodeError("code_used")
             found_id, expires_at = chosen[0], chosen[1]
+            bound = db.execute("SELECT site_id FROM appointments WHERE id = ?",
+                               (found_id,)).fetchone()[0]
+            kiosk_site = None if kiosk is None else db.execute(
+                "SELECT site_id FROM kiosks WHERE id = ?", (kiosk,)).fetchone()[0]
+            if bound is not None and kiosk_site is not None and bound != kiosk_site:
+                raise CodeError("bad_code")  # for another site: says no more than a wrong code
             if expires_at <= now:
                 raise CodeError("code_expired")
             db.execute("UPDATE appointments SET code_used_at = ?, lost_on_kiosk_id = NULL "
@@ -563,10 +819,12 @@ class Storage:
             appointment = _appointment(
                 db.execute(_APPOINTMENT_SELECT + " WHERE a.id = ?", (found_id,)).fetchone())
             db.execute(
-                "INSERT INTO live_visits (visit_id, appointment_id, clinic_id, kiosk_id, "
+                "INSERT INTO live_visits (visit_id, appointment_id, site_id, kiosk_id, "
                 "resume_hash, checked_in_at, checks, owner, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (visit.visit_id, found_id, appointment.clinic_id, kiosk, visit.resume_hash,
+                (visit.visit_id, found_id,
+                 kiosk_site if kiosk is not None else appointment.site_id, kiosk,
+                 visit.resume_hash,
                  visit.checked_in_at, visit.checks_json, visit.owner, now))
         return appointment
 
@@ -591,7 +849,7 @@ class Storage:
             if not gone:
                 return False
             db.execute(
-                "INSERT INTO calls (visit_id, appointment_id, clinic_id, kiosk_id, specialist_id, "
+                "INSERT INTO calls (visit_id, appointment_id, site_id, kiosk_id, specialist_id, "
                 "checked_in_at, started_at, ended_at, end_reason, reconnects, quality) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (call.visit_id, call.appointment_id, call.clinic_id, call.kiosk_id,
@@ -603,8 +861,7 @@ class Storage:
         return True
 
     def get_kiosk(self, kiosk_id: int) -> KioskRecord | None:
-        row = self._one("SELECT id, clinic_id, room, name, last_seen FROM kiosks WHERE id = ?",
-                        (kiosk_id,))
+        row = self._one(_KIOSK_SELECT + " WHERE k.id = ?", (kiosk_id,))
         return KioskRecord(*row) if row else None
 
     def claim_live_state(self, owner: str, now: float) -> None:
@@ -637,7 +894,7 @@ class Storage:
                        now: float) -> None:
         """Keep a kiosk's help request (the first ``since`` stands)."""
         with self._tx() as db:
-            db.execute("INSERT INTO live_help (kiosk_id, clinic_id, since, owner, updated_at) "
+            db.execute("INSERT INTO live_help (kiosk_id, site_id, since, owner, updated_at) "
                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
                        "owner = excluded.owner, updated_at = excluded.updated_at",
                        (kiosk_id, clinic_id, since, owner, now))

@@ -178,10 +178,9 @@ class SocketSession:
                 raise Refusal("auth_failed", "this kiosk is not paired with the hub", fatal=True)
             hub.storage.touch_kiosk(kiosk.id, hub.clock.now())
             conn.kiosk = kiosk
-            clinic = hub.storage.get_clinic(kiosk.clinic_id)
             welcome_extra["kiosk"] = {
                 "id": kiosk.id, "room": kiosk.room, "name": kiosk.name,
-                "clinic": {"id": kiosk.clinic_id, "name": clinic.name if clinic else ""}}
+                "clinic": {"id": kiosk.site_id, "name": kiosk.site_name}}
         elif role == "specialist":
             if not origin_allowed(self.request, hub):
                 raise Refusal("auth_failed", "this page's origin is not allowed", fatal=True)
@@ -189,10 +188,10 @@ class SocketSession:
             if found is None:
                 raise Refusal("auth_failed", "sign in first", fatal=True)
             conn.session_hash, _, conn.specialist = found
-            clinic = hub.storage.get_clinic(conn.specialist.clinic_id)
+            scope = hub.storage.scope(conn.specialist)
             welcome_extra["specialist"] = {
                 **conn.specialist.public(),
-                "clinic": {"id": conn.specialist.clinic_id, "name": clinic.name if clinic else ""}}
+                "clinic": {"id": None, "name": hub.storage.scope_label(scope)}}
         resume = msg.get("resume")
         if resume is not None and role == "specialist":
             raise Refusal("bad_message", "only a patient side resumes a visit")
@@ -206,8 +205,7 @@ class SocketSession:
             ref=msg.get("ref"), **welcome_extra))
         log.info("%s said hello (%s)", conn.label, str(msg.get("client", "-"))[:60])
         if role == "specialist":
-            clinic_name = welcome_extra["specialist"]["clinic"]["name"]
-            self.signalling.specialist_connected(conn, clinic_name)
+            self.signalling.specialist_connected(conn, scope)
         elif resume is not None and resumed is None:
             self.refuse("not_found", "That visit has ended. Please check in again.",
                         ref=msg.get("ref"), mtype="hello")

@@ -173,10 +173,9 @@ export class WaitingList {
   entry(id) { return this.entries.get(id); }
 }
 
+// Where the patient is: "Site — room" (the hub sends the kiosk's site; older hubs only "clinic").
 export function place(e) {
-  const parts = [];
-  if (e.room) parts.push(e.room);
-  if (e.clinic) parts.push(e.clinic);
-  if (!e.room) parts.push("patient's own device");
-  return parts.join(", ");
+  if (!e.room) return "patient's own device";
+  const site = e.site || e.clinic;
+  return site ? `${site} — ${e.room}` : e.room;
 }

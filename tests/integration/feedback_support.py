@@ -31,7 +31,7 @@ def answer_survey(store: FeedbackStore, answers: tuple[tuple[str, int | str], ..
 def hub_rows(storage: Storage) -> dict[str, tuple[int, str | None, int]]:
     """answer_id -> (revision, value JSON, clinic id) of every answer the hub holds."""
     rows = storage.connection.execute(
-        "SELECT answer_id, revision, value, clinic_id FROM feedback_answers").fetchall()
+        "SELECT answer_id, revision, value, site_id FROM feedback_answers").fetchall()
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 

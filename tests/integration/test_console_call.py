@@ -106,7 +106,7 @@ async def test_console_takes_a_call_end_to_end(hub: Any, caplog: pytest.LogCaptu
             await expect(helper).to_contain_text("Help requested")
             await expect(helper).to_contain_text("Microphone: Failed")
             await expect(page.locator("#announce-alert")).to_have_text(
-                "Help requested at Consulting room 1, " + hub.seed.clinic_name + ".")
+                "Help requested at " + hub.seed.clinic_name + " — Consulting room 1.")
             await expect(page.locator("#announce-alert")).to_have_attribute("data-beeps", "1")
             await page.locator("#patients > li").first.locator(".p-message-toggle").click()
             await card.locator(".chip", has_text="Running 10 min late").click()

@@ -28,9 +28,9 @@ def test_storage_keeps_the_last_report_per_kiosk(tmp_path: Path) -> None:
     try:
         clinic = storage.create_clinic("Clinic A", 1.0)
         db = storage.connection
-        db.execute("INSERT INTO kiosks (clinic_id, room, name, token_hash, paired_at) "
+        db.execute("INSERT INTO kiosks (site_id, room, name, token_hash, paired_at) "
                    "VALUES (?, 'Room 1', NULL, 'h1', 1.0)", (clinic.id,))
-        db.execute("INSERT INTO kiosks (clinic_id, room, name, token_hash, paired_at) "
+        db.execute("INSERT INTO kiosks (site_id, room, name, token_hash, paired_at) "
                    "VALUES (?, 'Room 2', 'Desk', 'h2', 1.0)", (clinic.id,))
         storage.save_readiness(1, 10.0, False, json.dumps({"fit": False}))
         storage.save_readiness(1, 20.0, True, json.dumps({"fit": True}))

@@ -1,4 +1,4 @@
-"""The waiting list snapshot: shape, clinic scoping and the message size limit."""
+"""The waiting list snapshot: shape, who sees what (waiting areas, sites), the size limit."""
 
 from __future__ import annotations
 
@@ -8,29 +8,39 @@ from typing import Any
 import pytest
 
 from kiosk import protocol
-from kiosk.hub.models import AppointmentRecord, KioskRecord
-from kiosk.hub.presence import LiveVisit, Presence, iso
+from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF, AppointmentRecord, KioskRecord, Scope
+from kiosk.hub.presence import HelpRequest, LiveVisit, Presence, iso, sees_help, sees_visit
 
 
-def _appointment(clinic_id: int = 1, patient_name: str | None = None) -> AppointmentRecord:
-    return AppointmentRecord(id=1, starts_at=1_750_000_000.0, waiting_area_id=2,
-                       waiting_area_name="Hall", clinic_id=clinic_id, clinic_name="Leith",
-                       specialist_id=None, specialist_name=None, patient_name=patient_name,
-                       code_expires_at=1_750_040_000.0, code_used_at=None)
+def _appointment(area: int = 2, patient_name: str | None = None) -> AppointmentRecord:
+    return AppointmentRecord(id=1, starts_at=1_750_000_000.0, waiting_area_id=area,
+                             waiting_area_name="Hall", service_id=1, service_name="Cardiology",
+                             specialist_id=None, specialist_name=None, patient_name=patient_name,
+                             code_expires_at=1_750_040_000.0, code_used_at=None)
 
 
-def _visit(n: int, clinic_id: int = 1, checks: dict[str, Any] | None = None) -> LiveVisit:
-    return LiveVisit(id=f"visit{n}", resume_hash="r" * 64, appointment=_appointment(clinic_id),
+def _visit(n: int, area: int = 2, site: int = 1, checks: dict[str, Any] | None = None,
+           patient_name: str | None = None) -> LiveVisit:
+    return LiveVisit(id=f"visit{n}", resume_hash="r" * 64,
+                     appointment=_appointment(area, patient_name),
                      checked_in_at=1_750_000_000.0 + n,
-                     kiosk=KioskRecord(1, clinic_id, "Room 2", None, 0),
+                     kiosk=KioskRecord(n, site, "Room 2", None, 0, f"Site {site}"),
                      patient=None, checks=checks or {})
 
 
-def test_entries_are_scoped_to_the_clinic_and_ordered() -> None:
+def _clinician(*areas: int, help_sites: tuple[int, ...] = ()) -> Scope:
+    return Scope(CLINICIAN, frozenset(areas), frozenset(), frozenset(help_sites))
+
+
+def _staff(*sites: int) -> Scope:
+    return Scope(SITE_STAFF, frozenset(), frozenset(sites), frozenset())
+
+
+def test_a_clinician_sees_their_waiting_areas_from_every_site_in_order() -> None:
     presence = Presence()
-    for visit in (_visit(2), _visit(1), _visit(3, clinic_id=9)):
+    for visit in (_visit(2, site=5), _visit(1), _visit(3, area=9)):
         presence.visits[visit.id] = visit
-    msg = presence.waiting_list(1, "Leith")
+    msg = presence.waiting_list(_clinician(2))
     protocol.validate(msg)
     assert [p["visit_id"] for p in msg["patients"]] == ["visit1", "visit2"]
     entry = msg["patients"][0]
@@ -38,18 +48,57 @@ def test_entries_are_scoped_to_the_clinic_and_ordered() -> None:
     assert entry["waiting_since"] == iso(1_750_000_001.0)
     assert entry["waiting_since"].endswith("Z")
     assert entry["waiting_area"] == {"id": 2, "name": "Hall"}
-    assert entry["room"] == "Room 2"
+    assert (entry["site"], entry["room"], entry["service"]) == ("Site 1", "Room 2", "Cardiology")
+    assert msg["patients"][1]["site"] == "Site 5"
     assert "patient_name" not in entry
 
 
-@pytest.mark.expect_log(r"waiting list of clinic", logger="kiosk.hub.presence")
+def test_nobody_sees_what_is_not_theirs() -> None:
+    visit = _visit(1, area=2, site=1)
+    assert sees_visit(_clinician(2), visit)
+    assert not sees_visit(_clinician(3), visit)  # a clinician outside the waiting area
+    assert sees_visit(_staff(1), visit)
+    assert not sees_visit(_staff(2), visit)  # staff of another site
+    assert not sees_visit(Scope(ADMIN, frozenset(), frozenset(), frozenset()), visit)
+    kiosk = visit.kiosk
+    assert kiosk is not None
+    assert sees_help(_staff(1), kiosk)
+    assert not sees_help(_staff(2), kiosk)
+    assert sees_help(_clinician(2, help_sites=(1,)), kiosk)
+    assert not sees_help(_clinician(2), kiosk)  # a member of the area, not of the site's service
+    presence = Presence()
+    presence.visits[visit.id] = visit
+    presence.help_requests[7] = HelpRequest("help-7", KioskRecord(7, 2, "Room 9", None, 0), 0.0)
+    assert presence.waiting_list(_clinician(3))["patients"] == []
+    assert [p["visit_id"] for p in presence.waiting_list(_staff(2))["patients"]] == ["help-7"]
+
+
+def test_site_staff_see_only_name_time_service_and_step() -> None:
+    presence = Presence()
+    visit = _visit(1, checks={"camera": "ok"}, patient_name="Ann")
+    visit.help_requested = True
+    presence.visits[visit.id] = visit
+    msg = presence.waiting_list(_staff(1))
+    protocol.validate(msg)
+    [entry] = msg["patients"]
+    assert entry["patient_name"] == "Ann"
+    assert (entry["status"], entry["service"], entry["site"]) == ("disconnected", "Cardiology",
+                                                                  "Site 1")
+    assert entry["appointment_time"] == iso(1_750_000_000.0)
+    assert entry["checks"] == {}
+    assert entry["waiting_area"] is None
+    assert entry["specialist_name"] is None
+    assert "joined_by" not in entry
+
+
+@pytest.mark.expect_log(r"waiting list .* over the size limit", logger="kiosk.hub.presence")
 def test_an_overfull_list_is_shortened_to_fit() -> None:
     presence = Presence()
     big: dict[str, Any] = {"camera": "ok", "detail": "x" * 4000}
     for n in range(40):
         visit = _visit(n, checks=big)
         presence.visits[visit.id] = visit
-    msg = presence.waiting_list(1, "Leith")
+    msg = presence.waiting_list(_clinician(2))
     assert len(json.dumps(msg)) <= protocol.MAX_MESSAGE_BYTES
     protocol.encode(msg)
     assert len(msg["patients"]) == 40  # short summaries let everyone fit

@@ -41,12 +41,14 @@ def test_fresh_database_is_at_the_latest_version_with_wal_and_foreign_keys(
     conn = storage.connection
     assert current_version(conn) == LATEST_VERSION
     assert [m.version for m in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
-    assert {"clinics", "waiting_areas", "specialists", "kiosks", "pairing_codes", "appointments",
+    assert {"organisations", "services", "sites", "waiting_areas", "accounts",
+            "waiting_area_members", "site_staff", "kiosks", "pairing_codes", "appointments",
             "calls", "sessions", "schema_version"} <= _tables(conn)
+    assert not {"clinics", "specialists"} & _tables(conn)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO waiting_areas (clinic_id, name, created_at) VALUES (99, 'x', 0)")
+        conn.execute("INSERT INTO waiting_areas (service_id, name, created_at) VALUES (99, 'x', 0)")
 
 
 def test_upgrade_path_keeps_data(tmp_path: Path) -> None:
@@ -165,7 +167,7 @@ def test_appointment_specialist_must_work_at_the_clinic(storage: Storage) -> Non
     b = storage.create_clinic("B", NOW)
     area = storage.create_waiting_area(a.id, "Hall", NOW)
     spec = storage.create_specialist(b.id, "doc", "Dr Doc", "scrypt$x", NOW)
-    with pytest.raises(StorageError, match="does not work"):
+    with pytest.raises(StorageError, match="not a member of waiting area"):
         storage.create_appointment(area.id, spec.id, NOW, None, "h", NOW + 10, NOW)
     with pytest.raises(NotFound):
         storage.create_appointment(area.id, 99, NOW, None, "h", NOW + 10, NOW)
