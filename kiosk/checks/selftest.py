@@ -1,14 +1,16 @@
 """``clinic-kiosk selftest``: is this kiosk fit for consultations today?
 
 It runs the hub check, every media path, throughput, a short test call to the hub's demo
-specialist (with ``--code``), and the device checks the kiosk app passes in (``devices``; from a
-terminal they are reported as not checked). It prints a table for people or one JSON object
-(``--json``): ``{"fit", "checks": [{"name", "status", "figures", "advice_patient",
-"advice_staff", "duration_ms"}], "finished_at"}``.
+specialist (with ``--code-file PATH|-`` or ``--code``), and the device checks the kiosk app
+passes in (``devices``; from a terminal they are reported as not checked). It prints a table
+for people or one JSON object (``--json``): ``{"fit", "checks": [{"name", "status", "figures",
+"advice_patient", "advice_staff", "duration_ms"}], "finished_at"}``.
 
 Exit status: 0 fit (no check failed), 1 not fit, 2 bad input (bad URL, no token in the
 keyring). Never a traceback for network trouble. The appointment code and the device token are
-secrets: never printed or logged.
+secrets: never printed or logged. The code is read from a file only its owner may read, or from
+stdin (``--code-file``, :mod:`kiosk.secretfile`), so it need not be a command-line argument,
+which every local user can see; ``--code`` still works.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, Final
 from kiosk.checks.hub import HubUrlError, normalise_hub_url, send_readiness
 from kiosk.checks.network import NetworkReport, Progress, run_network_check
 from kiosk.checks.result import CheckResult
+from kiosk.secretfile import SecretFileError, read_secret
 
 EXIT_FIT: Final = 0
 EXIT_NOT_FIT: Final = 1
@@ -147,7 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--token-from-keyring", action="store_true",
                    help="check as this paired kiosk (its device token from the keyring)")
-    p.add_argument("--code", help="appointment code for a test call to the demo specialist")
+    code = p.add_mutually_exclusive_group()
+    code.add_argument("--code-file", metavar="PATH|-",
+                      help="make a test call to the demo specialist with the appointment code "
+                           "read from this file (mode 600) or, with -, from stdin")
+    code.add_argument("--code", help="the appointment code on the command line (visible to "
+                                     "other local users: prefer --code-file)")
     p.add_argument("--report", action="store_true",
                    help="send the result to the hub (needs --token-from-keyring)")
     return p
@@ -177,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         token = _token_from_keyring() if args.token_from_keyring else None
         if args.report and token is None:
             raise HubUrlError("--report needs --token-from-keyring")
-    except HubUrlError as exc:
+        code = args.code if args.code_file is None else \
+            read_secret(args.code_file, "appointment code", stdin=sys.stdin)
+    except (HubUrlError, SecretFileError) as exc:
         print(f"clinic-kiosk selftest: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -186,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{fraction * 100:3.0f}%] {text}", file=sys.stderr)
 
     try:
-        report = asyncio.run(run_selftest(hub_url, token=token, code=args.code,
+        report = asyncio.run(run_selftest(hub_url, token=token, code=code,
                                           progress=progress))
     except KeyboardInterrupt:
         print("clinic-kiosk selftest: interrupted", file=sys.stderr)
