@@ -211,6 +211,8 @@ class KioskApp:
     def shutdown(self) -> None:
         """Stop in order: timers and writer, devices, engine (ends calls), demo hub, thread."""
         log.info("kiosk closing")
+        if self.reader is not None:
+            self.reader.close()  # the speech thread
         if self.watch is not None:
             self.watch.stop()
         self.controller.shutdown()

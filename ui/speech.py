@@ -13,6 +13,10 @@ The rules (what is read, when the kiosk may speak, the rate, the voice per langu
   never on staff screens.
 - A message over the screen (the idle warning, "help is coming") is read when it appears if the
   patient chose to hear every screen; while it shows, it is what "Read aloud" would read.
+- The engine lives on its own thread (:class:`SpeechEngine` in a ``QThread``): opening it takes
+  seconds (speech-dispatcher lists its voices), and the GUI thread never waits for it. The GUI
+  asks it to say or stop through queued signals, which reach it within a millisecond or two.
+  :meth:`ScreenReader.close` ends that thread (the app's shutdown calls it).
 """
 
 from __future__ import annotations
@@ -20,7 +24,16 @@ from __future__ import annotations
 import logging
 import weakref
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLocale,
+    QObject,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtTextToSpeech import QTextToSpeech
 from PySide6.QtWidgets import QWidget
 
@@ -34,8 +47,7 @@ log = logging.getLogger(__name__)
 
 ENGINE = "speechd"
 STARTING = "the speech engine is starting"
-#: The engine is opened this long after the reader is made (the window is on screen by then).
-OPEN_AFTER_MS = 500
+CLOSE_WAIT_MS = 20_000  # opening can take several seconds on a busy machine
 #: Events that mean the patient touched something (speech stops).
 TOUCHES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
                      QEvent.Type.KeyPress, QEvent.Type.TabletPress})
@@ -57,6 +69,58 @@ def open_engine() -> tuple[QTextToSpeech | None, str | None]:
     return tts, None
 
 
+class SpeechEngine(QObject):
+    """``QTextToSpeech`` on the speech thread. Every slot runs there.
+
+    Signals:
+        opened(str): the engine is ready ("") or cannot be used (why).
+        said(str, str, str): started to say a text, in a locale, with a voice.
+        speaking_changed(bool): speech started or ended.
+    """
+
+    opened = Signal(str)
+    said = Signal(str, str, str)
+    speaking_changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tts: QTextToSpeech | None = None
+
+    @Slot()
+    def open(self) -> None:
+        self._tts, reason = open_engine()
+        if self._tts is not None:
+            self._tts.stateChanged.connect(self._state_changed)
+        self.opened.emit(reason or "")
+
+    def _state_changed(self, state: QTextToSpeech.State) -> None:
+        self.speaking_changed.emit(state == QTextToSpeech.State.Speaking)
+
+    @Slot(str, str, float)
+    def say(self, text: str, locale: str, rate: float) -> None:
+        tts = self._tts
+        if tts is None:
+            return
+        tts.stop(QTextToSpeech.BoundaryHint.Immediate)
+        tts.setLocale(QLocale(locale))
+        tts.setRate(rate)
+        voice = tts.voice().name()
+        tts.say(text)
+        self.said.emit(text, tts.locale().name(), voice)
+
+    @Slot()
+    def stop(self) -> None:
+        if self._tts is not None and self._tts.state() != QTextToSpeech.State.Ready:
+            self._tts.stop(QTextToSpeech.BoundaryHint.Immediate)
+
+    @Slot()
+    def close(self) -> None:
+        if self._tts is not None:
+            self._tts.stop(QTextToSpeech.BoundaryHint.Immediate)
+            self._tts.deleteLater()
+            self._tts = None
+
+
 class ScreenReader(QObject):
     """Reads the window's patient screens aloud when asked, or each new screen if chosen.
 
@@ -74,12 +138,16 @@ class ScreenReader(QObject):
     ready = Signal()
     speaking = Signal(str, str)
     stopped = Signal()
+    _say = Signal(str, str, float)  # to the speech thread
+    _stop = Signal()
+    _close = Signal()
 
     def __init__(self, window: QObject, *, rate: float = DEFAULT_RATE,
-                 engine: tuple[QTextToSpeech | None, str | None] | None = None) -> None:
+                 unavailable: str | None = None) -> None:
         super().__init__(window)
         self._window = window
-        self._tts: QTextToSpeech | None = None
+        self._available = False
+        self._speaking = False
         self.reason: str | None = STARTING
         self.opened = False
         self.rate = clamp_rate(rate)
@@ -101,25 +169,63 @@ class ScreenReader(QObject):
         pages = getattr(window, "pages", None)
         if pages is not None:
             pages.currentChanged.connect(self._screen_changed)
-        if engine is not None:
-            self._use(*engine)
-        else:
-            # Opening the engine takes a second or more (speech-dispatcher lists its voices);
-            # the welcome screen is up first, and the controls appear when it is ready.
-            self._sync_toggles()
-            QTimer.singleShot(OPEN_AFTER_MS, lambda: self._use(*open_engine()))
+        self._thread: QThread | None = None
+        self._sync_toggles()
+        if unavailable is not None:  # known not to work (tests; a machine without the engine)
+            self._opened(unavailable)
+            return
+        self._thread = QThread()
+        self._thread.setObjectName("speech")
+        self._engine = SpeechEngine()
+        self._engine.moveToThread(self._thread)
+        self._thread.started.connect(self._engine.open)
+        self._engine.opened.connect(self._opened)
+        self._engine.said.connect(self._said)
+        self._engine.speaking_changed.connect(self._speaking_changed)
+        self._say.connect(self._engine.say)
+        self._stop.connect(self._engine.stop)
+        self._close.connect(self._engine.close)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.close)
+        self._thread.start()
 
-    def _use(self, tts: QTextToSpeech | None, reason: str | None) -> None:
-        self._tts, self.reason, self.opened = tts, reason, True
-        if reason is not None:
+    def _opened(self, reason: str) -> None:
+        if self.opened:
+            return
+        self._available, self.reason, self.opened = not reason, reason or None, True
+        if reason:
             log.info("read aloud is not offered: %s", reason)
         else:
             log.info("read aloud is offered (speech-dispatcher, a voice for each language)")
         self._sync_toggles()
         app = QCoreApplication.instance()
-        if app is not None and tts is not None:
+        if app is not None and self._available:
             app.installEventFilter(self)
         self.ready.emit()
+
+    def _said(self, text: str, locale: str, voice: str) -> None:
+        self.voice = voice
+        self.speaking.emit(text, locale)
+
+    def _speaking_changed(self, speaking: bool) -> None:
+        self._speaking = speaking
+
+    def close(self) -> None:
+        """Stop speaking and end the speech thread (idempotent)."""
+        thread, self._thread = self._thread, None
+        self._available = False
+        if thread is None:
+            return
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._close.emit()
+        thread.quit()
+        if not thread.wait(CLOSE_WAIT_MS):  # the engine hung while opening: do not hang too
+            log.warning("the speech thread did not end; stopping it")
+            thread.terminate()
+            thread.wait()
 
     def status_text(self) -> str:
         """For staff (admin mode's status page)."""
@@ -129,15 +235,16 @@ class ScreenReader(QObject):
 
     @property
     def available(self) -> bool:
-        return self._tts is not None
+        return self._available
 
     @property
     def is_speaking(self) -> bool:
-        return self._tts is not None and self._tts.state() == QTextToSpeech.State.Speaking
+        """Whether the engine is speaking (as it last said; it says so within milliseconds)."""
+        return self._speaking
 
     def readiness_check(self) -> CheckResult:
         """Read aloud in the readiness report: "warn" (with the reason) where not offered."""
-        if self._tts is None:
+        if not self._available:
             return CheckResult("read_aloud", "warn", {"available": False},
                                advice_staff=f"Read aloud is not offered: {self.reason}")
         return CheckResult("read_aloud", "pass", {"available": True, "engine": ENGINE},
@@ -146,7 +253,7 @@ class ScreenReader(QObject):
     # ----- events -----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in TOUCHES and self.is_speaking:
+        if event.type() in TOUCHES:
             self.stop()
         elif event.type() == QEvent.Type.Show and watched in self._overlays():
             QTimer.singleShot(0, self._overlay_shown)
@@ -202,7 +309,7 @@ class ScreenReader(QObject):
     def read(self, screen: Screen | None) -> str:
         """Read ``screen`` now (or the message over it, if one shows), in its language; return
         what is said ("" if nothing)."""
-        if self._tts is None or screen is None or not may_speak(self._step_of(screen)):
+        if not self._available or screen is None or not may_speak(self._step_of(screen)):
             return ""  # never in a call, never for staff
         overlay = self._shown_overlay()
         words = spoken_words_of(overlay) if overlay is not None else screen.spoken_words()
@@ -210,22 +317,15 @@ class ScreenReader(QObject):
         locale = locale_for(screen.language())
         if not text or locale is None:
             return ""
-        tts = self._tts
-        tts.stop(QTextToSpeech.BoundaryHint.Immediate)
-        tts.setLocale(QLocale(locale))
-        tts.setRate(self.rate)
-        self.voice = tts.voice().name()
-        tts.say(text)
-        self.speaking.emit(text, tts.locale().name())
+        self._say.emit(text, locale, self.rate)
         return text
 
     def stop(self) -> None:
-        """Stop speaking at once."""
-        if self._tts is not None and self._tts.state() in (QTextToSpeech.State.Speaking,
-                                                           QTextToSpeech.State.Synthesizing,
-                                                           QTextToSpeech.State.Paused):
-            self._tts.stop(QTextToSpeech.BoundaryHint.Immediate)
-            self.stopped.emit()
+        """Stop speaking at once (a queued call to the speech thread; cheap when silent)."""
+        if self._available:
+            self._stop.emit()
+            if self._speaking:
+                self.stopped.emit()
 
     # ----- helpers ----------------------------------------------------------------------------
 

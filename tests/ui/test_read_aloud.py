@@ -69,7 +69,7 @@ def test_welsh_screens_are_read_in_welsh(window: MainWindow) -> None:
 
 
 def test_not_offered_without_an_engine(qtbot: QtBot, window: MainWindow) -> None:
-    reader = ScreenReader(window, engine=(None, NO_ENGINE))
+    reader = ScreenReader(window, unavailable=NO_ENGINE)
     journey, now, live = drive(window, "02_check_in", LiveState())
     window.render(journey, now, live)
     qtbot.waitUntil(lambda: not window.header.read_aloud_button.isVisible())
