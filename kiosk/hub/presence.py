@@ -200,13 +200,38 @@ class Presence:
         #: By kiosk id.
         self.help_requests: dict[int, HelpRequest] = {}
         self._watchers: dict[Connection, Scope] = {}
+        # Who to tell about a change, found without scanning every watcher: clinicians by
+        # waiting area and by the sites whose help they see; site staff by site.
+        self._by_area: dict[int, set[Connection]] = {}
+        self._by_site: dict[int, set[Connection]] = {}
+        self._by_help_site: dict[int, set[Connection]] = {}
+
+    def _indexes(self, scope: Scope) -> list[tuple[dict[int, set[Connection]], frozenset[int]]]:
+        if scope.role == CLINICIAN:
+            return [(self._by_area, scope.waiting_areas), (self._by_help_site, scope.help_sites)]
+        if scope.role == SITE_STAFF:
+            return [(self._by_site, scope.sites)]
+        return []
 
     def add_specialist(self, conn: Connection, scope: Scope) -> None:
         assert conn.specialist is not None
+        self.remove_specialist(conn)
         self._watchers[conn] = scope
+        for index, keys in self._indexes(scope):
+            for key in keys:
+                index.setdefault(key, set()).add(conn)
 
     def remove_specialist(self, conn: Connection) -> None:
-        self._watchers.pop(conn, None)
+        scope = self._watchers.pop(conn, None)
+        if scope is None:
+            return
+        for index, keys in self._indexes(scope):
+            for key in keys:
+                conns = index.get(key)
+                if conns is not None:
+                    conns.discard(conn)
+                    if not conns:
+                        del index[key]
 
     def scope_of(self, conn: Connection) -> Scope | None:
         return self._watchers.get(conn)
@@ -244,13 +269,18 @@ class Presence:
 
     def publish_visit(self, visit: LiveVisit) -> None:
         """Send a fresh snapshot to everyone who sees ``visit``."""
-        self._publish([c for c, scope in self._watchers.items() if sees_visit(scope, visit)])
+        conns = self._by_area.get(visit.appointment.waiting_area_id, set())
+        site = visit.site_id
+        if site is not None and site in self._by_site:
+            conns = conns | self._by_site[site]
+        self._publish(conns)
 
     def publish_kiosk(self, kiosk: KioskRecord) -> None:
         """Send a fresh snapshot to everyone who sees ``kiosk``'s help request."""
-        self._publish([c for c, scope in self._watchers.items() if sees_help(scope, kiosk)])
+        self._publish(self._by_site.get(kiosk.site_id, set())
+                      | self._by_help_site.get(kiosk.site_id, set()))
 
-    def _publish(self, conns: list[Connection]) -> None:
+    def _publish(self, conns: set[Connection]) -> None:
         lists: dict[Scope, dict[str, Any]] = {}
         for conn in conns:
             scope = self._watchers[conn]

@@ -1,0 +1,176 @@
+"""The service as a network, over real sockets on a real hub: a cardiologist of hospital X, a
+member of X's cardiology waiting area, sees and joins patients at community sites A and B (run
+by a health board); a clinician outside that waiting area is refused; staff of site A see their
+kiosk's patient (without checks) and not site B's; a kiosk of site A does not check in an
+appointment bound to site B, and does one for any site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from kiosk.hub.codes import issue_appointment, issue_pairing_code, pair_kiosk
+from kiosk.hub.models import CLINICIAN, SITE_STAFF
+from kiosk.hub.passwords import hash_password
+from tests.integration.conftest import HubHandle, WsPeer
+
+PASSWORD = "correct horse 1"
+
+
+@dataclass
+class Network:
+    area: int
+    other_area: int
+    site_a: int
+    site_b: int
+    token_a: str
+    token_b: str
+
+
+def _network(hub: HubHandle) -> Network:
+    s, now = hub.storage, hub.clock.now()
+    x = s.create_organisation("Hospital X", now)
+    cardiology = s.create_service(x.id, "Cardiology", now)
+    dermatology = s.create_service(x.id, "Dermatology", now)
+    area = s.create_service_waiting_area(cardiology.id, "Heart clinic", now)
+    other_area = s.create_service_waiting_area(dermatology.id, "Skin clinic", now)
+    board = s.create_organisation("Lothian Health Board", now)
+    site_a = s.create_site("Musselburgh", now, board.id)
+    site_b = s.create_site("Haddington", now, board.id)
+
+    def account(role: str, username: str, name: str) -> int:
+        return s.create_account(role, username, name, hash_password(PASSWORD), now).id
+
+    cardiologist = account(CLINICIAN, "dr.heart", "Dr Heart")
+    s.add_waiting_area_member(cardiologist, area.id, now)
+    s.add_waiting_area_member(account(CLINICIAN, "dr.skin", "Dr Skin"), other_area.id, now)
+    s.add_site_staff(account(SITE_STAFF, "desk.a", "Desk A"), site_a.id, now)
+    s.add_site_staff(account(SITE_STAFF, "desk.b", "Desk B"), site_b.id, now)
+
+    def kiosk_token(site: int, room: str) -> str:
+        code = issue_pairing_code(s, hub.secrets, clinic_id=site, room=room, now=now)
+        return pair_kiosk(s, hub.secrets, pairing_code=code, now=now)[1]
+
+    return Network(area.id, other_area.id, site_a.id, site_b.id,
+                   kiosk_token(site_a.id, "Room 1"), kiosk_token(site_b.id, "Room 2"))
+
+
+def _code(hub: HubHandle, area: int, site: int | None, name: str | None = None) -> str:
+    now = hub.clock.now()
+    return issue_appointment(hub.storage, hub.secrets, waiting_area_id=area, starts_at=now,
+                             now=now, patient_name=name, site=site).code
+
+
+async def _list_until(peer: WsPeer, count: int) -> list[dict[str, Any]]:
+    while True:
+        patients: list[dict[str, Any]] = (await peer.expect("waiting_list"))["patients"]
+        if len(patients) == count:
+            return patients
+
+
+@pytest.mark.expect_log(r"join forbidden|message forbidden", logger="kiosk.hub.ws")
+async def test_a_cardiologist_serves_two_sites_and_nobody_sees_what_is_not_theirs(
+        hub: HubHandle) -> None:
+    net = _network(hub)
+    heart = await hub.specialist("dr.heart", PASSWORD)
+    skin = await hub.specialist("dr.skin", PASSWORD)
+    desk_a = await hub.specialist("desk.a", PASSWORD)
+    assert heart.welcome is not None
+    assert desk_a.welcome is not None
+    assert heart.welcome["specialist"]["role"] == CLINICIAN
+    assert heart.welcome["specialist"]["clinic"]["name"] == "Cardiology"
+    assert desk_a.welcome["specialist"]["clinic"]["name"] == "Musselburgh"
+
+    kiosk_a = await hub.kiosk(net.token_a)
+    await kiosk_a.send("check_in", code=_code(hub, net.area, net.site_a, "Ann"),
+                       checks={"camera": "pass"})
+    at_a = (await kiosk_a.expect("checked_in"))["visit_id"]
+    kiosk_b = await hub.kiosk(net.token_b)
+    await kiosk_b.send("check_in", code=_code(hub, net.area, net.site_b, "Bob"),
+                       checks={"camera": "pass"})
+    at_b = (await kiosk_b.expect("checked_in"))["visit_id"]
+
+    # The cardiologist sees both, with where each patient is.
+    listed = {e["visit_id"]: e for e in await _list_until(heart, 2)}
+    assert (listed[at_a]["site"], listed[at_a]["room"]) == ("Musselburgh", "Room 1")
+    assert (listed[at_b]["site"], listed[at_b]["room"]) == ("Haddington", "Room 2")
+    assert listed[at_a]["checks"] == {"camera": "pass"}
+
+    # Staff of site A: their kiosk's patient only, and no clinical detail.
+    [entry] = await _list_until(desk_a, 1)
+    assert entry["visit_id"] == at_a
+    assert (entry["patient_name"], entry["service"], entry["site"]) == (
+        "Ann", "Cardiology", "Musselburgh")
+    assert entry["checks"] == {}
+    # Staff of A signing in now, with both patients waiting: still only A's; and a change at
+    # A (its patient asks for help) brings A's staff a list without B's patient.
+    late_a = await hub.specialist("desk.a", PASSWORD)
+    assert [e["visit_id"] for e in late_a.skipped[-1]["patients"]] == [at_a]
+    await kiosk_a.send("help")
+    await kiosk_a.expect("help_ack")
+    entry = (await desk_a.expect("waiting_list"))["patients"]
+    assert [(e["visit_id"], e["help_requested"]) for e in entry] == [(at_a, True)]
+    # They may not join it or message it.
+    await desk_a.send("join", visit_id=at_a)
+    await desk_a.error("forbidden")
+    await desk_a.send("message", visit_id=at_a, text="hello")
+    await desk_a.error("forbidden")
+
+    # A clinician outside the waiting area sees neither and is refused.
+    assert all(not m["patients"] for m in skin.skipped if m["type"] == "waiting_list")
+    await skin.send("join", visit_id=at_a)
+    await skin.error("forbidden")
+    await skin.send("join", visit_id=at_b)
+    await skin.error("forbidden")
+
+    # A clinician who signs in now sees neither, either.
+    late_skin = await hub.specialist("dr.skin", PASSWORD)
+    assert late_skin.skipped[-1]["patients"] == []
+
+    # The cardiologist joins the patient at A, then the one at B.
+    await heart.send("join", visit_id=at_a)
+    await heart.expect("joined", visit_id=at_a)
+    assert (await kiosk_a.expect("joined"))["specialist"]["name"] == "Dr Heart"
+    await heart.send("hangup", visit_id=at_a)
+    await kiosk_a.expect("call_ended")
+    await heart.send("join", visit_id=at_b)
+    await heart.expect("joined", visit_id=at_b)
+    await kiosk_b.expect("joined")
+
+    # Site A's list never carried site B's patient.
+    for msg in desk_a.skipped:
+        if msg["type"] == "waiting_list":
+            assert all(p["visit_id"] != at_b for p in msg["patients"])
+
+
+@pytest.mark.expect_log(r"check_in bad_code", logger="kiosk.hub.ws")
+async def test_a_kiosk_checks_in_its_sites_and_any_site_appointments_only(
+        hub: HubHandle) -> None:
+    net = _network(hub)
+    kiosk_a = await hub.kiosk(net.token_a)
+    await kiosk_a.send("check_in", code=_code(hub, net.area, net.site_b))
+    await kiosk_a.error("bad_code")
+    await kiosk_a.send("check_in", code=_code(hub, net.other_area, None))
+    checked = await kiosk_a.expect("checked_in")
+    assert checked["appointment"]["clinic"] == "Dermatology"
+
+
+async def test_help_before_check_in_reaches_the_sites_staff_not_others(hub: HubHandle) -> None:
+    net = _network(hub)
+    desk_a = await hub.specialist("desk.a", PASSWORD)
+    desk_b = await hub.specialist("desk.b", PASSWORD)
+    kiosk_a = await hub.kiosk(net.token_a)
+    await kiosk_a.send("help")
+    await kiosk_a.expect("help_ack")
+    [entry] = await _list_until(desk_a, 1)
+    assert (entry["status"], entry["site"], entry["room"]) == ("help", "Musselburgh", "Room 1")
+    kiosk_b = await hub.kiosk(net.token_b)
+    await kiosk_b.send("help")
+    await kiosk_b.expect("help_ack")
+    [entry] = await _list_until(desk_b, 1)
+    assert entry["site"] == "Haddington"
+    for msg in desk_a.skipped + desk_b.skipped:
+        if msg["type"] == "waiting_list":
+            assert len(msg["patients"]) <= 1
