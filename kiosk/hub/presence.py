@@ -120,9 +120,7 @@ class LiveVisit:
             "waiting_since": iso(self.checked_in_at),
             "appointment_time": iso(a.starts_at),
             "waiting_area": {"id": a.waiting_area_id, "name": a.waiting_area_name},
-            "clinic": self.site_name or a.service_name,
             "site": self.site_name,
-            "service": a.service_name,
             "room": self.kiosk.room if self.kiosk else None,
             "checks": self.checks if full_checks else _summary(self.checks),
             "help_requested": self.help_requested,
@@ -143,7 +141,7 @@ class LiveVisit:
         entry: dict[str, Any] = {
             "visit_id": self.id, "status": self.status,
             "waiting_since": iso(self.checked_in_at), "appointment_time": iso(a.starts_at),
-            "waiting_area": None, "clinic": self.site_name, "site": self.site_name,
+            "waiting_area": None, "site": self.site_name,
             "service": a.service_name, "room": self.kiosk.room if self.kiosk else None,
             "checks": {}, "help_requested": self.help_requested, "specialist_name": None}
         if a.patient_name:
@@ -169,8 +167,8 @@ class HelpRequest:
 
     def list_entry(self) -> dict[str, Any]:
         return {"visit_id": self.id, "status": "help", "waiting_since": iso(self.since),
-                "appointment_time": None, "waiting_area": None, "clinic": self.kiosk.site_name,
-                "site": self.kiosk.site_name, "room": self.kiosk.room, "checks": {},
+                "appointment_time": None, "waiting_area": None, "site": self.kiosk.site_name,
+                "room": self.kiosk.room, "checks": {},
                 "help_requested": True, "specialist_name": None}
 
 
@@ -243,8 +241,13 @@ class Presence:
         return len(self._watchers)
 
     def visits_for(self, scope: Scope) -> list[LiveVisit]:
-        return sorted((v for v in self.visits.values() if sees_visit(scope, v)),
-                      key=lambda v: (v.checked_in_at, v.id))
+        if scope.role == CLINICIAN:
+            areas = scope.waiting_areas
+            found = [v for v in self.visits.values() if v.appointment.waiting_area_id in areas]
+        else:
+            found = [v for v in self.visits.values() if sees_visit(scope, v)]
+        found.sort(key=_order)
+        return found
 
     def waiting_list(self, scope: Scope) -> dict[str, Any]:
         """The ``waiting_list`` snapshot of what ``scope`` sees, within the size limit."""
@@ -263,9 +266,7 @@ class Presence:
                     len(entries))
         if scope.role == CLINICIAN:
             entries = helps + [v.list_entry(full_checks=False) for v in visits]
-        while entries and not _fits(protocol.make("waiting_list", patients=entries)):
-            entries.pop()
-        return protocol.make("waiting_list", patients=entries)
+        return protocol.make("waiting_list", patients=_first_that_fit(entries))
 
     def publish_visit(self, visit: LiveVisit) -> None:
         """Send a fresh snapshot to everyone who sees ``visit``."""
@@ -288,6 +289,26 @@ class Presence:
             if msg is None:
                 msg = lists[scope] = self.waiting_list(scope)
             conn.send_latest("waiting_list", msg)
+
+
+def _order(visit: LiveVisit) -> tuple[float, str]:
+    return visit.checked_in_at, visit.id
+
+
+def _first_that_fit(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The longest head of ``entries`` whose ``waiting_list`` fits: each entry measured once
+    (a list's JSON is its entries' joined by commas), not the whole list again per entry."""
+    room = protocol.MAX_MESSAGE_BYTES - _size(protocol.make("waiting_list", patients=[]))
+    used = -1  # n entries take n - 1 commas
+    for n, entry in enumerate(entries):
+        used += _size(entry) + 1
+        if used > room:
+            return entries[:n]
+    return entries
+
+
+def _size(obj: Any) -> int:
+    return len(json.dumps(obj, separators=(",", ":")).encode("utf-8"))
 
 
 def _fits(msg: dict[str, Any]) -> bool:
