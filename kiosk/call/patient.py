@@ -138,6 +138,7 @@ class PatientVisit:
         self._tasks: set[asyncio.Task[None]] = set()
         self._reader: asyncio.Task[None] | None = None
         self._ended = asyncio.Event()
+        self._link_back = asyncio.Event()  # set whenever the hub link comes back
         self._call_started = False
         self._checked: CheckedIn | None = None
         self.joined = asyncio.Event()
@@ -276,9 +277,13 @@ class PatientVisit:
     async def _finish(self, msg: dict[str, Any], reason: str) -> str:
         if self.ended:
             return self.end_reason or reason
-        await self._signalling.send(msg)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._timeout):
+                while True:  # the link is down (e.g. just after a cut): send once it is back
+                    self._link_back.clear()
+                    if await self._signalling.send(msg):
+                        break
+                    await self._link_back.wait()
                 await self._ended.wait()
         if not self.ended:  # the hub did not confirm: end here anyway
             await self._end_call(reason)
@@ -368,6 +373,8 @@ class PatientVisit:
             self.session.set_ice_servers(ordered)
 
     def _link_changed(self, up: bool) -> None:
+        if up:
+            self._link_back.set()
         if up and self.session is not None:
             self.session.path_alive("hub_link")  # the network is back: a fresh attempt now
         self.listener.on_hub_link(up)
