@@ -40,6 +40,34 @@ def test_admin_commands_as_a_subprocess(tmp_path: Path) -> None:
     assert short.stderr.count("\n") == 1
 
 
+def test_network_commands_as_a_subprocess(tmp_path: Path) -> None:
+    """The model's commands from a shell: each prints one JSON object; the password comes on
+    stdin and never appears in the output."""
+    db = ["--db", str(tmp_path / "hub.sqlite3"), "--json"]
+
+    def ok(*args: str, stdin: str = "") -> dict[str, object]:
+        done = run(*args, *db, stdin=stdin)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("\n") == 1
+        assert "very long secret" not in done.stdout + done.stderr
+        result: dict[str, object] = json.loads(done.stdout)
+        return result
+
+    assert ok("organisation", "create", "Hospital X")["id"] == 1
+    assert ok("service", "create", "--organisation", "1", "Cardiology")["id"] == 1
+    assert ok("waiting-area", "create", "--service", "1", "Heart clinic")["id"] == 1
+    assert ok("site", "create", "Musselburgh")["id"] == 1
+    assert ok("account", "create", "--role", "clinician", "--username", "dr.heart",
+              "--name", "Dr Heart", "--password-stdin", stdin="a very long secret 1\n")["id"] == 1
+    assert ok("membership", "add", "--account", "dr.heart", "--waiting-area", "1")["added"]
+    assert ok("account", "unlock", "dr.heart")["unlocked"]
+    made = ok("appointment", "create", "--waiting-area", "1", "--site", "1", "--specialist", "1")
+    assert made["site"] == {"id": 1, "name": "Musselburgh"}
+    gone = run("kiosk", "revoke", "4", *db)
+    assert gone.returncode == 2
+    assert gone.stderr == "clinic-hub: error: there is no kiosk with id 4\n"
+
+
 async def _read_json_line(proc: asyncio.subprocess.Process) -> dict[str, object]:
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), timeout=30)

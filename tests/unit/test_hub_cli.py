@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from kiosk.hub.cli import main
+from kiosk.hub.codes import pair_kiosk, token_hash
 from kiosk.hub.passwords import verify_password
+from kiosk.hub.secretstore import DirSecretStore
 from kiosk.hub.storage import Storage
 
 
@@ -218,3 +220,144 @@ def test_serve_refuses_bad_flags(hub: Hub) -> None:
     assert "--key needs --cert" in hub.fails("serve", "--key", "k.pem")
     assert "ICE URLs" in hub.fails("serve", "--ice-url", "http://x")
     assert "port" in hub.fails("serve", "--port", "70000")
+
+
+# --- the network model (issue 15) ---
+
+def test_network_commands_build_the_model(hub: Hub) -> None:
+    assert hub.json("organisation", "create", "Hospital X") == {"id": 1, "name": "Hospital X"}
+    assert hub.json("service", "create", "--organisation", "1", "Cardiology") == {
+        "id": 1, "organisation_id": 1, "name": "Cardiology"}
+    assert hub.json("waiting-area", "create", "--service", "1", "Heart clinic") == {
+        "id": 1, "service_id": 1, "name": "Heart clinic"}
+    board = hub.json("organisation", "create", "Health Board")["id"]
+    assert hub.json("site", "create", "--organisation", str(board), "Musselburgh") == {
+        "id": 1, "organisation_id": board, "name": "Musselburgh"}
+    assert hub.json("site", "create", "Haddington")["organisation_id"] is None
+    doc = hub.json("account", "create", "--role", "clinician", "--username", "dr.heart",
+                   "--name", "Dr Heart", "--password-stdin", stdin="a good long password\n")
+    assert doc == {"id": 1, "role": "clinician", "username": "dr.heart", "name": "Dr Heart",
+                   "organisation_id": None}
+    desk = hub.json("account", "create", "--role", "site-staff", "--username", "desk.a",
+                    "--name", "Reception A", "--password-stdin",
+                    stdin="another long password\n")["id"]
+    admin = hub.json("account", "create", "--role", "admin", "--organisation", "1",
+                     "--username", "it.x", "--name", "IT X", "--password-stdin",
+                     stdin="admin long password\n")
+    assert admin["organisation_id"] == 1
+    assert hub.json("membership", "add", "--account", "dr.heart", "--waiting-area", "1") == {
+        "account_id": 1, "waiting_area_id": 1, "site_id": None, "added": True}
+    assert hub.json("membership", "add", "--account", "1", "--waiting-area", "1")["added"] \
+        is False
+    assert hub.json("membership", "add", "--account", str(desk), "--site", "1")["added"]
+
+    storage = Storage.open(hub.db)
+    try:
+        heart = storage.specialist_by_username("dr.heart")
+        reception = storage.specialist_by_username("desk.a")
+        assert heart is not None
+        assert reception is not None
+        assert verify_password("a good long password", heart.password_hash)
+        assert storage.scope(heart).waiting_areas == {1}
+        assert storage.scope(reception).sites == {1}
+    finally:
+        storage.close()
+
+    # An appointment at a site, or for any kiosk; kiosks paired at a site.
+    at_a = hub.json("appointment", "create", "--waiting-area", "1", "--specialist", "1",
+                    "--site", "1")
+    assert at_a["site"] == {"id": 1, "name": "Musselburgh"}
+    assert at_a["service"] == {"id": 1, "name": "Cardiology"}
+    anywhere = hub.json("appointment", "create", "--waiting-area", "1", "--any-site")
+    assert anywhere["site"] is None
+    assert "code" in at_a
+    paired = hub.json("kiosk", "pair", "--site", "1", "--room", "Room 1")
+    assert paired["clinic_id"] == 1
+
+
+def test_network_commands_refuse_what_the_model_does_not_allow(hub: Hub) -> None:
+    hub.json("organisation", "create", "Hospital X")
+    hub.json("service", "create", "--organisation", "1", "Cardiology")
+    hub.json("waiting-area", "create", "--service", "1", "Heart clinic")
+    hub.json("site", "create", "Musselburgh")
+    hub.json("account", "create", "--role", "site-staff", "--username", "desk.a",
+             "--name", "Desk", "--password-stdin", stdin="a good long password\n")
+    assert "already exists" in hub.fails("organisation", "create", "Hospital X")
+    assert "no organisation with id 9" in hub.fails("service", "create", "--organisation", "9",
+                                                    "Renal")
+    assert "one of --service and --clinic" in hub.fails("waiting-area", "create", "Hall")
+    assert "needed for an admin" in hub.fails(
+        "account", "create", "--role", "admin", "--username", "it", "--name", "IT",
+        "--password-stdin", stdin="a good long password\n")
+    assert "invalid choice" in hub.fails("account", "create", "--role", "surgeon",
+                                         "--username", "x", "--name", "X")
+    # Site staff are not members of waiting areas; clinicians do not staff sites.
+    assert "not a clinician" in hub.fails("membership", "add", "--account", "desk.a",
+                                          "--waiting-area", "1")
+    assert "one of --waiting-area" in hub.fails("membership", "add", "--account", "desk.a")
+    assert "no account 'nobody'" in hub.fails("membership", "add", "--account", "nobody",
+                                              "--site", "1")
+    # A clinician who is not a member of the waiting area is not its appointment's clinician.
+    hub.json("account", "create", "--role", "clinician", "--username", "dr.out",
+             "--name", "Dr Out", "--password-stdin", stdin="a good long password\n")
+    assert "not a member of waiting area 1" in hub.fails(
+        "appointment", "create", "--waiting-area", "1", "--specialist", "2")
+    assert "not allowed with argument" in hub.fails(
+        "appointment", "create", "--waiting-area", "1", "--site", "1", "--any-site")
+    assert "no site with id 5" in hub.fails("appointment", "create", "--waiting-area", "1",
+                                           "--site", "5")
+    assert "no kiosk with id 3" in hub.fails("kiosk", "revoke", "3")
+    # A site that is not a clinic has no service of its own for the old --clinic commands.
+    assert "name a --service" in hub.fails("waiting-area", "create", "--clinic", "1", "Hall")
+
+
+def test_old_commands_map_onto_the_model(hub: Hub) -> None:
+    clinic, area, spec = setup_clinic(hub)
+    later = hub.json("waiting-area", "create", "--clinic", str(clinic), "Annexe")["id"]
+    storage = Storage.open(hub.db)
+    try:
+        site = storage.get_site(clinic)
+        assert site is not None
+        assert site.service_id is not None
+        service = storage.get_service(site.service_id)
+        assert service is not None
+        assert service.name == "Leith Community Clinic"
+        doc = storage.get_specialist(spec)
+        assert doc is not None
+        assert doc.role == "clinician"
+        # A member of the clinic's waiting areas, including one made after the account.
+        assert storage.scope(doc).waiting_areas == {area, later}
+    finally:
+        storage.close()
+    made = hub.json("appointment", "create", "--waiting-area", str(area))
+    assert made["clinic"] == {"id": clinic, "name": "Leith Community Clinic"}
+    assert made["site"] == {"id": clinic, "name": "Leith Community Clinic"}  # the clinic's
+
+
+def test_kiosk_revoke_and_account_unlock(hub: Hub) -> None:
+    clinic, _area, spec = setup_clinic(hub)
+    code = hub.json("kiosk", "pair", "--clinic", str(clinic), "--room", "Room 1")["pairing_code"]
+    storage = Storage.open(hub.db)
+    try:
+        secrets_ = DirSecretStore(hub.db.with_name(hub.db.name + ".secrets"))
+        kiosk, token = pair_kiosk(storage, secrets_, pairing_code=code, now=1.0)
+        assert storage.kiosk_by_token(token_hash(token)) is not None
+        storage.set_login_state(spec, 9, 4_000_000_000.0)
+    finally:
+        storage.close()
+    assert hub.json("kiosk", "revoke", str(kiosk.id)) == {"id": kiosk.id, "revoked": True}
+    assert hub.json("kiosk", "revoke", str(kiosk.id))["revoked"] is False
+    assert hub.json("kiosks")["kiosks"] == []
+    assert hub.json("account", "unlock", "a.jones") == {"id": spec, "username": "a.jones",
+                                                       "unlocked": True}
+    storage = Storage.open(hub.db)
+    try:
+        assert storage.kiosk_by_token(token_hash(token)) is None
+        doc = storage.get_specialist(spec)
+        assert doc is not None
+        assert (doc.failed_logins, doc.locked_until) == (0, None)
+    finally:
+        storage.close()
+    status, out, _ = hub.run("kiosk", "revoke", str(kiosk.id))
+    assert status == 0
+    assert "already revoked" in out
