@@ -1,8 +1,9 @@
 """Plain words, measured: every English string a patient reads is scored for reading ease.
 
 The strings are the source texts of the patient screens' ``tr()`` calls, as the English
-catalogue (``resources/translations/clinic_kiosk_en.ts``) lists them with their contexts;
-tests/ui/test_translations.py proves that catalogue is complete. Admin screens (English only, no
+catalogue (``resources/translations/clinic_kiosk_en.ts``) lists them with their contexts
+(tests/ui/test_translations.py proves that catalogue is complete), and the English of every
+survey in resources/surveys (title, questions, answers, hints), judged as the survey's screen. Admin screens (English only, no
 ``tr()``) are for staff and are not scored.
 
 The measure is the Flesch-Kincaid grade (``textstat``). NHS guidance asks for a reading age of
@@ -30,8 +31,11 @@ from pathlib import Path
 import pytest
 import textstat
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "translations" / \
-    "clinic_kiosk_en.ts"
+from kiosk.feedback.survey import load_survey
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+CATALOGUE = RESOURCES / "translations" / "clinic_kiosk_en.ts"
+SURVEYS = sorted((RESOURCES / "surveys").glob("*.toml"))
 SCREEN_GRADE = 4.0
 WHOLE_GRADE = 4.0
 SENTENCE_GRADE = 5.0
@@ -75,9 +79,26 @@ def grade(text: str) -> float:
     return float(textstat.flesch_kincaid_grade(text))
 
 
+def survey_strings() -> list[tuple[str, str]]:
+    """("Survey <id>", English) for every piece of every survey a patient may be shown."""
+    found = []
+    for path in SURVEYS:
+        survey = load_survey(path)
+        where = f"Survey {survey.id}"
+        found.append((where, survey.title("en")))
+        for q in survey.questions:
+            found.append((where, q.text("en")))
+            found += [(where, label) for label in q.labels("en")]
+            found += [(where, option.label("en")) for option in q.options]
+            hint = q.hint("en")
+            if hint:
+                found.append((where, hint))
+    return found
+
+
 def by_screen() -> dict[str, list[str]]:
     screens: dict[str, list[str]] = defaultdict(list)
-    for context, source in patient_strings():
+    for context, source in [*patient_strings(), *survey_strings()]:
         screens[SCREEN_OF.get(context, context)] += sentences(source)
     return screens
 
@@ -87,11 +108,14 @@ def test_the_catalogue_has_the_patient_screens() -> None:
     assert {"WelcomeScreen", "CheckInScreen", "DeviceChecksScreen", "WaitingScreen",
             "ConsultationScreen", "FeedbackScreen", "ThanksScreen", "Window"} <= set(screens)
     assert sum(len(s) for s in screens.values()) > 200
+    assert "Survey near-me" in screens
+    assert "How was your visit today?" in screens["Survey near-me"]
 
 
 def test_every_long_sentence_is_plain() -> None:
     hard = [f"{grade(s):.1f} {context}: {s}"
-            for context, source in patient_strings() for s in sentences(source)
+            for context, source in [*patient_strings(), *survey_strings()]
+            for s in sentences(source)
             if textstat.lexicon_count(s) >= LONG_SENTENCE_WORDS and grade(s) > SENTENCE_GRADE]
     assert not hard, "rewrite in plainer words (grade over 5):\n" + "\n".join(hard)
 

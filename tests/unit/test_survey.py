@@ -122,7 +122,8 @@ def test_near_me_has_the_agreed_questions() -> None:
         "Good",
         "Very good",
     )
-    assert overall.text("cy") == "At ei gilydd, sut oedd eich profiad heddiw?"
+    assert overall.text("cy") == "Sut oedd eich ymweliad heddiw?"
+    assert survey.version == 2  # "overall" and "use_again" asked in plainer words from 2
     journey = survey.question("journey_time")
     assert [o.value for o in journey.options] == ["under_1h", "1_to_2h", "2_to_4h", "over_4h"]
     assert journey.show_if is not None
