@@ -41,7 +41,7 @@ import enum
 import logging
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from kiosk import protocol
 from kiosk.call.peer import Peer
@@ -80,6 +80,10 @@ class SessionConfig:
     pregather_max_age: float = 240.0
     watch_interval: float = 0.25
 
+
+#: The highest ``attempt`` the protocol carries (kiosk/protocol.py); about 25 minutes of
+#: reconnecting at one attempt every 1.5 s.
+MAX_ATTEMPT: Final = 1000
 
 StateListener = Callable[[CallState], None]
 QualityListener = Callable[[Quality], None]
@@ -467,6 +471,12 @@ class CallSession:
 
     async def _launch_attempt(self) -> None:
         """Gather the next attempt in the background; :meth:`_reconnecting` sends it."""
+        if self.attempt >= MAX_ATTEMPT:  # the protocol's bound: a call this broken is lost
+            log.warning("call lost: %d attempts", self.attempt)
+            self.end_reason = "network_failed"
+            await self._send_state("failed")
+            await self.close("network_failed")
+            return
         self.attempt += 1
         self._attempt_started = asyncio.get_running_loop().time()
         self._next = asyncio.create_task(self._gather(self._new_peer(self.attempt)),

@@ -18,7 +18,7 @@ from aiortc import RTCPeerConnection
 from kiosk import protocol
 from kiosk.call.answerer import AnswerSession
 from kiosk.call.peer import rtc_configuration
-from kiosk.call.session import CallSession, CallState, SessionConfig
+from kiosk.call.session import MAX_ATTEMPT, CallSession, CallState, SessionConfig
 from kiosk.call.signalling import MemorySignalling, Signalling
 from kiosk.media import marker
 from kiosk.media.local import LatestFrame, LocalMedia
@@ -277,6 +277,19 @@ async def test_gives_up_after_the_lost_limit(make_call: Callable[..., Call]) -> 
     assert set(states[1:-1]) == {"reconnecting"}
     assert call.session.reconnects == 1
     assert call.session.peer is None
+
+
+@pytest.mark.expect_log(r"call lost: 1000 attempts", r"reconnecting \(connect_timeout\)",
+                        logger="kiosk.call.session")
+async def test_a_call_ends_before_its_attempts_outgrow_the_protocol(
+        make_call: Callable[..., Call]) -> None:
+    config = SessionConfig(connect_timeout=0.3, retry_interval=0.2)
+    call = make_call(config=config, drop_offer=lambda m: m["type"] == "offer")
+    await call.session.start()
+    call.session.attempt = MAX_ATTEMPT - 2  # as after a long, very broken call
+    async with asyncio.timeout(TIMEOUT):
+        assert await call.session.wait_ended() == "network_failed"
+    assert max(m["attempt"] for m in call.sent("offer")) == MAX_ATTEMPT
 
 
 async def test_close_in_every_state(make_call: Callable[..., Call]) -> None:
