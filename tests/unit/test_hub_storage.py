@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.feedback.wire import WireAnswer
 from kiosk.hub.codes import code_hash, issue_appointment, issue_pairing_code, pair_kiosk, token_hash
 from kiosk.hub.migrations import (
     LATEST_VERSION,
@@ -18,7 +19,7 @@ from kiosk.hub.migrations import (
     current_version,
     migrate,
 )
-from kiosk.hub.models import CallRecord
+from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF, CallRecord
 from kiosk.hub.secretstore import MemorySecretStore
 from kiosk.hub.storage import CodeError, Conflict, NotFound, Storage, StorageError
 
@@ -244,3 +245,45 @@ def test_the_database_and_its_wal_are_private_whatever_the_umask(tmp_path: Path)
         assert stat.S_IMODE(loose.stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+def test_feedback_is_seen_only_within_an_accounts_scope(storage: Storage) -> None:
+    """Answers are the kiosk's site's: its staff see them, and clinicians of the site's own
+    service (an old clinic's); staff of another site, a clinician of another service and an
+    admin see none."""
+    a = storage.create_clinic("A", NOW)
+    b = storage.create_clinic("B", NOW)
+    area_a = storage.create_waiting_area(a.id, "Hall", NOW)
+    storage.create_waiting_area(b.id, "Hall", NOW)
+    doc_a = storage.create_specialist(a.id, "doc.a", "Dr A", "scrypt$x", NOW)
+    doc_b = storage.create_specialist(b.id, "doc.b", "Dr B", "scrypt$x", NOW)
+    staff_a = storage.create_account(SITE_STAFF, "desk.a", "Desk A", "scrypt$x", NOW)
+    storage.add_site_staff(staff_a.id, a.id, NOW)
+    staff_b = storage.create_account(SITE_STAFF, "desk.b", "Desk B", "scrypt$x", NOW)
+    storage.add_site_staff(staff_b.id, b.id, NOW)
+    org = storage.get_site(a.id)
+    assert org is not None
+    assert org.organisation_id is not None
+    admin = storage.create_account(ADMIN, "it", "IT", "scrypt$x", NOW,
+                                   organisation_id=org.organisation_id)
+    answer = WireAnswer(answer_id="00000000-0000-4000-8000-000000000001", revision=1,
+                        response_id="00000000-0000-4000-8000-000000000002", survey_id="s",
+                        survey_version=1, language="en", context={}, question_id="overall",
+                        value=5, created_at=int(NOW))
+    assert storage.store_feedback(a.id, None, [answer], NOW) == 1
+
+    def seen(account_id: int) -> int:
+        account = storage.get_specialist(account_id)
+        assert account is not None
+        return len(storage.feedback_answers(scope=storage.scope(account)))
+
+    assert seen(staff_a.id) == 1
+    assert seen(doc_a.id) == 1
+    assert seen(staff_b.id) == 0
+    assert seen(doc_b.id) == 0
+    assert seen(admin.id) == 0
+    # A clinician made a member of A's waiting area later sees them too.
+    other = storage.create_account(CLINICIAN, "dr.new", "Dr New", "scrypt$x", NOW)
+    assert seen(other.id) == 0
+    storage.add_waiting_area_member(other.id, area_a.id, NOW)
+    assert seen(other.id) == 1
