@@ -155,7 +155,10 @@ function handle(msg) {
       if (inCall(msg.visit_id)) call.peer.handleCandidate(msg);
       break;
     case "call_state":
-      if (inCall(msg.visit_id)) callState(msg.state);
+      if (inCall(msg.visit_id)) {
+        call.peer.handleCallState(msg); // may take back the connection whose media returned
+        callState(msg.state);
+      }
       break;
     case "call_stats":
       if (inCall(msg.visit_id)) {

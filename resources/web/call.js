@@ -1,7 +1,11 @@
 // The specialist's end of a call. The KIOSK always offers (docs/protocol.md); we answer.
 //
 // Rules that matter (as kiosk/call/answerer.py):
-// - Each offer with a higher `attempt` gets a fresh RTCPeerConnection; the old one is closed.
+// - Each offer with a higher `attempt` gets a fresh RTCPeerConnection. The old one is closed,
+//   unless it was connected: then it stays as the *standby* (the kiosk reconnects after media
+//   stopped; a cut network often comes back on the old connection first), still shown, until the
+//   new one connects - or until the kiosk names it in `call_state{connected, attempt}` (its media
+//   came back first), when it is the call again and the newer one is closed (docs/protocol.md).
 //   Offers and candidates for any other attempt are ignored.
 // - The answer is sent once ICE gathering is complete (aiortc does not take trickled
 //   candidates reliably), so it carries every candidate.
@@ -43,6 +47,9 @@ export class Call {
     this.attempt = 0;
     this.answers = 0;
     this.pc = null;
+    this.standby = null; // { pc, attempt, remote }
+    this.pcAttempt = 0;
+    this.remote = null;
     this.closed = false;
     this.meter = new QualityMeter();
     this.startedAt = Date.now();
@@ -60,21 +67,33 @@ export class Call {
     if (this.closed || !Number.isInteger(msg.attempt) || msg.attempt <= this.attempt) return;
     const attempt = msg.attempt;
     this.attempt = attempt;
-    this.closePeer();
+    const old = this.pc;
+    if (old && old.connectionState === "connected") {
+      this.closeStandby();
+      this.standby = { pc: old, attempt: this.pcAttempt, remote: this.remote };
+      this.pc = null;
+    } else {
+      this.closePeer();
+    }
     this.meter.reset();
     this.latest = null;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: "max-bundle" });
     this.pc = pc;
+    this.pcAttempt = attempt;
     const remote = new MediaStream();
+    this.remote = remote;
     pc.addEventListener("track", (event) => {
       if (pc !== this.pc) return;
       remote.addTrack(event.track);
-      if (this.remoteVideo.srcObject !== remote) this.remoteVideo.srcObject = remote;
-      this.remoteVideo.play().catch(() => {});
+      if (!this.standby) this.show(remote); // else the standby stays on screen until connected
     });
     pc.addEventListener("connectionstatechange", () => {
       if (pc !== this.pc) return;
-      if (pc.connectionState === "connected" && this.connectedAt === null) this.connectedAt = Date.now();
+      if (pc.connectionState === "connected") {
+        if (this.connectedAt === null) this.connectedAt = Date.now();
+        this.closeStandby();
+        this.show(remote);
+      }
       this.onPeerState(pc.connectionState, attempt);
     });
     try {
@@ -102,6 +121,24 @@ export class Call {
         sdpMLineIndex: msg.sdp_mline_index ?? (msg.sdp_mid === undefined ? 0 : null),
       });
     } catch { /* a candidate for a closed or mismatched transport: ignore */ }
+  }
+
+  /** `call_state` from the kiosk: `connected` naming the standby's attempt makes it the call. */
+  handleCallState(msg) {
+    const standby = this.standby;
+    if (this.closed || msg.state !== "connected" || !standby || msg.attempt !== standby.attempt) return;
+    this.standby = null;
+    this.closePeer();
+    this.pc = standby.pc;
+    this.pcAttempt = standby.attempt;
+    this.remote = standby.remote;
+    this.show(standby.remote);
+    this.onPeerState(standby.pc.connectionState, standby.attempt);
+  }
+
+  show(stream) {
+    if (stream && this.remoteVideo.srcObject !== stream) this.remoteVideo.srcObject = stream;
+    this.remoteVideo.play().catch(() => {});
   }
 
   /** The patient's own measurement (relayed call_stats). */
@@ -134,10 +171,17 @@ export class Call {
     if (pc) pc.close();
   }
 
+  closeStandby() {
+    const standby = this.standby;
+    this.standby = null;
+    if (standby) standby.pc.close();
+  }
+
   close() {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.statsTimer);
+    this.closeStandby();
     this.closePeer();
     this.remoteVideo.srcObject = null;
   }
