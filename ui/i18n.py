@@ -55,13 +55,17 @@ class LanguageSwitcher(QObject):
         super().__init__(parent)
         self._language = ""
         self._translator: QTranslator | None = None
+        self._closed = False
 
     @property
     def language(self) -> str:
         return self._language or SOURCE_LANGUAGE
 
     def set_language(self, code: str) -> bool:
-        """Switch to ``code`` (unknown codes fall back to English). True if it changed."""
+        """Switch to ``code`` (unknown codes fall back to English). True if it changed.
+        Once closed, nothing: a late render of a closing window must not install one again."""
+        if self._closed:
+            return False
         if code not in {lang.code for lang in LANGUAGES}:
             code = SOURCE_LANGUAGE
         if code == self._language:
@@ -81,7 +85,8 @@ class LanguageSwitcher(QObject):
         return True
 
     def close(self) -> None:
-        """Remove the translator from the application (the window is going away)."""
+        """Remove the translator from the application for good (the window is going away)."""
+        self._closed = True
         if self._translator is not None:
             QCoreApplication.removeTranslator(self._translator)
             self._translator = None

@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 _RULE = "qt.multimedia.symbolsresolver=false"
@@ -32,6 +33,23 @@ from ui.window import MainWindow  # noqa: E402
 
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 NO_SOUND_SERVER = "PulseAudioService: pa_context_connect"
+
+
+@pytest.fixture(autouse=True)
+def no_translator_left_installed() -> Iterator[None]:
+    """Every test leaves the application in English, the source text. A translator a test left
+    installed (a window or kiosk app not closed: ``MainWindow.languages.close()``,
+    ``KioskApp.shutdown()``) stays under the next test's own and translates every string its
+    English catalogue lacks, so a later test's "en" screen would read in Polish or Welsh. The
+    leak fails the test that made it, not whichever test happens to run next."""
+    yield
+    if QCoreApplication.instance() is None:
+        return
+    shown = QCoreApplication.translate("OutOfServiceScreen", _PROBE)
+    assert shown == _PROBE, f"this test left a translator installed ({shown!r})"
+
+
+_PROBE = "This kiosk is not ready."
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
