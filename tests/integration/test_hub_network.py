@@ -70,7 +70,7 @@ async def _list_until(peer: WsPeer, count: int) -> list[dict[str, Any]]:
             return patients
 
 
-@pytest.mark.expect_log(r"join forbidden|message forbidden", logger="kiosk.hub.ws")
+@pytest.mark.expect_log(r"(join|message|hangup) forbidden", logger="kiosk.hub.ws")
 async def test_a_cardiologist_serves_two_sites_and_nobody_sees_what_is_not_theirs(
         hub: HubHandle) -> None:
     net = _network(hub)
@@ -124,6 +124,12 @@ async def test_a_cardiologist_serves_two_sites_and_nobody_sees_what_is_not_their
     await skin.error("forbidden")
     await skin.send("join", visit_id=at_b)
     await skin.error("forbidden")
+    await skin.send("message", visit_id=at_a, text="hello")
+    await skin.error("forbidden")
+    await skin.send("hangup", visit_id=at_b)
+    await skin.error("forbidden")
+    await desk_a.send("hangup", visit_id=at_a)
+    await desk_a.error("forbidden")
 
     # A clinician who signs in now sees neither, either.
     late_skin = await hub.specialist("dr.skin", PASSWORD)
