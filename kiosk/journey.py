@@ -602,11 +602,14 @@ class Journey:
             return [StopDevices(), self._begin_feedback(now)]
         if self.step is Step.WAITING:
             if reason in CONNECTION_LOST:
-                # The kiosk lost the service while the patient waited. Their code is spent, so
-                # say so kindly on the check-in screen and call staff, who can check them in.
+                # The kiosk lost the service while the patient waited. The hub lets this same
+                # kiosk check the code in again (a visit it ended for loss of contact, or one it
+                # still holds: then the same place and waited time), so the check-in screen
+                # asks the patient to type the code again; no help overlay hides it. Staff
+                # are needed only if that fails, and the refusal's own message says so.
                 self.visit.code_error = "lost"
                 self._enter(Step.CHECK_IN, now)
-                return [StopDevices(), *self.request_help(now)]
+                return [StopDevices()]
             # Ended before it began (e.g. the clinic cancelled): reset with a kind word.
             return [StopDevices(), *self._reset(f"ended:{reason}", now)]
         return []

@@ -4,97 +4,97 @@
 <context>
     <name>CheckInScreen</name>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="189"/>
+        <location filename="../../ui/screens/check_in.py" line="190"/>
         <source>Checking your code…</source>
         <translation>Wrthi&apos;n gwirio eich cod…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="191"/>
+        <location filename="../../ui/screens/check_in.py" line="192"/>
         <source>Please type all %1 numbers of your code.</source>
         <translation>Teipiwch bob un o %1 rhif eich cod.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="193"/>
+        <location filename="../../ui/screens/check_in.py" line="194"/>
         <source>That code didn&apos;t work. Please check the letter or text message and try again.</source>
         <translation>Wnaeth y cod yna ddim gweithio. Edrychwch eto ar y llythyr neu&apos;r neges destun a rhowch gynnig arall arni.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="195"/>
+        <location filename="../../ui/screens/check_in.py" line="196"/>
         <source>That code has already been used. Please ask a member of staff at reception.</source>
         <translation>Mae&apos;r cod yna wedi cael ei ddefnyddio&apos;n barod. Gofynnwch i aelod o staff yn y dderbynfa.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="197"/>
+        <location filename="../../ui/screens/check_in.py" line="198"/>
         <source>That code is no longer valid. Please ask a member of staff at reception.</source>
         <translation>Dydy&apos;r cod yna ddim yn ddilys bellach. Gofynnwch i aelod o staff yn y dderbynfa.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="199"/>
-        <location filename="../../ui/screens/check_in.py" line="201"/>
+        <location filename="../../ui/screens/check_in.py" line="200"/>
+        <location filename="../../ui/screens/check_in.py" line="202"/>
         <source>Please ask a member of staff at reception. They can check you in.</source>
         <translation>Gofynnwch i aelod o staff yn y dderbynfa. Gallan nhw eich cofrestru chi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="203"/>
+        <location filename="../../ui/screens/check_in.py" line="204"/>
         <source>The kiosk can&apos;t reach the clinic just now. Please try again in a minute, or ask a member of staff.</source>
         <translation>Dydy&apos;r ciosg ddim yn gallu cysylltu â&apos;r clinig ar hyn o bryd. Rhowch gynnig arall arni mewn munud, neu gofynnwch i aelod o staff.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="205"/>
-        <source>Sorry, the kiosk lost its link to the clinic while you waited. A member of staff has been told and will check you in again.</source>
-        <translation>Mae&apos;n ddrwg gennym, collodd y ciosg ei gysylltiad â&apos;r clinig tra oeddech chi&apos;n aros. Mae aelod o staff wedi cael gwybod a bydd yn eich cofrestru chi eto.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/check_in.py" line="234"/>
+        <location filename="../../ui/screens/check_in.py" line="235"/>
         <source>Type the %1-digit code from your letter or text message.</source>
         <translation>Teipiwch y cod %1 digid o&apos;ch llythyr neu&apos;ch neges destun.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="223"/>
+        <location filename="../../ui/screens/check_in.py" line="224"/>
         <source>Are you here to see %1 at %2?</source>
         <translation>Ydych chi yma i weld %1 am %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="228"/>
+        <location filename="../../ui/screens/check_in.py" line="206"/>
+        <source>Sorry, the kiosk lost its link to the clinic. Please type your code again to get back your place.</source>
+        <translation>Mae&apos;n ddrwg gennym, collodd y ciosg ei gysylltiad â&apos;r clinig. Teipiwch eich cod eto i gael eich lle yn ôl.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/check_in.py" line="229"/>
         <source>Demonstration: the code %1 works today.</source>
         <translation>Arddangosiad: mae&apos;r cod %1 yn gweithio heddiw.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="232"/>
-        <location filename="../../ui/screens/check_in.py" line="236"/>
+        <location filename="../../ui/screens/check_in.py" line="233"/>
         <location filename="../../ui/screens/check_in.py" line="237"/>
+        <location filename="../../ui/screens/check_in.py" line="238"/>
         <source>Check in</source>
         <translation>Cofrestru</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="238"/>
+        <location filename="../../ui/screens/check_in.py" line="239"/>
         <source>Checks you in with the code you typed.</source>
         <translation>Yn eich cofrestru gyda&apos;r cod y gwnaethoch ei deipio.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="240"/>
+        <location filename="../../ui/screens/check_in.py" line="241"/>
         <source>A member of staff has set up this kiosk for this appointment.</source>
         <translation>Mae aelod o staff wedi paratoi&apos;r ciosg hwn ar gyfer yr apwyntiad yma.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="241"/>
         <location filename="../../ui/screens/check_in.py" line="242"/>
+        <location filename="../../ui/screens/check_in.py" line="243"/>
         <source>Yes, that&apos;s me</source>
         <translation>Ydw, dyna fi</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="242"/>
+        <location filename="../../ui/screens/check_in.py" line="243"/>
         <source>Checks you in.</source>
         <translation>Yn eich cofrestru chi.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="243"/>
         <location filename="../../ui/screens/check_in.py" line="244"/>
+        <location filename="../../ui/screens/check_in.py" line="245"/>
         <source>No</source>
         <translation>Nac ydw</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="245"/>
+        <location filename="../../ui/screens/check_in.py" line="246"/>
         <source>Lets you type the code from your letter or text message instead.</source>
         <translation>Yn gadael i chi deipio&apos;r cod o&apos;ch llythyr neu&apos;ch neges destun yn lle hynny.</translation>
     </message>
@@ -887,17 +887,17 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="276"/>
+        <location filename="../../ui/controller.py" line="277"/>
         <source>Video calls will work well here.</source>
         <translation>Bydd galwadau fideo yn gweithio&apos;n dda yma.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="277"/>
+        <location filename="../../ui/controller.py" line="278"/>
         <source>Video may be poor; we will try.</source>
         <translation>Efallai y bydd y fideo&apos;n wael, ond byddwn ni&apos;n rhoi cynnig arni.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="278"/>
+        <location filename="../../ui/controller.py" line="279"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation>Allwn ni ddim cysylltu. Gofynnwch i aelod o staff.</translation>
     </message>
@@ -918,8 +918,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="373"/>
-        <location filename="../../ui/window.py" line="383"/>
+        <location filename="../../ui/window.py" line="384"/>
+        <location filename="../../ui/window.py" line="394"/>
         <source>Staff mode</source>
         <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
         <translation>Modd staff</translation>
@@ -1017,7 +1017,7 @@
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="157"/>
+        <location filename="../../ui/screens/base.py" line="164"/>
         <source>You can touch:</source>
         <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices. Follow-up questions that may still be asked: (id, the id of the question deciding it).</extracomment>
         <translation>Gallwch gyffwrdd:</translation>
@@ -1176,93 +1176,93 @@
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="143"/>
+        <location filename="../../ui/screens/welcome.py" line="144"/>
         <source>Welcome to %1</source>
         <translation>Croeso i %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="145"/>
+        <location filename="../../ui/screens/welcome.py" line="146"/>
         <source>Check in here to see your specialist on a video call.</source>
         <translation>Cofrestrwch yma i weld eich arbenigwr ar alwad fideo.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="146"/>
         <location filename="../../ui/screens/welcome.py" line="147"/>
+        <location filename="../../ui/screens/welcome.py" line="148"/>
         <source>Touch to start</source>
         <translation>Cyffyrddwch i ddechrau</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="148"/>
+        <location filename="../../ui/screens/welcome.py" line="149"/>
         <source>Starts checking you in for your appointment.</source>
         <translation>Yn dechrau eich cofrestru ar gyfer eich apwyntiad.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="149"/>
+        <location filename="../../ui/screens/welcome.py" line="150"/>
         <source>Language</source>
         <translation>Iaith</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="150"/>
+        <location filename="../../ui/screens/welcome.py" line="151"/>
         <source>Make the screen easier to read</source>
         <translation>Gwneud y sgrin yn haws ei darllen</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="152"/>
+        <location filename="../../ui/screens/welcome.py" line="153"/>
         <source>Shows the kiosk in this language: %1</source>
         <translation>Yn dangos y ciosg yn yr iaith hon: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="158"/>
+        <location filename="../../ui/screens/welcome.py" line="159"/>
         <source>On</source>
         <translation>Ymlaen</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="158"/>
+        <location filename="../../ui/screens/welcome.py" line="159"/>
         <source>Off</source>
         <translation>I ffwrdd</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="159"/>
+        <location filename="../../ui/screens/welcome.py" line="160"/>
         <source>Larger text</source>
         <translation>Testun mwy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="160"/>
+        <location filename="../../ui/screens/welcome.py" line="161"/>
         <source>High contrast</source>
         <translation>Cyferbyniad uchel</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="163"/>
+        <location filename="../../ui/screens/welcome.py" line="164"/>
         <source>Read every screen aloud</source>
         <translation>Darllen pob sgrin yn uchel</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="167"/>
+        <location filename="../../ui/screens/welcome.py" line="168"/>
         <source>Reads each new screen out loud. It is on now.</source>
         <translation>Yn darllen pob sgrin newydd yn uchel. Mae ymlaen nawr.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="168"/>
+        <location filename="../../ui/screens/welcome.py" line="169"/>
         <source>Reads each new screen out loud. It is off now.</source>
         <translation>Yn darllen pob sgrin newydd yn uchel. Mae i ffwrdd nawr.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="170"/>
+        <location filename="../../ui/screens/welcome.py" line="171"/>
         <source>Makes all the writing bigger. It is on now.</source>
         <translation>Yn gwneud yr ysgrifen i gyd yn fwy. Mae ymlaen nawr.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="171"/>
+        <location filename="../../ui/screens/welcome.py" line="172"/>
         <source>Makes all the writing bigger. It is off now.</source>
         <translation>Yn gwneud yr ysgrifen i gyd yn fwy. Mae i ffwrdd nawr.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="173"/>
+        <location filename="../../ui/screens/welcome.py" line="174"/>
         <source>Shows yellow and white on black. It is on now.</source>
         <translation>Yn dangos melyn a gwyn ar ddu. Mae ymlaen nawr.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="175"/>
+        <location filename="../../ui/screens/welcome.py" line="176"/>
         <source>Shows yellow and white on black. It is off now.</source>
         <translation>Yn dangos melyn a gwyn ar ddu. Mae i ffwrdd nawr.</translation>
     </message>

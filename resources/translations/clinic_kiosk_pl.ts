@@ -4,97 +4,97 @@
 <context>
     <name>CheckInScreen</name>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="189"/>
+        <location filename="../../ui/screens/check_in.py" line="190"/>
         <source>Checking your code…</source>
         <translation>Sprawdzamy Twój kod…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="191"/>
+        <location filename="../../ui/screens/check_in.py" line="192"/>
         <source>Please type all %1 numbers of your code.</source>
         <translation>Wpisz wszystkie %1 cyfr kodu.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="193"/>
+        <location filename="../../ui/screens/check_in.py" line="194"/>
         <source>That code didn&apos;t work. Please check the letter or text message and try again.</source>
         <translation>Ten kod nie zadziałał. Sprawdź list lub SMS-a i spróbuj jeszcze raz.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="195"/>
+        <location filename="../../ui/screens/check_in.py" line="196"/>
         <source>That code has already been used. Please ask a member of staff at reception.</source>
         <translation>Ten kod został już użyty. Poproś o pomoc pracownika w recepcji.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="197"/>
+        <location filename="../../ui/screens/check_in.py" line="198"/>
         <source>That code is no longer valid. Please ask a member of staff at reception.</source>
         <translation>Ten kod jest już nieważny. Poproś o pomoc pracownika w recepcji.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="199"/>
-        <location filename="../../ui/screens/check_in.py" line="201"/>
+        <location filename="../../ui/screens/check_in.py" line="200"/>
+        <location filename="../../ui/screens/check_in.py" line="202"/>
         <source>Please ask a member of staff at reception. They can check you in.</source>
         <translation>Poproś o pomoc pracownika w recepcji. Pomoże Ci się zarejestrować.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="203"/>
+        <location filename="../../ui/screens/check_in.py" line="204"/>
         <source>The kiosk can&apos;t reach the clinic just now. Please try again in a minute, or ask a member of staff.</source>
         <translation>Kiosk nie może teraz połączyć się z przychodnią. Spróbuj ponownie za minutę albo poproś o pomoc pracownika.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="205"/>
-        <source>Sorry, the kiosk lost its link to the clinic while you waited. A member of staff has been told and will check you in again.</source>
-        <translation>Przepraszamy, kiosk stracił łączność z przychodnią podczas oczekiwania. Personel został powiadomiony i ponownie Cię zarejestruje.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/check_in.py" line="234"/>
+        <location filename="../../ui/screens/check_in.py" line="235"/>
         <source>Type the %1-digit code from your letter or text message.</source>
         <translation>Wpisz %1-cyfrowy kod z listu lub SMS-a.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="223"/>
+        <location filename="../../ui/screens/check_in.py" line="224"/>
         <source>Are you here to see %1 at %2?</source>
         <translation>Czy Twoja wizyta to: %1, godz. %2?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="228"/>
+        <location filename="../../ui/screens/check_in.py" line="206"/>
+        <source>Sorry, the kiosk lost its link to the clinic. Please type your code again to get back your place.</source>
+        <translation>Przepraszamy, kiosk stracił łączność z przychodnią. Wpisz kod jeszcze raz, aby odzyskać swoje miejsce.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/check_in.py" line="229"/>
         <source>Demonstration: the code %1 works today.</source>
         <translation>Pokaz: dziś działa kod %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="232"/>
-        <location filename="../../ui/screens/check_in.py" line="236"/>
+        <location filename="../../ui/screens/check_in.py" line="233"/>
         <location filename="../../ui/screens/check_in.py" line="237"/>
+        <location filename="../../ui/screens/check_in.py" line="238"/>
         <source>Check in</source>
         <translation>Zarejestruj się</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="238"/>
+        <location filename="../../ui/screens/check_in.py" line="239"/>
         <source>Checks you in with the code you typed.</source>
         <translation>Rejestruje Cię na wizytę za pomocą wpisanego kodu.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="240"/>
+        <location filename="../../ui/screens/check_in.py" line="241"/>
         <source>A member of staff has set up this kiosk for this appointment.</source>
         <translation>Pracownik przygotował ten kiosk na tę wizytę.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="241"/>
         <location filename="../../ui/screens/check_in.py" line="242"/>
+        <location filename="../../ui/screens/check_in.py" line="243"/>
         <source>Yes, that&apos;s me</source>
         <translation>Tak, to moja wizyta</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="242"/>
+        <location filename="../../ui/screens/check_in.py" line="243"/>
         <source>Checks you in.</source>
         <translation>Rejestruje Cię na wizytę.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="243"/>
         <location filename="../../ui/screens/check_in.py" line="244"/>
+        <location filename="../../ui/screens/check_in.py" line="245"/>
         <source>No</source>
         <translation>Nie</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/check_in.py" line="245"/>
+        <location filename="../../ui/screens/check_in.py" line="246"/>
         <source>Lets you type the code from your letter or text message instead.</source>
         <translation>Pozwala zamiast tego wpisać kod z listu lub SMS-a.</translation>
     </message>
@@ -885,17 +885,17 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="276"/>
+        <location filename="../../ui/controller.py" line="277"/>
         <source>Video calls will work well here.</source>
         <translation>Rozmowy wideo będą tu dobrze działać.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="277"/>
+        <location filename="../../ui/controller.py" line="278"/>
         <source>Video may be poor; we will try.</source>
         <translation>Obraz może być słabszej jakości, ale spróbujemy.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="278"/>
+        <location filename="../../ui/controller.py" line="279"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation>Nie możemy się połączyć. Poproś o pomoc kogoś z personelu.</translation>
     </message>
@@ -916,8 +916,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="373"/>
-        <location filename="../../ui/window.py" line="383"/>
+        <location filename="../../ui/window.py" line="384"/>
+        <location filename="../../ui/window.py" line="394"/>
         <source>Staff mode</source>
         <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
         <translation>Tryb dla personelu</translation>
@@ -1015,7 +1015,7 @@
 <context>
     <name>Screen</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="157"/>
+        <location filename="../../ui/screens/base.py" line="164"/>
         <source>You can touch:</source>
         <extracomment>Label roles read as a screen&apos;s heading, and as its instructions. Button roles that are keys (digits, letters), never read as choices. Follow-up questions that may still be asked: (id, the id of the question deciding it).</extracomment>
         <translation>Możesz dotknąć:</translation>
@@ -1170,93 +1170,93 @@
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="143"/>
+        <location filename="../../ui/screens/welcome.py" line="144"/>
         <source>Welcome to %1</source>
         <translation>Witamy w placówce %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="145"/>
+        <location filename="../../ui/screens/welcome.py" line="146"/>
         <source>Check in here to see your specialist on a video call.</source>
         <translation>Zarejestruj się tutaj, aby zobaczyć się ze swoim specjalistą w rozmowie wideo.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="146"/>
         <location filename="../../ui/screens/welcome.py" line="147"/>
+        <location filename="../../ui/screens/welcome.py" line="148"/>
         <source>Touch to start</source>
         <translation>Dotknij, aby zacząć</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="148"/>
+        <location filename="../../ui/screens/welcome.py" line="149"/>
         <source>Starts checking you in for your appointment.</source>
         <translation>Rozpoczyna rejestrację na wizytę.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="149"/>
+        <location filename="../../ui/screens/welcome.py" line="150"/>
         <source>Language</source>
         <translation>Język</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="150"/>
+        <location filename="../../ui/screens/welcome.py" line="151"/>
         <source>Make the screen easier to read</source>
         <translation>Ułatw czytanie ekranu</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="152"/>
+        <location filename="../../ui/screens/welcome.py" line="153"/>
         <source>Shows the kiosk in this language: %1</source>
         <translation>Wyświetla kiosk w tym języku: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="158"/>
+        <location filename="../../ui/screens/welcome.py" line="159"/>
         <source>On</source>
         <translation>Włączone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="158"/>
+        <location filename="../../ui/screens/welcome.py" line="159"/>
         <source>Off</source>
         <translation>Wyłączone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="159"/>
+        <location filename="../../ui/screens/welcome.py" line="160"/>
         <source>Larger text</source>
         <translation>Większy tekst</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="160"/>
+        <location filename="../../ui/screens/welcome.py" line="161"/>
         <source>High contrast</source>
         <translation>Wysoki kontrast</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="163"/>
+        <location filename="../../ui/screens/welcome.py" line="164"/>
         <source>Read every screen aloud</source>
         <translation>Czytaj każdy ekran na głos</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="167"/>
+        <location filename="../../ui/screens/welcome.py" line="168"/>
         <source>Reads each new screen out loud. It is on now.</source>
         <translation>Czyta na głos każdy nowy ekran. Teraz jest włączone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="168"/>
+        <location filename="../../ui/screens/welcome.py" line="169"/>
         <source>Reads each new screen out loud. It is off now.</source>
         <translation>Czyta na głos każdy nowy ekran. Teraz jest wyłączone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="170"/>
+        <location filename="../../ui/screens/welcome.py" line="171"/>
         <source>Makes all the writing bigger. It is on now.</source>
         <translation>Powiększa cały tekst. Teraz jest włączone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="171"/>
+        <location filename="../../ui/screens/welcome.py" line="172"/>
         <source>Makes all the writing bigger. It is off now.</source>
         <translation>Powiększa cały tekst. Teraz jest wyłączone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="173"/>
+        <location filename="../../ui/screens/welcome.py" line="174"/>
         <source>Shows yellow and white on black. It is on now.</source>
         <translation>Pokazuje żółty i biały tekst na czarnym tle. Teraz jest włączone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/welcome.py" line="175"/>
+        <location filename="../../ui/screens/welcome.py" line="176"/>
         <source>Shows yellow and white on black. It is off now.</source>
         <translation>Pokazuje żółty i biały tekst na czarnym tle. Teraz jest wyłączone.</translation>
     </message>

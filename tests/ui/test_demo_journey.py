@@ -175,8 +175,8 @@ def test_prepared_appointment_needs_no_code(qtbot: QtBot, kiosk: KioskApp) -> No
 
 @pytest.mark.expect_log(r"lost the hub connection \(close code", logger="kiosk.call.signalling")
 @pytest.mark.expect_log(r"hub unreachable: SignallingError", logger="kiosk.engine")
-def test_hub_lost_while_waiting_tells_the_patient_and_calls_staff(qtbot: QtBot,
-                                                                   kiosk: KioskApp) -> None:
+def test_hub_lost_while_waiting_asks_the_patient_to_type_the_code_again(
+        qtbot: QtBot, kiosk: KioskApp) -> None:
     j, w = kiosk.journey, kiosk.window
     code = w.demo_code()
     assert code
@@ -189,8 +189,11 @@ def test_hub_lost_while_waiting_tells_the_patient_and_calls_staff(qtbot: QtBot,
     w.checks_finished.emit()
     assert j.step is Step.WAITING
     assert kiosk.demo is not None
-    kiosk.thread.submit(kiosk.demo.hub.close()).result(10)  # the service goes away
+    # The service goes away and ends the visit (as the demo hub does when the app exits; a
+    # real hub's planned stop keeps it, and the kiosk resumes: tests/integration/
+    # test_hub_planned_restart.py).
+    kiosk.thread.submit(kiosk.demo.hub.close(end_visits=True)).result(10)
     qtbot.waitUntil(lambda: j.step is Step.CHECK_IN, timeout=20_000)
     assert j.visit.code_error == "lost"
-    assert j.visit.help_requested
-    assert "lost its link to the clinic" in visible_texts(kiosk)
+    assert not j.visit.help_requested  # the same kiosk may check the code in again
+    assert "Please type your code again" in visible_texts(kiosk)

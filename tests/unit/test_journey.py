@@ -8,6 +8,7 @@ from datetime import UTC, timedelta, timezone
 import pytest
 
 from kiosk.journey import (
+    CONNECTION_LOST,
     MAX_CODE_ATTEMPTS,
     MIN_WARNING_S,
     TAP_GUARD_S,
@@ -320,13 +321,21 @@ def test_call_ended_while_waiting_resets() -> None:
     assert effects == [StopDevices(), PrivacyReset("ended:cancelled")]
 
 
-def test_losing_the_service_while_waiting_calls_staff_kindly() -> None:
+@pytest.mark.parametrize("reason", sorted(CONNECTION_LOST))
+def test_losing_the_service_while_waiting_asks_for_the_code_again(reason: str) -> None:
+    """The same kiosk may check the code in again (its place kept if the hub still holds the
+    visit): the patient lands on the check-in screen with the 'lost' message, no help overlay
+    over it, and typing the code checks in again."""
     j = to_step(Step.WAITING)
-    effects = j.call_ended("hub_lost", 7)
-    assert effects == [StopDevices(), RequestHelp()]
+    effects = j.call_ended(reason, 7)
+    assert effects == [StopDevices()]
     assert step_of(j) is Step.CHECK_IN
     assert j.visit.code_error == "lost"
-    assert j.visit.help_requested
+    assert not j.visit.help_requested
+    assert j.submit_code("0123456789", 8) == [CheckIn("0123456789")]
+    assert j.visit.code_error == ""
+    j.check_in_succeeded(APPT, 9)
+    assert step_of(j) is Step.DEVICE_CHECKS
 
 
 def test_admin_never_during_call_and_resets_visit() -> None:

@@ -15,7 +15,8 @@ from ui.widgets.icons import icon_pixmap
 from ui.widgets.numpad import CodeBoxes, NumPad
 from ui.widgets.text import label, set_text
 
-SERVER_ERRORS = frozenset({"wrong", "used", "expired", "locked", "offline", "rate_limited"})
+SERVER_ERRORS = frozenset({"wrong", "used", "expired", "locked", "offline", "rate_limited",
+                           "lost"})
 
 
 class CheckInScreen(Screen):
@@ -202,8 +203,8 @@ class CheckInScreen(Screen):
                                     "you in."),
             "offline": self.tr("The kiosk can't reach the clinic just now. Please try again in "
                                "a minute, or ask a member of staff."),
-            "lost": self.tr("Sorry, the kiosk lost its link to the clinic while you waited. A "
-                            "member of staff has been told and will check you in again."),
+            "lost": self.tr("Sorry, the kiosk lost its link to the clinic. Please type your "
+                            "code again to get back your place."),
         }
         if error in words:
             return "error", words[error]
