@@ -2,7 +2,7 @@
 //
 // Rules that matter (as kiosk/call/answerer.py):
 // - Each offer with a higher `attempt` gets a fresh RTCPeerConnection. The old one is closed,
-//   unless it was connected: then it stays as the *standby* (the kiosk reconnects after media
+//   unless it was connected (or is only "disconnected"): then it stays as the *standby* (the kiosk reconnects after media
 //   stopped; a cut network often comes back on the old connection first), still shown, until the
 //   new one connects - or until the kiosk names it in `call_state{connected, attempt}` (its media
 //   came back first), when it is the call again and the newer one is closed (docs/protocol.md).
@@ -68,7 +68,8 @@ export class Call {
     const attempt = msg.attempt;
     this.attempt = attempt;
     const old = this.pc;
-    if (old && old.connectionState === "connected") {
+    // "disconnected": the browser's own name for a path silent for a few seconds (a cut)
+    if (old && (old.connectionState === "connected" || old.connectionState === "disconnected")) {
       this.closeStandby();
       this.standby = { pc: old, attempt: this.pcAttempt, remote: this.remote };
       this.pc = null;

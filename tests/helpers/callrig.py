@@ -39,12 +39,14 @@ class Timeline(LatestFrame):
     def __init__(self) -> None:
         super().__init__()
         self.good_video: list[float] = []
+        self.video_at: list[float] = []
         self.audio_at: list[float] = []
         self.damaged = 0
         self.changed = asyncio.Event()
 
     def on_remote_video(self, frame: av.VideoFrame) -> None:
         super().on_remote_video(frame)
+        self.video_at.append(asyncio.get_running_loop().time())
         if marker.decode(frame) is None:
             self.damaged += 1
         else:
@@ -56,9 +58,10 @@ class Timeline(LatestFrame):
         self.audio_at.append(asyncio.get_running_loop().time())
         self.changed.set()
 
-    def back_after(self, t: float) -> float | None:
-        """Seconds from ``t`` until both good video and audio had arrived again, or ``None``."""
-        video = next((x for x in self.good_video if x > t), None)
+    def back_after(self, t: float, *, good: bool = True) -> float | None:
+        """Seconds from ``t`` until both good video and audio had arrived again, or ``None``.
+        ``good=False`` takes any video frame (a far end whose picture carries no marker)."""
+        video = next((x for x in (self.good_video if good else self.video_at) if x > t), None)
         audio = next((x for x in self.audio_at if x > t), None)
         if video is None or audio is None:
             return None

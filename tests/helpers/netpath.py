@@ -166,8 +166,9 @@ class UdpPath:
             if match is None:
                 out.append(line)
                 continue
-            if match["transport"].lower() != "udp" or match["type"] != "host":
-                continue
+            if match["transport"].lower() != "udp" or match["type"] != "host" \
+                    or ":" in match["ip"] or match["ip"].endswith(".local"):
+                continue  # the path is IPv4 on 127.0.0.1: no TCP, IPv6 or mDNS candidates
             host, port = await self.front((match["ip"], int(match["port"])))
             out.append(f"a=candidate:{match['foundation']} {match['component']} "
                        f"{match['transport']} {match['priority']} {host} {port} typ host"
@@ -253,11 +254,23 @@ class TcpPath:
 
 
 class CutSignalling(HubSignalling):
-    """Hub signalling whose own SDP routes media through ``path`` (no trickled candidates)."""
+    """Hub signalling whose own SDP routes media through ``path`` (no trickled candidates).
 
-    def __init__(self, *args: Any, path: UdpPath, **kwargs: Any) -> None:
+    With ``route_answers`` the answers it receives are routed too: for a far end that does not
+    use this class (a browser), so that both directions go through the path.
+    """
+
+    def __init__(self, *args: Any, path: UdpPath, route_answers: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.path = path
+        self.route_answers = route_answers
+
+    async def receive(self) -> dict[str, Any] | None:
+        msg = await super().receive()
+        if self.route_answers and msg is not None and msg["type"] == "answer":
+            msg = {**msg, "sdp": await self.path.route_sdp(str(msg["sdp"]))}
+        return msg
 
     async def send(self, msg: Mapping[str, Any]) -> bool:
         if msg.get("type") in ("offer", "answer") and isinstance(msg.get("sdp"), str):

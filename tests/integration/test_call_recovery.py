@@ -18,8 +18,9 @@ import pytest
 from kiosk.call.patient import CheckedIn, PatientVisit, VisitListener
 from kiosk.call.signalling import HubSignalling
 from kiosk.media.local import LocalMedia
-from tests.helpers.callrig import CallRig
-from tests.helpers.netpath import NetPath, TcpPath
+from kiosk.media.synthetic import synthetic_media
+from tests.helpers.callrig import CallRig, Timeline
+from tests.helpers.netpath import CutSignalling, NetPath, TcpPath, UdpPath
 
 pytestmark = pytest.mark.integration
 
@@ -163,3 +164,60 @@ async def test_the_console_notices_a_stalled_link_within_5_s_and_comes_back(
             assert errors.errors == []
     finally:
         await tcp.close()
+
+
+@pytest.mark.expect_log(r"reconnecting \(", logger="kiosk.call.session")
+@pytest.mark.expect_log(r"failed to decode", logger="aiortc.rtcrtpreceiver")
+async def test_with_the_console_in_chromium_media_come_back_after_a_cut(
+        hub_factory: Any) -> None:
+    from playwright.async_api import expect
+
+    from tests.integration.browser import chromium, console_page
+    from tests.integration.console_support import (
+        WEB_ROOT,
+        PageErrors,
+        frames_decoded,
+        sign_in,
+        wait_frames_decoded,
+    )
+
+    hub = await hub_factory(heartbeat=3.0, web_root=WEB_ROOT)
+    udp = UdpPath()
+    media = synthetic_media(320, 240)
+    sink = Timeline()
+    visit = PatientVisit(CutSignalling(hub.url, "patient", path=udp, route_answers=True),
+                         media, sink=sink)
+    loop = asyncio.get_running_loop()
+    try:
+        async with chromium() as browser, console_page(browser, hub.url) as page:
+            errors = PageErrors(page)
+            await sign_in(page, hub.specialist_username, hub.specialist_password)
+            await visit.connect()
+            assert isinstance(await visit.check_in(hub.new_appointment_code()), CheckedIn)
+            await page.locator("#patients > li .p-join").first.click()
+            await wait_frames_decoded(page, 30)
+            # Chromium's fake camera carries no marker: any frame counts at the kiosk.
+            assert await sink.wait(lambda: len(sink.video_at) >= 30, 20.0)
+            udp.switch.cut()
+            cut_at = loop.time()
+            await asyncio.sleep(5.0)  # the cut itself: nothing to wait for
+            at_restore = await frames_decoded(page)
+            restored = udp.switch.restore()
+            # Media really went only through the path: nothing arrived during the cut.
+            assert not [t for t in sink.video_at + sink.audio_at if cut_at + 0.5 < t < restored]
+            assert await sink.wait(
+                lambda: sink.back_after(restored, good=False) is not None, 10.0)
+            kiosk_back = sink.back_after(restored, good=False)
+            assert kiosk_back is not None
+            assert kiosk_back <= 3.0
+            async with asyncio.timeout(10.0):  # the console's figure, polled from the page
+                while await frames_decoded(page) in (at_restore, 0):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+            assert loop.time() - restored <= 3.5  # 3 s, and the page's stats interval
+            await expect(page.locator("#call-banner")).to_have_text("Connected")
+            assert not visit.ended
+            assert errors.errors == []
+    finally:
+        await visit.close()
+        await media.aclose()
+        udp.close()
