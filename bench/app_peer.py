@@ -15,7 +15,8 @@ What it sets up, all in temporary folders (nothing of the machine's own session 
   ``clinic-kiosk --windowed --test-pattern-camera --autorun-code-file F`` offscreen
   (``QT_QPA_PLATFORM=offscreen``), sending the kiosk's own test pattern and tone, as
   ``test-call`` does. ``extra_env`` adds to its environment; its log (stderr) is copied to
-  ``log_copy`` at the end when given.
+  ``log_copy`` at the end when given. ``launcher``: a Python script to run instead of the
+  ``clinic-kiosk`` entry point (investigations: one that counts renders, say).
 
 The app quits after the call (autorun); the context ends it anyway, then the session.
 """
@@ -60,7 +61,8 @@ def _keyring_module() -> ModuleType:
 @contextlib.asynccontextmanager
 async def app_peer(hub_url: str, db: str, clinic_id: int, code: str, *,
                    extra_env: dict[str, str] | None = None, args: tuple[str, ...] = (),
-                   log_copy: Path | None = None) -> AsyncIterator[subprocess.Popen[str]]:
+                   log_copy: Path | None = None,
+                   launcher: str | None = None) -> AsyncIterator[subprocess.Popen[str]]:
     from kiosk.config import KioskSettings, save_settings
 
     keyring = _keyring_module()
@@ -92,7 +94,8 @@ async def app_peer(hub_url: str, db: str, clinic_id: int, code: str, *,
             code_file.touch(0o600)
             code_file.write_text(code + "\n", "ascii")
             log = (root / "app.log").open("w")
-            app = spawn([tool("clinic-kiosk"), "--windowed", "--data-dir", str(root / "data"),
+            command = [tool("clinic-kiosk")] if launcher is None else [sys.executable, launcher]
+            app = spawn([*command, "--windowed", "--data-dir", str(root / "data"),
                          "--settings", str(settings), "--test-pattern-camera",
                          "--autorun-code-file", str(code_file), *args],
                         stdout=subprocess.DEVNULL, stderr=log,

@@ -9,6 +9,11 @@ bench page served from 127.0.0.1; SDP exchanged through Playwright (no signallin
 sends its fake camera (a y4m file of the kiosk's own test pattern at the tested size, 30 fps,
 every frame carrying kiosk.media.marker) and its fake microphone. Peer A offers, B answers.
 
+*App* (``--cases`` ``app``, 640x480 only): the GUI app itself, ``clinic-kiosk
+--autorun-code-file`` offscreen (``bench.app_peer``), in the same call as *ours*.
+``BENCH_APP_LAUNCHER=script.py`` runs that Python script instead of the entry point (to measure
+an older module in place of today's, or to count things).
+
 *Ours*: ``clinic-hub serve --demo`` (a process), the hub's specialist console signed in in a
 headless Chromium (the same y4m camera, its getUserMedia asked for the tested size), and
 ``clinic-kiosk test-call`` (a process: the kiosk engine, aiortc, synthetic camera and tone)
@@ -365,7 +370,8 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
             await page.locator("#waiting-view").wait_for(state="visible", timeout=15000)
             log_copy = profile / f"app-{size[0]}x{size[1]}-{codec}.log" if profile else None
             async with app_peer(info["url"], info["db"], info["clinic"]["id"],
-                                info["appointment_code"], log_copy=log_copy) as app:
+                                info["appointment_code"], log_copy=log_copy,
+                                launcher=os.environ.get("BENCH_APP_LAUNCHER")) as app:
                 await page.locator("#patients > li .p-join").first.click(timeout=60000)
                 joined = time.monotonic()
                 await page.evaluate("__bench.watchAll()")
@@ -516,8 +522,7 @@ async def bench(args: argparse.Namespace) -> int:
     print("reference: Chromium A (offers) <-> Chromium B (answers), two browser instances, "
           "SDP exchanged through Playwright, fake y4m camera at the tested size.")
     print("ours: clinic-kiosk test-call run as bench.kiosk_peer (the same code plus a frame log; "
-          "kiosk engine, offers; NO Qt rendering: the app cannot join an external hub with a "
-          "code unattended, so ours = capture + encode + decode, no display) <-> the hub's "
+          "kiosk engine, offers; no Qt: capture + encode + decode, no display) <-> the hub's "
           "specialist console in Chromium (answers), through clinic-hub serve --demo.")
     print("APP rows: the GUI app (clinic-kiosk --autorun-code-file, offscreen, paired in a "
           "private GNOME Keyring, test pattern + tone, showing the specialist's video) in the "
