@@ -107,6 +107,8 @@ class CallRig:
     seed: int = 1
     size: tuple[int, int] = (320, 240)
     session_config: SessionConfig | None = None
+    #: A paired kiosk's device token: the visit is a kiosk's (else a patient's own device).
+    kiosk_token: str | None = None
     switch: NetPath = field(default_factory=NetPath)
     kiosk_sink: Timeline = field(default_factory=Timeline)
     specialist_sink: Timeline = field(default_factory=Timeline)
@@ -142,7 +144,8 @@ class CallRig:
         async with asyncio.timeout(within):
             await self.specialist.ready.wait()
         self.visit = PatientVisit(
-            CutSignalling(kiosk_url, "patient", client="recovery rig", path=self.udp),
+            CutSignalling(kiosk_url, "kiosk" if self.kiosk_token else "patient",
+                          token=self.kiosk_token, client="recovery rig", path=self.udp),
             kiosk_media, sink=self.kiosk_sink, listener=self.listener,
             session_config=self.session_config)
         await self.visit.connect()

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from kiosk.call.patient import CheckedIn, PatientVisit, VisitListener
+from kiosk.call.session import SessionConfig
 from kiosk.call.signalling import HubSignalling
 from kiosk.media.local import LocalMedia
 from kiosk.media.synthetic import synthetic_media
@@ -221,3 +222,33 @@ async def test_with_the_console_in_chromium_media_come_back_after_a_cut(
         await visit.close()
         await media.aclose()
         udp.close()
+
+
+@pytest.mark.expect_log(r"reconnecting \(|call lost: no connection", logger="kiosk.call.session")
+@pytest.mark.expect_log(r".", logger="kiosk.hub.ws")
+async def test_a_network_that_does_not_come_back_ends_the_call_and_alerts_staff(
+        hub_factory: Any) -> None:
+    hub = await hub_factory()  # no hub pings: the colleague's test socket reads only in expect()
+    hub.new_specialist(hub.seed.clinic_id, "colleague")
+    staff = await hub.specialist("colleague", "correct horse 1")  # a colleague's list
+    rig = CallRig(hub.url, hub.new_appointment_code(),
+                  (hub.specialist_username, hub.specialist_password),
+                  session_config=SessionConfig(lost_after=3.0, retry_interval=0.5),
+                  kiosk_token=hub.new_kiosk_token())
+    try:
+        await rig.start()
+        rig.switch.cut()  # for good
+        async with asyncio.timeout(15.0):
+            assert rig.visit is not None
+            assert await rig.visit.wait_ended() == "network_failed"
+        assert rig.listener.ended == ["network_failed"]
+        assert rig.specialist is not None
+        async with asyncio.timeout(5.0):  # the specialist was told why
+            while rig.specialist.summary.last_end_reason is None:
+                await rig.specialist_sink.wait(lambda: False, 0.1)
+        assert rig.specialist.summary.last_end_reason == "network_failed"
+        listed = await staff.expect("waiting_list", within=5.0)
+        while not any(p.get("status") == "help" for p in listed["patients"]):
+            listed = await staff.expect("waiting_list", within=5.0)
+    finally:
+        await rig.close()
