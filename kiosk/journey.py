@@ -34,6 +34,7 @@ from enum import StrEnum
 from typing import Final
 
 from kiosk.checks.camera import FAULTS as CAMERA_FAULTS
+from kiosk.checks.device_flow import staff_advice
 from kiosk.feedback.survey import AnswerValue
 
 
@@ -269,6 +270,9 @@ class Visit:
     camera_off: bool = False
     help_requested: bool = False
     help_acknowledged: bool = False
+    #: The call was cut off by the network or the hub (not ended by anyone): the help message
+    #: says so, and staff were told by the engine (a ``call_lost`` help request).
+    call_lost: bool = False
     answers: dict[str, AnswerValue] = field(default_factory=dict)  # accepted answers only
 
 
@@ -326,12 +330,16 @@ class Journey:
         return 0.0 if since is None else now - since
 
     def check_summary(self) -> dict[str, str]:
-        """The device checks for the hub: every check's status (``skipped`` if not done) and the
-        network check's details."""
+        """The device checks for the hub: every check's status (``skipped`` if not done), why a
+        measured one failed (``<check>_detail``), the advice line for staff for a patient check
+        that did not pass (``<check>_advice``), and the network check's details."""
         summary = {name: self.visit.checks.get(name, "skipped") for name in DEVICE_CHECKS}
         details = {f"{name}_detail": why for name, why in self.visit.check_details.items()
                    if summary.get(name) == "fail"}
-        return {**summary, **details, **self.visit.network_details}
+        advice = {f"{name}_advice": line for name in DEVICE_CHECKS
+                  if (line := staff_advice(name, summary[name],
+                                           self.visit.check_details.get(name, "")))}
+        return {**summary, **details, **advice, **self.visit.network_details}
 
     # ----- time and activity ----------------------------------------------------------------
 
@@ -599,6 +607,12 @@ class Journey:
             self.visit.call_end_reason = reason
             self.visit.call_phase = CallPhase.NONE
             self.visit.confirming_end = False
+            if reason in CONNECTION_LOST:
+                # Cut off, not ended: the patient is told plainly and asked to go to reception
+                # (the help message, over the survey); the engine has already told staff.
+                self.visit.call_lost = True
+                self.visit.help_requested = True
+                self.visit.help_acknowledged = False
             return [StopDevices(), self._begin_feedback(now)]
         if self.step is Step.WAITING:
             if reason in CONNECTION_LOST:

@@ -36,6 +36,9 @@ Rules that matter:
   picture was measured); a fault (no camera, no picture, black, frozen) shows the camera's
   problem page at once, whose advice says which (``camera_absent``: no "Try again", nothing to
   try; ``camera_broken``). The journey records the fault itself (``Journey.camera_checked``).
+- Every check has a plain-language result for staff too: :func:`staff_advice` gives the advice
+  line for a check that did not pass (what the patient found, and what to do), which goes with
+  the summary to the hub (``<check>_advice``) and the specialist's console shows.
 - A check the journey failed while the patient was trying it again, or a camera whose verdict
   turned into a fault meanwhile, leaves the question for its problem page.
 """
@@ -47,6 +50,7 @@ from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 from kiosk.checks.camera import FAULTS as CAMERA_FAULTS
+from kiosk.checks.camera import STAFF_ADVICE as CAMERA_ADVICE
 
 #: The checks the patient answers, in the order they are asked.
 PATIENT_CHECKS: Final = ("camera", "microphone", "speaker")
@@ -57,6 +61,28 @@ VOLUME_STEP: Final = 10  # "Quieter" / "Louder"
 LOUDER_ON_RETRY: Final = 20  # "Try again" after the sound was not heard
 #: A check -> the kind of device it tests, as ``device_chosen`` names it.
 DEVICE_KIND: Final = {"camera": "camera", "microphone": "mic", "speaker": "speaker"}
+
+
+#: Staff advice for a patient check that did not pass, by check (the camera's measured faults
+#: have their own, :data:`kiosk.checks.camera.STAFF_ADVICE`).
+STAFF_ADVICE: Final = {
+    "camera": "The patient could not see themselves. Check that nothing covers the camera and "
+              "that it points at the chair; the call can go on without video.",
+    "microphone": "The microphone did not hear the patient. Check it is plugged in and not "
+                  "muted, and that the right one is chosen in the settings.",
+    "speaker": "The patient did not hear the test sound. Check the speakers are on and turned "
+               "up; offer headphones or a hearing loop.",
+}
+
+
+def staff_advice(check: str, status: str, detail: str = "") -> str:
+    """The advice line for staff for a patient check's result ("" when it passed or is not a
+    patient check): a measured camera fault's own, else the check's."""
+    if status not in ("fail", "warn") or check not in STAFF_ADVICE:
+        return ""
+    if check == "camera" and detail in CAMERA_FAULTS:
+        return CAMERA_ADVICE[detail]
+    return STAFF_ADVICE[check]
 
 
 class Page(NamedTuple):

@@ -42,24 +42,28 @@ const DETAILS = {
   black: "only a black picture", frozen: "the picture was frozen",
 };
 
-/** The four device checks as [{name, cls, icon, word}] (unknown values say "not checked"; a
- * failed one says why when the kiosk measured it: "Failed (no camera found)"). */
+/** The four device checks as [{name, cls, icon, word, advice}] (unknown values say "not
+ * checked"; a failed one says why when the kiosk measured it: "Failed (no camera found)";
+ * advice: the kiosk's advice line for staff, shown as the line's tooltip). */
 export function checkItems(checks) {
   const out = [];
   for (const [key, name] of Object.entries(CHECK_NAMES)) {
     const value = checks && typeof checks[key] === "string" ? checks[key].toLowerCase() : null;
     const [cls, icon, word] = RESULTS[value] || ["skip", "–", "Not checked"];
     const detail = cls === "fail" && checks ? DETAILS[checks[`${key}_detail`]] : undefined;
-    out.push({ name, cls, icon, word: typeof detail === "string" ? `${word} (${detail})` : word });
+    const advice = checks && typeof checks[`${key}_advice`] === "string" ? checks[`${key}_advice`] : "";
+    out.push({ name, cls, icon, advice,
+      word: typeof detail === "string" ? `${word} (${detail})` : word });
   }
   return out;
 }
 
 export function renderChecks(ul, checks) {
   const items = checkItems(checks);
-  ul.replaceChildren(...items.map(({ name, cls, icon, word }) => {
+  ul.replaceChildren(...items.map(({ name, cls, icon, word, advice }) => {
     const li = document.createElement("li");
     li.className = `check check-${cls}`;
+    if (advice) li.title = advice; // the kiosk's advice line for staff
     const i = document.createElement("span");
     i.className = "check-icon";
     i.setAttribute("aria-hidden", "true");

@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Page
 
+from kiosk.checks.camera import STAFF_ADVICE as CAMERA_ADVICE
 from kiosk.journey import AppointmentInfo, Journey
 from tests.integration.browser import chromium, console_page
 from tests.integration.console_support import WEB_ROOT
@@ -40,14 +41,15 @@ async def page() -> AsyncIterator[Page]:
         await runner.cleanup()
 
 
-async def shown(page: Page, checks: dict[str, str]) -> list[str]:
-    """The check lines renderChecks puts in a list, as the specialist reads them."""
-    result = await page.evaluate("""async (checks) => {
+async def shown(page: Page, checks: dict[str, str], *, advice: bool = False) -> list[str]:
+    """The check lines renderChecks puts in a list, as the specialist reads them (``advice``:
+    each line's tooltip, the kiosk's advice for staff, instead)."""
+    result = await page.evaluate("""async ([checks, advice]) => {
         const f = await import("/web/format.js");
         const ul = document.createElement("ul");
         f.renderChecks(ul, checks);
-        return [...ul.children].map((li) => li.textContent);
-    }""", checks)
+        return [...ul.children].map((li) => advice ? li.title : li.textContent);
+    }""", [checks, advice])
     assert isinstance(result, list)
     return [str(r) for r in result]
 
@@ -64,6 +66,8 @@ async def test_a_kiosk_without_a_camera_shows_failed_and_why(page: Page) -> None
     assert await shown(page, summary) == [
         "✕Camera: Failed (no camera found)", "✓Microphone: OK", "–Speaker: Not checked",
         "–Network: Not checked"]
+    assert await shown(page, summary, advice=True) == [
+        CAMERA_ADVICE["absent"], "", "", ""]  # staff: what to do, on the failed line
 
 
 async def test_detail_words_only_for_a_failed_check_and_never_markup(page: Page) -> None:

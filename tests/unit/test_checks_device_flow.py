@@ -29,6 +29,7 @@ from kiosk.checks.device_flow import (
     PlayChime,
     SetVolume,
     SummaryRow,
+    staff_advice,
 )
 from kiosk.journey import AppointmentInfo, Journey, Step
 
@@ -422,3 +423,15 @@ def test_a_camera_measured_broken_fails_even_while_asked_again(kiosk: Kiosk,
     kiosk.sync()
     assert f.page == CAMERA_P
     assert kiosk.journey.check_summary()["camera_detail"] == verdict
+
+
+def test_every_check_that_did_not_pass_has_an_advice_line_for_staff() -> None:
+    for check in PATIENT_CHECKS:
+        assert staff_advice(check, "pass") == ""
+        assert staff_advice(check, "skipped") == ""
+        line = staff_advice(check, "fail")
+        assert line
+        assert line.endswith(".")
+    assert staff_advice("camera", "fail", "absent").startswith("No camera found.")
+    assert staff_advice("camera", "fail", "ok") == staff_advice("camera", "fail")
+    assert staff_advice("network", "fail") == ""  # the network check has its own details

@@ -7,6 +7,8 @@ from datetime import UTC, timedelta, timezone
 
 import pytest
 
+from kiosk.checks.camera import STAFF_ADVICE as CAMERA_ADVICE
+from kiosk.checks.device_flow import STAFF_ADVICE
 from kiosk.journey import (
     CONNECTION_LOST,
     MAX_CODE_ATTEMPTS,
@@ -88,7 +90,7 @@ def test_whole_journey_in_order() -> None:
     effects = j.finish_checks(4)
     assert effects == [
         SendCheckSummary({"camera": "pass", "microphone": "pass", "speaker": "fail",
-                          "network": "skipped"}),
+                          "network": "skipped", "speaker_advice": STAFF_ADVICE["speaker"]}),
         EnterWaitingRoom(),
     ]
     assert step_of(j) is Step.WAITING
@@ -464,7 +466,7 @@ def test_continue_without_camera_keeps_it_failed_and_still_checks_sound() -> Non
     effects = j.finish_checks(8)
     assert effects == [
         SendCheckSummary({"camera": "fail", "microphone": "pass", "speaker": "pass",
-                          "network": "skipped"}),
+                          "network": "skipped", "camera_advice": STAFF_ADVICE["camera"]}),
         EnterWaitingRoom(),
     ]
     assert to_step(Step.WAITING).continue_without_camera(6) == []
@@ -483,6 +485,7 @@ def test_a_measured_camera_fault_fails_the_check_with_its_reason() -> None:
     assert isinstance(summary, SendCheckSummary)
     assert summary.summary["camera"] == "fail"
     assert summary.summary["camera_detail"] == "black"
+    assert summary.summary["camera_advice"] == CAMERA_ADVICE["black"]  # the measured fault's
 
 
 def test_no_camera_is_failed_absent_and_a_later_yes_clears_the_reason() -> None:
