@@ -314,6 +314,7 @@ class MainWindow(QWidget):
         idle = journey.warning_visible(now)
         help_shown = journey.visit.help_requested and step is not Step.ADMIN and not idle
         self.help_overlay.set_acknowledged(journey.visit.help_acknowledged)
+        self.help_overlay.set_call_lost(journey.visit.call_lost)
         left = journey.seconds_left(now)
         self.idle_overlay.set_seconds(int(left + 0.999) if left is not None else 0)
         changed = False

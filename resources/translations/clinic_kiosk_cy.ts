@@ -823,33 +823,43 @@
 <context>
     <name>HelpOverlay</name>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="176"/>
+        <location filename="../../ui/widgets/overlays.py" line="183"/>
+        <source>The call to the specialist was cut off.</source>
+        <translation>Cafodd yr alwad gyda&apos;r arbenigwr ei thorri.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="184"/>
+        <source>Please ask at reception. A member of staff has been told.</source>
+        <translation>Gofynnwch yn y dderbynfa. Mae aelod o staff wedi cael gwybod.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="188"/>
         <source>Help is on its way.</source>
         <translation>Mae help ar ei ffordd.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="177"/>
+        <location filename="../../ui/widgets/overlays.py" line="189"/>
         <source>A member of staff has been told. Please stay where you are.</source>
         <translation>Mae aelod o staff wedi cael gwybod. Arhoswch lle rydych chi, os gwelwch yn dda.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="181"/>
+        <location filename="../../ui/widgets/overlays.py" line="193"/>
         <source>Asking for help…</source>
         <translation>Wrthi&apos;n gofyn am help…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="182"/>
+        <location filename="../../ui/widgets/overlays.py" line="194"/>
         <source>We are letting a member of staff know. Please stay where you are.</source>
         <translation>Rydyn ni&apos;n rhoi gwybod i aelod o staff. Arhoswch lle rydych chi, os gwelwch yn dda.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="184"/>
-        <location filename="../../ui/widgets/overlays.py" line="185"/>
+        <location filename="../../ui/widgets/overlays.py" line="196"/>
+        <location filename="../../ui/widgets/overlays.py" line="197"/>
         <source>Close this message</source>
         <translation>Cau&apos;r neges hon</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="186"/>
+        <location filename="../../ui/widgets/overlays.py" line="198"/>
         <source>Hides this message. Staff have still been asked to help you.</source>
         <translation>Yn cuddio&apos;r neges hon. Mae&apos;r staff wedi cael cais i&apos;ch helpu o hyd.</translation>
     </message>
@@ -918,8 +928,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="384"/>
-        <location filename="../../ui/window.py" line="394"/>
+        <location filename="../../ui/window.py" line="385"/>
+        <location filename="../../ui/window.py" line="395"/>
         <source>Staff mode</source>
         <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
         <translation>Modd staff</translation>

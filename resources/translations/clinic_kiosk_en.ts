@@ -823,33 +823,43 @@
 <context>
     <name>HelpOverlay</name>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="176"/>
-        <source>Help is on its way.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/overlays.py" line="177"/>
-        <source>A member of staff has been told. Please stay where you are.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/overlays.py" line="181"/>
-        <source>Asking for help…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/overlays.py" line="182"/>
-        <source>We are letting a member of staff know. Please stay where you are.</source>
+        <location filename="../../ui/widgets/overlays.py" line="183"/>
+        <source>The call to the specialist was cut off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/widgets/overlays.py" line="184"/>
-        <location filename="../../ui/widgets/overlays.py" line="185"/>
+        <source>Please ask at reception. A member of staff has been told.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="188"/>
+        <source>Help is on its way.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="189"/>
+        <source>A member of staff has been told. Please stay where you are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="193"/>
+        <source>Asking for help…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="194"/>
+        <source>We are letting a member of staff know. Please stay where you are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="196"/>
+        <location filename="../../ui/widgets/overlays.py" line="197"/>
         <source>Close this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="186"/>
+        <location filename="../../ui/widgets/overlays.py" line="198"/>
         <source>Hides this message. Staff have still been asked to help you.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -915,8 +925,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="384"/>
-        <location filename="../../ui/window.py" line="394"/>
+        <location filename="../../ui/window.py" line="385"/>
+        <location filename="../../ui/window.py" line="395"/>
         <source>Staff mode</source>
         <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
         <translation type="unfinished"></translation>

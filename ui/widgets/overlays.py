@@ -160,6 +160,7 @@ class HelpOverlay(Overlay):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._acknowledged = False
+        self._call_lost = False
         self.close_button = self.add_button(BigButton(role="primary"), default=True)
         self.close_button.setObjectName("HelpClose")
         self.close_button.clicked.connect(self.dismissed)
@@ -170,8 +171,19 @@ class HelpOverlay(Overlay):
             self._acknowledged = acknowledged
             self.retranslate()
 
+    def set_call_lost(self, lost: bool) -> None:
+        """The call was cut off (network or hub): say so, and send the patient to reception."""
+        if lost != self._call_lost:
+            self._call_lost = lost
+            self.retranslate()
+
     def retranslate(self) -> None:
-        if self._acknowledged:
+        if self._call_lost:
+            self.set_texts(
+                self.tr("The call to the specialist was cut off."),
+                self.tr("Please ask at reception. A member of staff has been told."),
+            )
+        elif self._acknowledged:
             self.set_texts(
                 self.tr("Help is on its way."),
                 self.tr("A member of staff has been told. Please stay where you are."),
