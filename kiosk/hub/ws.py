@@ -227,7 +227,13 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
             {"error": "rate_limited", "message": "Too many connections from this address.",
              "retry_after": 30}, status=429, headers={"Retry-After": "30"})
     ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=hub.config.heartbeat)
-    await ws.prepare(request)
+    try:
+        await ws.prepare(request)
+    except ConnectionResetError:  # aiohttp's ClientConnectionResetError is one
+        # A client that gave up during a network cut: its connection arrives afterwards (as a
+        # retransmitted SYN does) and is gone before the handshake's answer. Nothing to do.
+        log.info("a WebSocket from %s closed before its handshake finished", address)
+        return ws
     conn = Connection(ws, address=address, queue_max=hub.config.send_queue_max,
                       transport=request.transport)
     conn.start()
