@@ -22,7 +22,7 @@ H, W = 480, 640
 
 def picture(t: int) -> np.ndarray:
     """A moving scene: a bright bar that moves 8 pixels a frame, on a textured background."""
-    y = (np.indices((H, W)).sum(axis=0) % 97 + 60).astype(np.uint8)
+    y: np.ndarray = (np.indices((H, W)).sum(axis=0) % 97 + 60).astype(np.uint8)
     x = (t * 8) % (W - 64)
     y[:, x:x + 64] = 220
     return y
@@ -31,7 +31,8 @@ def picture(t: int) -> np.ndarray:
 def still_noisy(base: np.ndarray) -> np.ndarray:
     """A still scene seen by a real sensor: the same picture with a little noise."""
     noise = RNG.integers(-3, 4, size=base.shape)
-    return np.clip(base.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+    noisy: np.ndarray = np.clip(base.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+    return noisy
 
 
 def feed(watch: CameraWatch, frames: list[np.ndarray], start: float, fps: float = 20) -> float:

@@ -3,8 +3,8 @@
 The strings are the source texts of the patient screens' ``tr()`` calls, as the English
 catalogue (``resources/translations/clinic_kiosk_en.ts``) lists them with their contexts
 (tests/ui/test_translations.py proves that catalogue is complete), and the English of every
-survey in resources/surveys (title, questions, answers, hints), judged as the survey's screen. Admin screens (English only, no
-``tr()``) are for staff and are not scored.
+survey in resources/surveys (title, questions, answers, hints), judged as the survey's screen.
+Admin screens (English only, no ``tr()``) are for staff and are not scored.
 
 The measure is the Flesch-Kincaid grade (``textstat``). NHS guidance asks for a reading age of
 about 9, which is US school grade 4 (reading age = grade + 5). The rules, and why:
