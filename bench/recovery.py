@@ -4,8 +4,15 @@ demo specialist (real aiortc peers), media through a UDP path we cut or make los
 ``whole`` cuts the kiosk's WebSocket through a TCP path on the same switch
 (tests/helpers/netpath.py, tests/helpers/callrig.py). No root, no namespaces.
 
+With ``--netns`` (root): the same sweep with each end in its own network namespace, as the fault
+suite runs it (tests/faults; :mod:`bench.recovery_netns`): a ``clinic-hub serve`` process, the
+kiosk's call engine and the demo specialist as processes, cuts and loss made by ``iptables`` in
+the kiosk's namespace, and one more kind, ``hub_kill`` (SIGKILL mid-call, restarted on the same
+database after the cut length; its figure is the longest freeze while the hub was away).
+
     python -m bench.recovery [--lengths 1,2,5,12,20,40,60] [--kinds media,whole] [--trials 5]
     python -m bench.recovery --loss 5,10 [--runs 10] [--seconds 20]
+    python -m bench.recovery --netns [--kinds media,whole,hub_kill] ...
     ... [--json]
 
 With ``--json`` it prints one object: ``trials`` (every cut trial), ``p95_s`` and ``max_s`` (media
@@ -146,11 +153,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--netns", action="store_true",
+                        help="each end in its own network namespace, iptables faults (root)")
     args = parser.parse_args()
     if args.loss and not any(a.startswith("--lengths") for a in __import__("sys").argv):
         args.lengths = []  # --loss alone measures only the loss runs
     logging.basicConfig(level=logging.ERROR)
-    result = asyncio.run(_run(args))
+    if args.netns:
+        from bench.recovery_netns import run_netns
+        result = asyncio.run(run_netns(args))
+    else:
+        result = asyncio.run(_run(args))
     if args.json:
         print(json.dumps(result))
     else:
