@@ -31,6 +31,7 @@ QT_PACKAGES = [  # docs/architecture.md §11: PySide6 with QtMultimedia under Xv
 ]
 OTHER_PACKAGES = ["python3-venv", "python3-dev", "chromium", "chromium-driver", "coturn",
                   "fonts-dejavu-core", "pulseaudio", "pulseaudio-utils",
+                  "pipewire", "pipewire-pulse", "wireplumber",
                   "dbus", "gnome-keyring", "libsecret-tools", "xdotool", "iptables",
                   "speech-dispatcher", "speech-dispatcher-espeak-ng", "espeak-ng", "libspeechd2"]
 
