@@ -16,6 +16,8 @@ Faults (all in the kiosk's namespace, each way, like a cable pulled at the clini
   carry on afterwards if their ends did not give up, exactly as when a clinic's uplink fails);
 - ``loss``: each UDP datagram dropped with a probability (``statistic --mode random``);
 - ``udp_blocked``: like ``media`` but for the whole test (a clinic firewall that blocks UDP).
+- :meth:`FaultNet.delay`: every UDP datagram in and out held for a delay with jitter by a small
+  userspace delayer (tests/faults/delayer.py, through ``NFQUEUE``: this kernel has no netem).
 
 Root only (namespaces, veth, iptables): :func:`unavailable` says why not, for ``pytest.skip``.
 """
@@ -24,13 +26,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 _IDS = itertools.count(1)
+DELAY_QUEUE = 7
 
 
 def unavailable() -> str | None:
@@ -65,6 +71,7 @@ class FaultNet:
 
     index: int = field(default_factory=lambda: next(_IDS))
     rules: list[list[str]] = field(default_factory=list)
+    delayer: subprocess.Popen[str] | None = None
 
     def __post_init__(self) -> None:
         tag = f"ck{os.getpid() % 100000}x{self.index}"
@@ -93,6 +100,9 @@ class FaultNet:
         return self
 
     def down(self) -> None:
+        if self.delayer is not None:
+            self.delayer.kill()
+            self.delayer.wait()
         for ns in (self.hub_ns, self.kiosk_ns, self.spec_ns):
             subprocess.run(["ip", "netns", "del", ns], capture_output=True, check=False)
 
@@ -130,10 +140,38 @@ class FaultNet:
             self._iptables("-A", *rule)
             self.rules.append(rule)
 
-    def restore(self) -> None:
-        """End every fault at once."""
+    def delay(self, delay_ms: float, jitter_ms: float = 0.0, *, seed: int = 1) -> None:
+        """Hold every UDP datagram in and out of the kiosk for ``delay_ms ± jitter_ms``."""
+        root = Path(__file__).resolve().parents[2]
+        self.delayer = subprocess.Popen(
+            self.argv(self.kiosk_ns, sys.executable, "-m", "tests.faults.delayer",
+                      "--queue", str(DELAY_QUEUE), "--delay-ms", str(delay_ms),
+                      "--jitter-ms", str(jitter_ms), "--seed", str(seed)),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)})
+        assert self.delayer.stdout is not None
+        ready = self.delayer.stdout.readline().strip()
+        if ready != "ready":
+            self.delayer.kill()
+            raise RuntimeError(f"the delayer did not start: {self.delayer.communicate()[1]}")
+        for chain in ("INPUT", "OUTPUT"):
+            rule = [chain, "!", "-i" if chain == "INPUT" else "-o", "lo", "-p", "udp", "-j",
+                    "NFQUEUE", "--queue-num", str(DELAY_QUEUE), "--queue-bypass"]
+            self._iptables("-A", *rule)
+            self.rules.append(rule)
+
+    def restore(self) -> dict[str, float]:
+        """End every fault at once; the delayer's counts if one ran."""
         while self.rules:
             self._iptables("-D", *self.rules.pop())
+        counts: dict[str, float] = {}
+        if self.delayer is not None:
+            self.delayer.terminate()
+            out, _ = self.delayer.communicate(timeout=10)
+            lines = out.strip().splitlines()
+            counts = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
+            self.delayer = None
+        return counts
 
 
 @contextlib.contextmanager

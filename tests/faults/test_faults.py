@@ -132,3 +132,23 @@ async def test_hub_killed_mid_call_the_call_goes_on(call: FaultCall) -> None:
     # And the call still reacts to the network: a cut now recovers as before.
     restored = await call.cut_for("media", 3.0)
     await _assert_back(call, restored, "3 s media cut after the hub came back")
+
+
+async def test_delay_and_jitter_keep_the_call_and_its_figures_true(call: FaultCall) -> None:
+    """150 ms each way with 60 ms of jitter (so packets also arrive out of order), from the
+    NFQUEUE delayer: the call stays up and video keeps moving."""
+    await call.start_hub()
+    await call.start_call()
+    call.net.delay(150.0, 60.0)
+    start = time.monotonic()
+    await asyncio.sleep(8.0)
+    end = time.monotonic()
+    counts = call.net.restore()
+    assert counts["packets"] > 500  # the media really went through the delayer
+    assert 150 <= counts["max_delay_ms"] <= 210
+    assert call.kiosk is not None
+    assert call.specialist is not None
+    gaps = [(await peer.ask(cmd="gap", start=start, end=end))["gap"]
+            for peer in (call.kiosk, call.specialist)]
+    assert not await call.ended()
+    assert max(gaps) < 2.0, f"longest video freeze under delay and jitter: {gaps}"
