@@ -12,7 +12,7 @@ database after the cut length; its figure is the longest freeze while the hub wa
 
     python -m bench.recovery [--lengths 1,2,5,12,20,40,60] [--kinds media,whole] [--trials 5]
     python -m bench.recovery --loss 5,10 [--runs 10] [--seconds 20]
-    python -m bench.recovery --netns [--kinds media,whole,hub_kill] ...
+    python -m bench.recovery --netns [--kinds media,whole,hub_kill] [--delay 150:60] ...
     ... [--json]
 
 With ``--json`` it prints one object: ``trials`` (every cut trial), ``p95_s`` and ``max_s`` (media
@@ -135,6 +135,10 @@ def _table(result: dict[str, Any]) -> None:
             print(f"{kind:6} {cut:5g}  {end[:-2]:10} {_p(vals, .5) or 0:6.2f} "
                   f"{_p(vals, .95) or 0:6.2f} {max(vals, default=0):6.2f} "
                   f"{sum(t['call_ended'] for t in ts):5d}")
+    for key, runs in result.get("delay", {}).items():
+        worst = [max(r["kiosk_freeze_s"], r["specialist_freeze_s"]) for r in runs]
+        print(f"delay {key}: longest freeze per run (s): "
+              f"{', '.join(f'{w:.2f}' for w in worst)}; worst {max(worst):.2f}")
     for pct, runs in result["loss"].items():
         worst = [max(r["kiosk_freeze_s"], r["specialist_freeze_s"]) for r in runs]
         print(f"loss {pct}%: longest freeze per run (s): "
@@ -153,10 +157,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--delay", type=lambda t: [tuple(float(x) for x in p.split(":"))
+                                                    for p in t.split(",") if p],
+                        default=[], help="--netns only: delay:jitter in ms, e.g. 150:60")
     parser.add_argument("--netns", action="store_true",
                         help="each end in its own network namespace, iptables faults (root)")
     args = parser.parse_args()
-    if args.loss and not any(a.startswith("--lengths") for a in __import__("sys").argv):
+    if (args.loss or args.delay) and not any(a.startswith("--lengths")
+                                             for a in __import__("sys").argv):
         args.lengths = []  # --loss alone measures only the loss runs
     logging.basicConfig(level=logging.ERROR)
     if args.netns:

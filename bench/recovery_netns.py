@@ -4,9 +4,11 @@ Each trial is a fresh :class:`tests.faults.netns.FaultNet` (hub, kiosk and speci
 its own namespace on a bridge) and :class:`tests.faults.rig.FaultCall` (a ``clinic-hub serve``
 process, the kiosk's call engine and the demo specialist as processes); cuts are ``iptables``
 DROP rules in the kiosk's namespace (``media``: UDP only; ``whole``: everything, TCP included),
-loss is ``iptables -m statistic``, and ``hub_kill`` is SIGKILL of the hub mid-call and a restart
-on the same database after the cut length. Root only. The result has the same keys as the
-in-process sweep (``trials``, ``p95_s``, ``max_s``, ``calls_ended``, ``loss``).
+loss is ``iptables -m statistic``, ``--delay MS:JITTER`` holds every UDP datagram through the
+NFQUEUE delayer (tests/faults/delayer.py; longest freeze per run), and ``hub_kill`` is SIGKILL
+of the hub mid-call and a restart on the same database after the cut length. Root only. The
+result has the same keys as the in-process sweep (``trials``, ``p95_s``, ``max_s``,
+``calls_ended``, ``loss``), and ``delay``.
 """
 
 from __future__ import annotations
@@ -81,6 +83,29 @@ async def _loss_run(pct: float, seconds: float) -> dict[str, float]:
             await call.close()
 
 
+async def _delay_run(delay_ms: float, jitter_ms: float, seconds: float,
+                     seed: int) -> dict[str, float]:
+    with FaultNet() as net:
+        call = FaultCall(net, Path(tempfile.mkdtemp(prefix="bench-recovery-netns-")))
+        try:
+            await call.start_hub()
+            await call.start_call()
+            net.delay(delay_ms, jitter_ms, seed=seed)
+            start = time.monotonic()
+            await asyncio.sleep(seconds)
+            end = time.monotonic()
+            counts = net.restore()
+            assert call.kiosk is not None
+            assert call.specialist is not None
+            k = (await call.kiosk.ask(cmd="gap", start=start, end=end))["gap"]
+            s = (await call.specialist.ask(cmd="gap", start=start, end=end))["gap"]
+            return {"kiosk_freeze_s": k, "specialist_freeze_s": s,
+                    "packets_delayed": counts.get("packets", 0.0),
+                    "call_ended": float(await call.ended())}
+        finally:
+            await call.close()
+
+
 async def run_netns(args: argparse.Namespace) -> dict[str, Any]:
     """The sweep of :mod:`bench.recovery`, in namespaces."""
     why_not = unavailable()
@@ -101,6 +126,14 @@ async def run_netns(args: argparse.Namespace) -> dict[str, Any]:
             loss.setdefault(f"{pct:g}", []).append(run)
             if not args.json:
                 print(json.dumps({"loss_pct": pct, "run": n + 1, **run}), flush=True)
+    delay: dict[str, list[dict[str, float]]] = {}
+    for delay_ms, jitter_ms in getattr(args, "delay", []) or []:
+        for n in range(args.runs):
+            run = await _delay_run(delay_ms, jitter_ms, args.seconds, n + 1)
+            delay.setdefault(f"{delay_ms:g}+-{jitter_ms:g}ms", []).append(run)
+            if not args.json:
+                print(json.dumps({"delay_ms": delay_ms, "jitter_ms": jitter_ms, "run": n + 1,
+                                  **run}), flush=True)
     backs = [t[k] for t in trials if t["kind"] != "hub_kill"
              for k in ("kiosk_s", "specialist_s")]
     measured = [b for b in backs if b is not None]
@@ -112,4 +145,5 @@ async def run_netns(args: argparse.Namespace) -> dict[str, Any]:
         "never_back": len(backs) - len(measured),
         "calls_ended": sum(1 for t in trials if t["call_ended"]),
         "loss": loss,
+        "delay": delay,
     }
