@@ -57,3 +57,31 @@ async def console_page(browser: Browser, url: str) -> AsyncIterator[Page]:
         yield page
     finally:
         await context.close()
+
+
+@asynccontextmanager
+async def module_page(title: str) -> AsyncIterator[Page]:
+    """A blank page (titled ``title``) on a loopback server that also serves resources/web at
+    /web/, for tests that import the console's ES modules on their own."""
+    from aiohttp import web
+
+    from tests.integration.console_support import WEB_ROOT
+
+    blank_html = (f"<!doctype html><html lang='en'><head><title>{title}</title></head>"
+                  "<body></body></html>")
+    app = web.Application()
+
+    async def blank(_request: web.Request) -> web.Response:
+        return web.Response(text=blank_html, content_type="text/html")
+
+    app.router.add_get("/", blank)
+    app.router.add_static("/web/", WEB_ROOT)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    try:
+        async with chromium() as browser, console_page(browser, url) as opened:
+            yield opened
+    finally:
+        await runner.cleanup()

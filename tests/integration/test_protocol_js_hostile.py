@@ -9,37 +9,18 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 from playwright.async_api import ConsoleMessage, Page
 
 from kiosk import protocol
-from tests.integration.browser import chromium, console_page
-from tests.integration.console_support import WEB_ROOT
+from tests.integration.browser import module_page
 
 pytestmark = pytest.mark.integration
-
-BLANK = "<!doctype html><html lang='en'><head><title>protocol.js</title></head><body></body></html>"
-
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
     """A blank page on a loopback server that also serves resources/web at /web/."""
-    app = web.Application()
-
-    async def blank(_request: web.Request) -> web.Response:
-        return web.Response(text=BLANK, content_type="text/html")
-
-    app.router.add_get("/", blank)
-    app.router.add_static("/web/", WEB_ROOT)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
-    try:
-        async with chromium() as browser, console_page(browser, url) as opened:
-            yield opened
-    finally:
-        await runner.cleanup()
+    async with module_page("protocol.js") as opened:
+        yield opened
 
 
 async def js_decode(page: Page, texts: list[str]) -> list[str]:
