@@ -45,6 +45,11 @@ MAX_DEPTH: Final = 32
 
 ROLES: Final = ("kiosk", "patient", "specialist")
 
+#: Where a kiosk is in the patient journey, as it reports in ``status`` (the reception
+#: console's words for them live in the console).
+KIOSK_STEPS: Final = ("idle", "checking_in", "device_checks", "waiting", "in_call", "feedback",
+                      "out_of_service", "admin")
+
 # Field kinds: a Python type, or one of these markers for structured values.
 _STR, _INT, _NUM, _BOOL, _OBJ, _LIST = "str", "int", "num", "bool", "obj", "list"
 
@@ -122,6 +127,17 @@ SCHEMAS: Final[Mapping[str, Mapping[str, Field]]] = {
     "readiness": {"report": _f(_OBJ, 16 * 1024)},  # kiosk self-test: {fit, finished_at, checks}
     "help": {"reason": _o(_STR, 200)},
     "help_ack": {"message": _f(_STR, _TEXT)},
+    # A kiosk's place in the patient journey, sent on every change, with or without a visit
+    # (the reception console shows it). ``step`` is one of KIOSK_STEPS; ``detail`` is a plain
+    # reason for staff when the step is ``out_of_service`` (never a secret).
+    "status": {"step": _f(_STR, 32), "detail": _o(_STR, 200)},
+    # Staff (a signed-in console) answer a help request: exactly one of kiosk_id (a kiosk's
+    # request before check-in) or visit_id (a checked-in patient's).
+    "help_acknowledge": {"kiosk_id": _o(_INT, 2**31), "visit_id": _o(_STR, 64)},
+    # hub -> kiosk or patient: a person has answered the help request and is coming.
+    "help_coming": {"by": _o(_STR, 128)},
+    # hub -> a console whose account has sites: those sites' kiosks, a full snapshot.
+    "kiosks": {"kiosks": _f(_LIST, 1000)},
     "leave": {"reason": _o(_STR, 64)},
     "call_state": {  # patient -> specialist (relayed): connecting / connected / reconnecting
         "state": _f(_STR, 32),
@@ -158,6 +174,8 @@ SENDERS: Final[Mapping[str, frozenset[str]]] = {
     "check_in": frozenset({"kiosk", "patient"}),
     "checks": frozenset({"kiosk", "patient"}),
     "readiness": frozenset({"kiosk"}),
+    "status": frozenset({"kiosk"}),
+    "help_acknowledge": frozenset({"specialist"}),
     "help": frozenset({"kiosk", "patient"}),
     "leave": frozenset({"kiosk", "patient"}),
     "call_state": frozenset({"kiosk", "patient"}),
@@ -171,7 +189,7 @@ SENDERS: Final[Mapping[str, frozenset[str]]] = {
     "hangup": frozenset({"kiosk", "patient", "specialist"}),
     **{t: frozenset({"hub"}) for t in (
         "welcome", "ice_servers", "error", "checked_in", "help_ack", "waiting_list",
-        "joined", "call_ended",
+        "joined", "call_ended", "help_coming", "kiosks",
     )},
 }
 

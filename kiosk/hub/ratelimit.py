@@ -102,6 +102,8 @@ MESSAGE_RATES: dict[str, tuple[float, float]] = {
     "leave": (1.0, 5.0),
     "checks": (1.0, 5.0),
     "readiness": (1.0, 5.0),
+    "status": (5.0, 20.0),
+    "help_acknowledge": (2.0, 10.0),
     "check_in": (2.0, 10.0),  # wrong codes have their own, stricter budget
     "ice_request": (1.0, 3.0),
 }

@@ -46,6 +46,10 @@ export const SCHEMAS = Object.freeze({
   readiness: { report: f("obj", 16 * 1024) }, // kiosk self-test: {fit, finished_at, checks}
   help: { reason: o("str", 200) },
   help_ack: { message: f("str", MAX_TEXT) },
+  status: { step: f("str", 32), detail: o("str", 200) }, // a kiosk's journey step
+  help_acknowledge: { kiosk_id: o("int", 2 ** 31), visit_id: o("str", 64) }, // staff answer help
+  help_coming: { by: o("str", 128) }, // hub -> patient side: someone is coming
+  kiosks: { kiosks: f("list", 1000) }, // hub -> a console with sites: their kiosks
   leave: { reason: o("str", 64) },
   call_state: { state: f("str", 32), attempt: o("int", 1000), visit_id: o("str", 64) },
   call_stats: { visit_id: o("str", 64), stats: f("obj", 4096) },

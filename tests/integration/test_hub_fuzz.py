@@ -123,6 +123,8 @@ def _valid(mtype: str, visit_id: str) -> dict[str, Any]:
         "error": {"code": "x", "message": "x"}, "help_ack": {"message": "x"},
         "readiness": {"report": {}}, "ice_servers": {"ice_servers": []},
         "call_ended": {"visit_id": visit_id, "reason": "x"},
+        "status": {"step": "idle"}, "help_acknowledge": {"visit_id": visit_id},
+        "help_coming": {}, "kiosks": {"kiosks": []},
     }
     fields = by_type.get(mtype, {})
     if _makeable(mtype, fields):
