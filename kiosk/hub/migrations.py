@@ -301,6 +301,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         DROP TABLE live_visits;
         ALTER TABLE live_visits_v7 RENAME TO live_visits;
     """, rebuilds=True),
+    Migration(8, "reception: which services hold clinics at which sites, the appointment's "
+                 "language, and help requests that staff acknowledge", """
+        CREATE TABLE service_sites (
+            service_id INTEGER NOT NULL REFERENCES services(id),
+            site_id INTEGER NOT NULL REFERENCES sites(id),
+            created_at REAL NOT NULL,
+            PRIMARY KEY (service_id, site_id)
+        ) WITHOUT ROWID;
+        INSERT INTO service_sites (service_id, site_id, created_at)
+            SELECT service_id, id, created_at FROM sites WHERE service_id IS NOT NULL;
+        INSERT OR IGNORE INTO service_sites (service_id, site_id, created_at)
+            SELECT DISTINCT w.service_id, a.site_id, MIN(a.created_at)
+            FROM appointments a JOIN waiting_areas w ON w.id = a.waiting_area_id
+            WHERE a.site_id IS NOT NULL GROUP BY w.service_id, a.site_id;
+        ALTER TABLE appointments ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+        ALTER TABLE appointments ADD COLUMN booked_by INTEGER REFERENCES accounts(id);
+        ALTER TABLE live_help ADD COLUMN acknowledged_by INTEGER REFERENCES accounts(id);
+        ALTER TABLE live_help ADD COLUMN acknowledged_at REAL;
+        ALTER TABLE live_visits ADD COLUMN help_at REAL;
+        ALTER TABLE live_visits ADD COLUMN help_acknowledged_by INTEGER REFERENCES accounts(id);
+        ALTER TABLE live_visits ADD COLUMN help_acknowledged_at REAL;
+    """),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -173,7 +173,8 @@ def test_migrate(hub: Hub) -> None:
     first = hub.json("migrate")
     # 4: kiosk_readiness (issue 4); 5: feedback; 6: live state kept through a restart;
     # 7: organisations, services, sites, accounts with roles (issue 15)
-    assert first["applied"] == [1, 2, 3, 4, 5, 6, 7]
+    # 8: service_sites, appointment language, acknowledged help (issue 15 items 2-3)
+    assert first["applied"] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert first["from_version"] == 0
     again = hub.json("migrate")
     assert again["applied"] == []

@@ -142,6 +142,16 @@ def test_an_old_database_becomes_the_network_model_without_loss(tmp_path: Path) 
         assert sees_help(storage.scope(smith), help_.kiosk)
         assert not sees_help(scope, help_.kiosk)
 
+        # Migration 8: each old clinic's service holds clinics at its own site; appointments
+        # are in English; nothing is acknowledged yet.
+        assert sorted(db.execute("SELECT service_id, site_id FROM service_sites")) == [
+            (1, 1), (2, 2)]
+        assert {r[0] for r in db.execute("SELECT language FROM appointments")} == {"en"}
+        assert db.execute("SELECT acknowledged_by, acknowledged_at FROM live_help").fetchall() \
+            == [(None, None)]
+        assert db.execute("SELECT help_at, help_acknowledged_by FROM live_visits").fetchall() \
+            == [(None, None)]
+
         # And the hub goes on working on it: the Dunbar kiosk checks in Dunbar's code, not
         # one bound to Leith.
         new = NewLiveVisit("v2", "rh2", 2, NOW, "{}", "hub-new")
