@@ -40,6 +40,15 @@ def _add_static(app: web.Application, root: Path | None) -> None:
         return web.FileResponse(index)
 
     app.router.add_get("/", index_page)
+    reception = root / "reception.html"
+
+    async def reception_page(request: web.Request) -> web.StreamResponse:
+        if not reception.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(reception)
+
+    # The reception console for site staff (issue 15): same origin, sign-in and CSP.
+    app.router.add_get("/reception", reception_page)
     app.router.add_static("/", root, follow_symlinks=False, show_index=False)
 
 
