@@ -56,7 +56,9 @@ async def _assert_back(rig: FaultCall, restored: float, what: str) -> None:
     assert not await rig.ended(), f"{what}: the call was ended\n{rig.diagnose()}"
 
 
-@pytest.mark.parametrize(("kind", "seconds"), [("media", 5.0), ("whole", 5.0), ("whole", 15.0)])
+# A short cut of the media path and a long one of everything (the hub link too); the 1-60 s
+# sweep is `python -m bench.recovery --netns`'s.
+@pytest.mark.parametrize(("kind", "seconds"), [("media", 5.0), ("whole", 15.0)])
 async def test_a_cut_network_brings_media_back_within_5_s(
         call: FaultCall, kind: str, seconds: float) -> None:
     await call.start_hub()

@@ -43,8 +43,9 @@ async def rig_for(hub_factory: Any, **kwargs: Any) -> tuple[Any, CallRig]:
 # Connections the kiosk gave up on during a cut reach the hub afterwards (as retransmitted SYNs
 # would) and are gone before it answers: aiohttp logs that as an error.
 @pytest.mark.expect_log(r"Error handling request", logger="aiohttp.server")
-@pytest.mark.parametrize(("seconds", "whole"), [(2.0, False), (5.0, True), (12.0, False),
-                                                (20.0, True)])
+# A short cut of the media path and a long one of the whole network (hub link too): the
+# sweep over 1-60 s is bench.recovery's (bench/README.md), kept out of CI's time.
+@pytest.mark.parametrize(("seconds", "whole"), [(2.0, False), (12.0, True)])
 async def test_media_back_within_3_s_of_the_network(hub_factory: Any, seconds: float,
                                                     whole: bool) -> None:
     _hub, rig = await rig_for(hub_factory, whole_network=whole)
@@ -66,7 +67,7 @@ async def test_media_back_within_3_s_of_the_network(hub_factory: Any, seconds: f
 
 @pytest.mark.expect_log(r"reconnecting \(", logger="kiosk.call.session")
 @pytest.mark.expect_log(r"failed to decode", logger="aiortc.rtcrtpreceiver")
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1])
 async def test_video_at_5_percent_loss_never_freezes_over_1_s(hub_factory: Any,
                                                               seed: int) -> None:
     _hub, rig = await rig_for(hub_factory, loss=0.05, seed=seed)

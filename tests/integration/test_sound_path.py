@@ -241,13 +241,15 @@ def room_response() -> Signal:
     return response
 
 
-@pytest.mark.parametrize(("args", "reduction"), [
-    pytest.param((), (20.0, None), id="echo-cancelled"),
-    pytest.param(("--no-aec",), (None, 10.0), id="echo-cancellation-off"),
+@pytest.mark.parametrize(("args", "reduction", "listen_s"), [
+    # 8 s to converge (the bench's hardest room takes 3), then the 6 s measured.
+    pytest.param((), (20.0, None), 14.0, id="echo-cancelled"),
+    # Nothing to converge: the 6 s measured are enough.
+    pytest.param(("--no-aec",), (None, 10.0), 7.0, id="echo-cancellation-off"),
 ])
 async def test_the_far_end_does_not_hear_itself_back(
         sound: SoundServer, hub: Any, tmp_path: Path, args: tuple[str, ...],
-        reduction: tuple[float | None, float | None]) -> None:
+        reduction: tuple[float | None, float | None], listen_s: float) -> None:
     """Speaker → room → microphone on the sound server, in a real call: the specialist's speech
     comes back to them at least 20 dB below what the kiosk's microphone hears."""
     speech = synthetic_speech(8.0, pitch=120, seed=11) * 0.5
@@ -257,7 +259,7 @@ async def test_the_far_end_does_not_hear_itself_back(
         proc.send("start")
         await check_in(proc, hub, tmp_path)
         start = ear.seconds
-        await ear.until_seconds(start + 20.0, within=50.0)
+        await ear.until_seconds(start + listen_s, within=50.0)
         back = ear.last(6.0)
         heard = mic.signal()[-6 * RATE:]
         stats = await proc.stats()
