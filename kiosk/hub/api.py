@@ -118,6 +118,11 @@ async def _json_object(request: web.Request, hub: Hub) -> dict[str, Any]:
     return body
 
 
+#: The same body rules for the other route modules (:mod:`kiosk.hub.reception`).
+BadRequest = _BadRequest
+json_object = _json_object
+
+
 def _string(body: dict[str, Any], name: str, *, limit: int, required: bool = True) -> str | None:
     value = body.get(name)
     if value is None and not required:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from kiosk.hub import api
+from kiosk.hub import api, reception
 from kiosk.hub.clock import Clock, SystemClock
 from kiosk.hub.config import HubConfig
 from kiosk.hub.secretstore import HubSecrets
@@ -80,6 +80,7 @@ def create_app(config: HubConfig, storage: Storage, secrets: HubSecrets, *,
     app.on_shutdown.append(_shutdown)
     app.on_cleanup.append(_cleanup)
     api.add_routes(app)
+    reception.add_routes(app)
     app.router.add_get("/ws", websocket_handler)
     _add_static(app, config.web_root)
     return app

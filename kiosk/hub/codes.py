@@ -103,9 +103,11 @@ def issue_appointment(storage: Storage, secrets_: HubSecrets, *, waiting_area_id
                       starts_at: float, now: float, specialist_id: int | None = None,
                       patient_name: str | None = None,
                       valid_hours: float = DEFAULT_VALID_HOURS,
-                      site: int | str | None = LEGACY_SITE) -> IssuedAppointment:
+                      site: int | str | None = LEGACY_SITE, language: str = "en",
+                      booked_by: int | None = None) -> IssuedAppointment:
     """Create an appointment with a fresh code, valid until ``valid_hours`` after its start
-    (``site``: see :meth:`kiosk.hub.storage.Storage.create_appointment`)."""
+    (``site``, ``language``, ``booked_by``: see
+    :meth:`kiosk.hub.storage.Storage.create_appointment`)."""
     if valid_hours <= 0:
         raise ValueError("the code must be valid for more than 0 hours")
     pepper = secrets_.code_pepper()
@@ -115,7 +117,7 @@ def issue_appointment(storage: Storage, secrets_: HubSecrets, *, waiting_area_id
         try:
             appointment = storage.create_appointment(
                 waiting_area_id, specialist_id, starts_at, patient_name, code_hash(pepper, code),
-                expires_at, now, site=site)
+                expires_at, now, site=site, language=language, booked_by=booked_by)
         except Conflict:
             continue
         return IssuedAppointment(appointment, code)

@@ -140,6 +140,10 @@ class AppointmentRecord:
     code_used_at: float | None
     site_id: int | None = None
     site_name: str | None = None
+    #: The patient's language for the appointment letter (en, pl, cy).
+    language: str = "en"
+    #: The account (site staff) who booked it at reception; None when made by the CLI.
+    booked_by: int | None = None
 
     @property
     def clinic_name(self) -> str:
@@ -185,3 +189,16 @@ class StoredAnswer:
     @property
     def day(self) -> date:
         return datetime.fromtimestamp(self.created_at, UTC).date()
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One membership: a clinician in a waiting area (``kind`` ``waiting_area``) or site staff
+    at a site (``kind`` ``site``), with the names a listing needs."""
+
+    account_id: int
+    username: str
+    role: str
+    kind: str
+    target_id: int
+    target_name: str

@@ -42,6 +42,7 @@ from kiosk.hub.models import (
     CallRecord,
     Clinic,
     KioskRecord,
+    Membership,
     Organisation,
     Scope,
     Service,
@@ -94,7 +95,8 @@ LIVE_VISIT_COLUMNS = frozenset({"checks", "help_requested", "call_state", "speci
 
 _APPOINTMENT_SELECT = """
     SELECT a.id, a.starts_at, w.id, w.name, v.id, v.name, s.id, s.display_name,
-           a.patient_name, a.code_expires_at, a.code_used_at, a.site_id, t.name
+           a.patient_name, a.code_expires_at, a.code_used_at, a.site_id, t.name,
+           a.language, a.booked_by
     FROM appointments a
     JOIN waiting_areas w ON w.id = a.waiting_area_id
     JOIN services v ON v.id = w.service_id
@@ -110,6 +112,8 @@ _KIOSK_SELECT = ("SELECT k.id, k.site_id, k.room, k.name, k.last_seen, t.name FR
 
 #: ``site`` of :meth:`Storage.create_appointment` when not given: the old commands' rule.
 LEGACY_SITE = "legacy"
+#: An appointment's languages (the patient's; the kiosk's and the letter's): en, pl, cy.
+APPOINTMENT_LANGUAGES = ("en", "pl", "cy")
 
 
 def _appointment(row: Any) -> AppointmentRecord:
@@ -248,6 +252,9 @@ class Storage:
                                             "created_at) VALUES (?, ?, ?)", (org, name, now)))
                 cur = db.execute("INSERT INTO sites (name, organisation_id, service_id, "
                                  "created_at) VALUES (?, ?, ?, ?)", (name, org, service, now))
+                # The clinic's own service holds clinics at its own site (service_sites).
+                db.execute("INSERT INTO service_sites (service_id, site_id, created_at) "
+                           "VALUES (?, ?, ?)", (service, _rowid(cur), now))
         except sqlite3.IntegrityError:
             raise Conflict(f"a clinic called {name!r} already exists") from None
         return Clinic(_rowid(cur), name)
@@ -577,11 +584,15 @@ class Storage:
     def create_appointment(self, waiting_area_id: int, specialist_id: int | None,
                            starts_at: float, patient_name: str | None, code_hash: str,
                            code_expires_at: float, now: float, *,
-                           site: int | str | None = LEGACY_SITE) -> AppointmentRecord:
+                           site: int | str | None = LEGACY_SITE, language: str = "en",
+                           booked_by: int | None = None) -> AppointmentRecord:
         """An appointment in a waiting area, optionally with a clinician who is a member of
         it, at ``site`` (None: any kiosk). :data:`LEGACY_SITE` (the old commands, which named
         no site): the site whose own service holds the waiting area (the old clinic), if
-        there is one, else any kiosk."""
+        there is one, else any kiosk. ``language`` is the patient's (en, pl, cy);
+        ``booked_by`` the account that booked it (reception), if any."""
+        if language not in APPOINTMENT_LANGUAGES:
+            raise StorageError(f"the language must be one of {', '.join(APPOINTMENT_LANGUAGES)}")
         area = self.get_waiting_area(waiting_area_id)
         if area is None:
             raise NotFound(f"there is no waiting area with id {waiting_area_id}")
@@ -613,10 +624,10 @@ class Storage:
                            (now - _RETIRE_AFTER,))
                 cur = db.execute(
                     "INSERT INTO appointments (waiting_area_id, specialist_id, starts_at, "
-                    "patient_name, code_hash, code_expires_at, created_at, site_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "patient_name, code_hash, code_expires_at, created_at, site_id, language, "
+                    "booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (waiting_area_id, specialist_id, starts_at, patient_name, code_hash,
-                     code_expires_at, now, site_id))
+                     code_expires_at, now, site_id, language, booked_by))
         except sqlite3.IntegrityError:
             raise Conflict("appointment code collision") from None
         appointment = self.get_appointment(_rowid(cur))
@@ -907,6 +918,113 @@ class Storage:
         rows = self._all("SELECT kiosk_id, since, owner FROM live_help ORDER BY since")
         found = [(self.get_kiosk(r[0]), r[1], r[2]) for r in rows]
         return [LiveHelpRecord(k, since, owner) for k, since, owner in found if k is not None]
+
+    # --- reception: which services hold clinics where, memberships, a site's day ---
+
+    def _need_service(self, service_id: int) -> Service:
+        found = self.get_service(service_id)
+        if found is None:
+            raise NotFound(f"there is no service with id {service_id}")
+        return found
+
+    def link_service_site(self, service_id: int, site_id: int, now: float) -> bool:
+        """Record that a service holds clinics at a site (``service_sites``): its waiting
+        areas' appointments may be booked there. False if it already did."""
+        self._need_service(service_id)
+        self._need_site(site_id)
+        with self._tx() as db:
+            cur = db.execute("INSERT OR IGNORE INTO service_sites (service_id, site_id, "
+                             "created_at) VALUES (?, ?, ?)", (service_id, site_id, now))
+        return cur.rowcount == 1
+
+    def unlink_service_site(self, service_id: int, site_id: int) -> bool:
+        """A service no longer holds clinics at a site (appointments already booked there
+        stay as they are); False if it did not."""
+        self._need_service(service_id)
+        self._need_site(site_id)
+        with self._tx() as db:
+            cur = db.execute("DELETE FROM service_sites WHERE service_id = ? AND site_id = ?",
+                             (service_id, site_id))
+        return cur.rowcount == 1
+
+    def service_serves_site(self, service_id: int, site_id: int) -> bool:
+        return self._one("SELECT 1 FROM service_sites WHERE service_id = ? AND site_id = ?",
+                         (service_id, site_id)) is not None
+
+    def service_site_links(self, *, service_id: int | None = None,
+                           site_id: int | None = None) -> list[tuple[int, int]]:
+        """``(service_id, site_id)`` pairs of ``service_sites``, optionally of one service or
+        one site, in id order."""
+        rows = self._all("SELECT service_id, site_id FROM service_sites "
+                         "WHERE (? IS NULL OR service_id = ?) AND (? IS NULL OR site_id = ?) "
+                         "ORDER BY service_id, site_id",
+                         (service_id, service_id, site_id, site_id))
+        return [(r[0], r[1]) for r in rows]
+
+    def site_services(self, site_id: int) -> list[Service]:
+        """The services that hold clinics at a site (``service_sites``), by name."""
+        rows = self._all("SELECT v.id, v.organisation_id, v.name FROM services v "
+                         "JOIN service_sites l ON l.service_id = v.id WHERE l.site_id = ? "
+                         "ORDER BY v.name, v.id", (site_id,))
+        return [Service(*r) for r in rows]
+
+    def service_waiting_areas(self, service_id: int) -> list[WaitingArea]:
+        """A service's waiting areas, by name."""
+        rows = self._all("SELECT id, service_id, name FROM waiting_areas WHERE service_id = ? "
+                         "ORDER BY name, id", (service_id,))
+        return [WaitingArea(*r) for r in rows]
+
+    def waiting_area_clinicians(self, area_id: int) -> list[Account]:
+        """The clinicians who are members of a waiting area, by display name."""
+        rows = self._all(_SPECIALIST_SELECT + " WHERE role = ? AND id IN (SELECT account_id "
+                         "FROM waiting_area_members WHERE waiting_area_id = ?) "
+                         "ORDER BY display_name, id", (CLINICIAN, area_id))
+        return [Account(*r) for r in rows]
+
+    def remove_waiting_area_member(self, account_id: int, area_id: int) -> bool:
+        """A clinician is no longer a member of a waiting area; False if they were not."""
+        self._need_account(account_id)
+        if self.get_waiting_area(area_id) is None:
+            raise NotFound(f"there is no waiting area with id {area_id}")
+        with self._tx() as db:
+            cur = db.execute("DELETE FROM waiting_area_members WHERE account_id = ? "
+                             "AND waiting_area_id = ?", (account_id, area_id))
+        return cur.rowcount == 1
+
+    def remove_site_staff(self, account_id: int, site_id: int) -> bool:
+        """Site staff are no longer staff of a site; False if they were not."""
+        self._need_account(account_id)
+        self._need_site(site_id)
+        with self._tx() as db:
+            cur = db.execute("DELETE FROM site_staff WHERE account_id = ? AND site_id = ?",
+                             (account_id, site_id))
+        return cur.rowcount == 1
+
+    def memberships(self, account_id: int | None = None) -> list[Membership]:
+        """Every membership (clinicians in waiting areas, staff at sites), or one account's,
+        by username."""
+        rows = self._all(
+            "SELECT a.id, a.username, a.role, 'waiting_area', w.id, w.name "
+            "FROM waiting_area_members m JOIN accounts a ON a.id = m.account_id "
+            "JOIN waiting_areas w ON w.id = m.waiting_area_id WHERE (? IS NULL OR a.id = ?) "
+            "UNION ALL SELECT a.id, a.username, a.role, 'site', t.id, t.name "
+            "FROM site_staff m JOIN accounts a ON a.id = m.account_id "
+            "JOIN sites t ON t.id = m.site_id WHERE (? IS NULL OR a.id = ?) "
+            "ORDER BY 2, 4, 5", (account_id, account_id, account_id, account_id))
+        return [Membership(*r) for r in rows]
+
+    def appointments_at_site(self, site_id: int, start: float,
+                             end: float) -> list[AppointmentRecord]:
+        """Appointments starting in ``[start, end)`` that are the site's: those bound to it,
+        and those for any site whose visit is (``live_visits``) or was (``calls``) at it;
+        earliest first."""
+        rows = self._all(  # constant text only: values are placeholders
+            _APPOINTMENT_SELECT + " WHERE a.starts_at >= ? AND a.starts_at < ? AND "  # noqa: S608
+            "(a.site_id = ? OR (a.site_id IS NULL AND (EXISTS (SELECT 1 FROM live_visits l "
+            "WHERE l.appointment_id = a.id AND l.site_id = ?) OR EXISTS (SELECT 1 FROM calls c "
+            "WHERE c.appointment_id = a.id AND c.site_id = ?)))) ORDER BY a.starts_at, a.id",
+            (start, end, site_id, site_id, site_id))
+        return [_appointment(r) for r in rows]
 
 
 def _private_file(path: Path) -> None:

@@ -1,0 +1,316 @@
+"""The reception API (``/api/reception/``) on a real hub over loopback, with real sessions
+from ``POST /api/login`` and real kiosk sockets: only signed-in site staff, only their own
+sites; every booking rule refused on its own; a booked code checks in at a kiosk of its site
+and not at another site's; the code is in no later list and no log line; the day's list
+follows the patient from booked to checked in, in a call and done."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+import pytest
+
+from kiosk.hub.codes import (
+    format_appointment_code,
+    issue_appointment,
+    issue_pairing_code,
+    pair_kiosk,
+)
+from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF
+from kiosk.hub.passwords import hash_password
+from tests.integration.conftest import HubHandle
+
+PASSWORD = "correct horse 1"
+API = "/api/reception"
+
+#: Refusals of who asks are logged as warnings, by design.
+pytestmark = pytest.mark.expect_log(
+    r"reception refused: (missing or wrong CSRF token|account \d+ is (clinician|admin|not))",
+    logger="kiosk.hub.reception")
+
+
+@dataclass
+class Network:
+    """Hospital X's cardiology holds clinics at sites A and B; its dermatology only at B."""
+
+    heart_area: int
+    skin_area: int
+    site_a: int
+    site_b: int
+    heart: int
+    skin: int
+    token_a: str
+    token_b: str
+
+
+def _network(hub: HubHandle) -> Network:
+    s, now = hub.storage, hub.clock.now()
+    x = s.create_organisation("Hospital X", now)
+    cardiology = s.create_service(x.id, "Cardiology", now)
+    dermatology = s.create_service(x.id, "Dermatology", now)
+    heart_area = s.create_service_waiting_area(cardiology.id, "Heart clinic", now)
+    skin_area = s.create_service_waiting_area(dermatology.id, "Skin clinic", now)
+    board = s.create_organisation("Lothian Health Board", now)
+    site_a = s.create_site("Musselburgh", now, board.id)
+    site_b = s.create_site("Haddington", now, board.id)
+    assert s.link_service_site(cardiology.id, site_a.id, now)
+    assert s.link_service_site(cardiology.id, site_b.id, now)
+    assert s.link_service_site(dermatology.id, site_b.id, now)
+    hashed = hash_password(PASSWORD)
+
+    def account(role: str, username: str, name: str, org: int | None = None) -> int:
+        return s.create_account(role, username, name, hashed, now, organisation_id=org).id
+
+    heart = account(CLINICIAN, "dr.heart", "Dr Heart")
+    s.add_waiting_area_member(heart, heart_area.id, now)
+    skin = account(CLINICIAN, "dr.skin", "Dr Skin")
+    s.add_waiting_area_member(skin, skin_area.id, now)
+    s.add_site_staff(account(SITE_STAFF, "desk.a", "Ann Desk"), site_a.id, now)
+    s.add_site_staff(account(SITE_STAFF, "desk.b", "Bea Desk"), site_b.id, now)
+    account(ADMIN, "it.x", "IT X", x.id)
+
+    def kiosk_token(site: int, room: str) -> str:
+        code = issue_pairing_code(s, hub.secrets, clinic_id=site, room=room, now=now)
+        return pair_kiosk(s, hub.secrets, pairing_code=code, now=now)[1]
+
+    return Network(heart_area.id, skin_area.id, site_a.id, site_b.id, heart, skin,
+                   kiosk_token(site_a.id, "Room 1"), kiosk_token(site_b.id, "Room 2"))
+
+
+class Desk:
+    """A signed-in browser session: cookie plus the CSRF token from the sign-in reply."""
+
+    def __init__(self, hub: HubHandle, session: aiohttp.ClientSession, csrf: str) -> None:
+        self.hub, self.session, self.csrf = hub, session, csrf
+
+    async def get(self, path: str) -> tuple[int, dict[str, Any]]:
+        async with self.session.get(f"{self.hub.url}{API}{path}") as resp:
+            return resp.status, await resp.json()
+
+    async def book(self, body: Any = None, *, headers: dict[str, str] | None = None,
+                   data: bytes | None = None, **fields: Any) -> tuple[int, dict[str, Any]]:
+        sent = {"X-CSRF-Token": self.csrf} if headers is None else headers
+        if data is not None:
+            sent = {**sent, "Content-Type": "application/json"}
+            kwargs: dict[str, Any] = {"data": data}
+        else:
+            kwargs = {"json": fields if body is None else body}
+        async with self.session.post(f"{self.hub.url}{API}/appointments", headers=sent,
+                                     **kwargs) as resp:
+            return resp.status, await resp.json()
+
+
+async def _desk(hub: HubHandle, username: str) -> Desk:
+    session = hub.client_session()
+    reply = await hub.login(session, username, PASSWORD)
+    return Desk(hub, session, reply["csrf_token"])
+
+
+def _minute(ts: float) -> str:
+    """A unix time as the form sends it: the hub's local time to the minute."""
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%dT%H:%M")
+
+
+async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) -> None:
+    net = _network(hub)
+    anonymous = Desk(hub, hub.client_session(), "")
+    for path in ("/sites", f"/appointments?site={net.site_a}"):
+        status, body = await anonymous.get(path)
+        assert (status, body["error"]) == (401, "unauthorized")
+    status, body = await anonymous.book(headers={}, site_id=net.site_a)
+    assert (status, body["error"]) == (401, "unauthorized")
+
+    for username in ("dr.heart", "it.x"):  # a clinician, an admin
+        other = await _desk(hub, username)
+        for path in ("/sites", f"/appointments?site={net.site_a}"):
+            status, body = await other.get(path)
+            assert (status, body) == (403, {"error": "forbidden",
+                                            "message": "This page is for reception staff."})
+        status, body = await other.book(site_id=net.site_a)
+        assert status == 403
+
+    desk_a = await _desk(hub, "desk.a")
+    status, body = await desk_a.get("/sites")
+    assert status == 200
+    assert body["languages"] == [{"code": "en", "name": "English"},
+                                 {"code": "pl", "name": "Polski"},
+                                 {"code": "cy", "name": "Cymraeg"}]
+    assert body["sites"] == [{"id": net.site_a, "name": "Musselburgh", "services": [{
+        "id": 2, "name": "Cardiology", "organisation": {"id": 2, "name": "Hospital X"},
+        "waiting_areas": [{"id": net.heart_area, "name": "Heart clinic",
+                           "clinicians": [{"id": net.heart, "name": "Dr Heart"}]}]}]}]
+    desk_b = await _desk(hub, "desk.b")
+    status, body = await desk_b.get("/sites")
+    assert [s["name"] for s in body["sites"][0]["services"]] == ["Cardiology", "Dermatology"]
+
+    # Another site's day, a site that does not exist: the same refusal; a bad query says so.
+    for site in (net.site_b, 999):
+        status, body = await desk_a.get(f"/appointments?site={site}")
+        assert (status, body["error"]) == (403, "forbidden")
+    for query in ("", "?site=", "?site=one", "?site=-1"):
+        status, body = await desk_a.get(f"/appointments{query}")
+        assert (status, body["error"]) == (400, "bad_request")
+    for day in ("2026-13-01", "tomorrow", "2026-1-1"):
+        status, body = await desk_a.get(f"/appointments?site={net.site_a}&date={day}")
+        assert (status, body["error"]) == (400, "bad_request")
+    status, body = await desk_a.get(f"/appointments?site={net.site_a}&date=2020-02-29")
+    assert status == 200
+    assert body == {"date": "2020-02-29", "site": {"id": net.site_a, "name": "Musselburgh"},
+                    "appointments": []}
+
+
+async def test_every_booking_rule_is_refused_on_its_own(hub: HubHandle) -> None:
+    net = _network(hub)
+    desk = await _desk(hub, "desk.a")
+    now = hub.clock.now()
+    good: dict[str, Any] = {"site_id": net.site_a, "waiting_area_id": net.heart_area,
+                            "time": _minute(now + 3600), "clinician_id": net.heart,
+                            "patient_name": "Ann Patient", "language": "cy"}
+
+    async def refused(status: int, error: str, field: str | None = None, **change: Any) -> None:
+        got, body = await desk.book({**good, **change})
+        assert (got, body["error"]) == (status, error), body
+        assert body.get("field") == field
+        assert "code" not in body
+
+    await refused(403, "forbidden", site_id=net.site_b)  # not their site
+    await refused(403, "forbidden", site_id=999)
+    await refused(403, "forbidden", site_id=str(net.site_a))
+    await refused(422, "invalid", "waiting_area_id", waiting_area_id=net.skin_area)  # unlinked
+    await refused(422, "invalid", "waiting_area_id", waiting_area_id=999)
+    await refused(422, "invalid", "waiting_area_id", waiting_area_id="1")
+    await refused(422, "invalid", "clinician_id", clinician_id=net.skin)  # not a member
+    await refused(422, "invalid", "clinician_id", clinician_id=True)
+    await refused(422, "invalid", "time", time=_minute(now - 120))  # past
+    await refused(422, "invalid", "time", time=_minute(now + 367 * 86_400))  # > a year
+    for bad in ("2026-02-30T10:00", "2026-01-01 10:00", "2026-01-01T10:00:00", 1_800_000_000,
+                None):
+        await refused(422, "invalid", "time", time=bad)
+    for bad in ("de", "EN", None, ["en"]):
+        await refused(422, "invalid", "language", language=bad)
+    await refused(422, "invalid", "patient_name", patient_name="A" * 121)
+    await refused(422, "invalid", "patient_name", patient_name="Ann\x00")
+    await refused(422, "invalid", "patient_name", patient_name=42)
+    await refused(400, "bad_request", extra="x")
+
+    # Missing or wrong CSRF token; an origin that is not the hub's.
+    for headers in ({}, {"X-CSRF-Token": "wrong"}):
+        got, body = await desk.book(good, headers=headers)
+        assert (got, body["error"]) == (403, "csrf")
+    got, body = await desk.book(good, headers={"X-CSRF-Token": desk.csrf,
+                                               "Origin": "http://evil.example"})
+    assert (got, body["error"]) == (403, "forbidden")
+    # Oversized, malformed, not an object, not JSON.
+    got, body = await desk.book(data=b'{"patient_name": "' + b"x" * 20_000 + b'"}')
+    assert (got, body["error"]) == (413, "too_large")
+    got, body = await desk.book(data=b'{"site_id": ')
+    assert (got, body["error"]) == (400, "bad_request")
+    got, body = await desk.book([good])
+    assert (got, body["error"]) == (400, "bad_request")
+    async with desk.session.post(f"{hub.url}{API}/appointments", data=b"site_id=1",
+                                 headers={"X-CSRF-Token": desk.csrf}) as resp:
+        assert resp.status == 415
+
+    # None of that booked anything; the good body does, and the name is optional.
+    assert hub.storage.appointments_at_site(net.site_a, 0, 4e9) == []
+    got, body = await desk.book({**good, "patient_name": None, "clinician_id": None})
+    assert got == 201, body
+    assert body["appointment"]["patient_name"] is None
+    assert body["appointment"]["clinician"] is None
+    got, body = await desk.book({**good, "patient_name": "   "})
+    assert (got, body["appointment"]["patient_name"]) == (201, None)
+
+
+@pytest.mark.expect_log(r"check_in bad_code", logger="kiosk.hub.ws")
+async def test_a_booked_code_checks_in_at_its_site_only_and_is_never_shown_again(
+        hub: HubHandle, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    net = _network(hub)
+    desk = await _desk(hub, "desk.a")
+    now = hub.clock.now()
+    status, body = await desk.book(site_id=net.site_a, waiting_area_id=net.heart_area,
+                                   time=_minute(now), clinician_id=net.heart,
+                                   patient_name="Ann Patient", language="pl")
+    assert status == 201, body
+    code = body["code"]
+    assert re.fullmatch(r"\d{10}", code)
+    booked = body["appointment"]
+    day = booked["time"][:10]
+    assert booked == {
+        "id": booked["id"], "time": booked["time"],
+        "service": {"id": 2, "name": "Cardiology"},
+        "waiting_area": {"id": net.heart_area, "name": "Heart clinic"},
+        "clinician": {"id": net.heart, "name": "Dr Heart"}, "patient_name": "Ann Patient",
+        "language": "pl", "any_site": False, "state": "booked",
+        "site": {"id": net.site_a, "name": "Musselburgh"}}
+    assert datetime.fromisoformat(booked["time"]).timestamp() == pytest.approx(now, abs=60)
+    assert body["letter"] == {"site_name": "Musselburgh", "site_address": None,
+                              "service_name": "Cardiology", "waiting_area_name": "Heart clinic",
+                              "clinician_name": "Dr Heart", "time": booked["time"],
+                              "language": "pl"}
+    assert datetime.fromisoformat(body["code_expires_at"]).timestamp() > now
+    stored = hub.storage.get_appointment(booked["id"])
+    assert stored is not None
+    staff = hub.storage.specialist_by_username("desk.a")
+    assert staff is not None
+    assert (stored.site_id, stored.language, stored.booked_by) == (net.site_a, "pl", staff.id)
+
+    # Others at the same site: one missed (not checked in, 31 minutes late), and one for any
+    # site whose patient comes to site A's kiosk (B's staff do not see it).
+    missed = issue_appointment(hub.storage, hub.secrets, waiting_area_id=net.heart_area,
+                               starts_at=now - 31 * 60, now=now, site=net.site_a)
+    anywhere = issue_appointment(hub.storage, hub.secrets, waiting_area_id=net.heart_area,
+                                 starts_at=now, now=now, site=None)
+
+    async def states(site: int = net.site_a, on: str = day,
+                     who: Desk = desk) -> dict[int, str]:
+        status, listed = await who.get(f"/appointments?site={site}&date={on}")
+        assert status == 200
+        assert code not in str(listed)
+        assert all("code" not in entry for entry in listed["appointments"])
+        return {e["id"]: e["state"] for e in listed["appointments"]}
+
+    assert (await states())[booked["id"]] == "booked"
+    missed_day = datetime.fromtimestamp(missed.appointment.starts_at).date().isoformat()
+    assert (await states(on=missed_day))[missed.appointment.id] == "missed"
+
+    # At a kiosk of site B the code says no more than a wrong code; at site A it checks in.
+    kiosk_b = await hub.kiosk(net.token_b)
+    await kiosk_b.send("check_in", code=code)
+    await kiosk_b.error("bad_code")
+    assert (await states())[booked["id"]] == "booked"
+    kiosk_a = await hub.kiosk(net.token_a)
+    await kiosk_a.send("check_in", code=code)
+    visit = (await kiosk_a.expect("checked_in"))["visit_id"]
+    assert (await states())[booked["id"]] == "checked_in"
+
+    # The cardiologist joins: in a call; hangs up: done.
+    heart = await hub.specialist("dr.heart", PASSWORD)
+    await heart.send("join", visit_id=visit)
+    await heart.expect("joined", visit_id=visit)
+    assert (await states())[booked["id"]] == "in_call"
+    await heart.send("hangup", visit_id=visit)
+    await kiosk_a.expect("call_ended")
+    assert (await states())[booked["id"]] == "done"
+
+    # The any-site appointment is site A's once its patient checks in there; not B's.
+    any_day = datetime.fromtimestamp(anywhere.appointment.starts_at).date().isoformat()
+    assert anywhere.appointment.id not in await states(on=any_day)
+    await kiosk_a.send("check_in", code=anywhere.code)
+    await kiosk_a.expect("checked_in")
+    status, listed = await desk.get(f"/appointments?site={net.site_a}&date={any_day}")
+    [entry] = [e for e in listed["appointments"] if e["id"] == anywhere.appointment.id]
+    assert (entry["any_site"], entry["state"]) == (True, "checked_in")
+    desk_b = await _desk(hub, "desk.b")
+    assert anywhere.appointment.id not in await states(net.site_b, any_day, desk_b)
+
+    # The code was never logged, in any form.
+    for text in (code, format_appointment_code(code)):
+        assert not [r for r in caplog.records if text in r.getMessage()]
+    assert any("booked appointment" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if "Ann Patient" in r.getMessage()]
