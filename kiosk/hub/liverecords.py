@@ -55,3 +55,15 @@ class LiveHelpRecord:
     kiosk: KioskRecord
     since: float
     owner: str
+
+
+@dataclass(frozen=True)
+class HelpState:
+    """A help request's latest time and its acknowledgement, as stored (a live visit's
+    ``help_at``/``help_acknowledged_*`` or a kiosk's ``live_help.acknowledged_*``).
+    ``acknowledged_name`` is the account's display name, read with the row."""
+
+    help_at: float | None
+    acknowledged_by: int | None
+    acknowledged_name: str | None
+    acknowledged_at: float | None

@@ -48,6 +48,36 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """Who answered a help request (an account of the site's staff), and when."""
+
+    account_id: int
+    name: str
+    at: float
+
+    @property
+    def first_name(self) -> str:
+        """What the patient is told (``help_coming.by``): the first word of the name."""
+        return (self.name.split() or [""])[0][:128]
+
+
+def help_fields(help_at: float | None, ack: Acknowledgement | None) -> dict[str, Any]:
+    """The help fields of a ``waiting_list`` entry: the latest request (a new one is a new
+    alert) and who acknowledged it since."""
+    return {"help_at": iso(help_at) if help_at is not None else None,
+            "help_acknowledged_by": ack.name if ack is not None else None,
+            "help_acknowledged_at": iso(ack.at) if ack is not None else None}
+
+
+def help_summary(since: float, visit_id: str | None,
+                 ack: Acknowledgement | None) -> dict[str, Any]:
+    """The ``help`` of a ``kiosks`` entry (``since``: the latest request)."""
+    return {"since": iso(since), "visit_id": visit_id,
+            "acknowledged_by": ack.name if ack is not None else None,
+            "acknowledged_at": iso(ack.at) if ack is not None else None}
+
+
 @dataclass(eq=False)
 class LiveVisit:
     """The hub's live record of a checked-in patient, from ``check_in`` until the visit ends
@@ -71,6 +101,9 @@ class LiveVisit:
     specialist_timer: asyncio.TimerHandle | None = None
     #: Rebuilt from storage after a hub restart and not yet resumed by its patient.
     restored: bool = False
+    #: The latest help request (each one is a new alert), and who acknowledged it since.
+    help_at: float | None = None
+    help_ack: Acknowledgement | None = None
 
     @property
     def site_id(self) -> int | None:
@@ -132,6 +165,7 @@ class LiveVisit:
             entry["joined_by"] = {"id": self.specialist.id, "name": self.specialist.display_name}
         if self.call_state is not None:
             entry["call_state"] = self.call_state
+        entry.update(help_fields(self.help_at, self.help_ack))
         return entry
 
     def staff_entry(self) -> dict[str, Any]:
@@ -143,7 +177,8 @@ class LiveVisit:
             "waiting_since": iso(self.checked_in_at), "appointment_time": iso(a.starts_at),
             "waiting_area": None, "site": self.site_name,
             "service": a.service_name, "room": self.kiosk.room if self.kiosk else None,
-            "checks": {}, "help_requested": self.help_requested, "specialist_name": None}
+            "checks": {}, "help_requested": self.help_requested, "specialist_name": None,
+            **help_fields(self.help_at, self.help_ack)}
         if a.patient_name:
             entry["patient_name"] = a.patient_name
         return entry
@@ -164,12 +199,21 @@ class HelpRequest:
     kiosk: KioskRecord
     since: float
     timer: asyncio.TimerHandle | None = None
+    #: The latest request (``since`` is the first; after an acknowledgement a new request
+    #: starts a new alert, and ``since`` with it), and who acknowledged it.
+    help_at: float | None = None
+    ack: Acknowledgement | None = None
+
+    @property
+    def latest(self) -> float:
+        return self.help_at if self.help_at is not None else self.since
 
     def list_entry(self) -> dict[str, Any]:
         return {"visit_id": self.id, "status": "help", "waiting_since": iso(self.since),
                 "appointment_time": None, "waiting_area": None, "site": self.kiosk.site_name,
                 "room": self.kiosk.room, "checks": {},
-                "help_requested": True, "specialist_name": None}
+                "help_requested": True, "specialist_name": None, "kiosk_id": self.kiosk.id,
+                **help_fields(self.latest, self.ack)}
 
 
 def sees_visit(scope: Scope, visit: LiveVisit) -> bool:
@@ -233,6 +277,10 @@ class Presence:
 
     def scope_of(self, conn: Connection) -> Scope | None:
         return self._watchers.get(conn)
+
+    def staff_of(self, site_id: int) -> set[Connection]:
+        """The consoles of ``site_id``'s staff (those who get its ``kiosks``)."""
+        return set(self._by_site.get(site_id, ()))
 
     def specialist_conns(self) -> list[Connection]:
         return list(self._watchers)

@@ -34,7 +34,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from aiohttp import web
@@ -47,9 +47,24 @@ from kiosk.hub.connection import (
     CLOSE_REPLACED,
     Connection,
 )
-from kiosk.hub.liverecords import NewLiveVisit
-from kiosk.hub.models import CLINICIAN, AppointmentRecord, CallRecord, KioskRecord, Scope
-from kiosk.hub.presence import HelpRequest, LiveVisit, sees_visit
+from kiosk.hub.kioskstatus import KioskBoard
+from kiosk.hub.liverecords import HelpState, NewLiveVisit
+from kiosk.hub.models import (
+    CLINICIAN,
+    SITE_STAFF,
+    Account,
+    AppointmentRecord,
+    CallRecord,
+    KioskRecord,
+    Scope,
+)
+from kiosk.hub.presence import (
+    Acknowledgement,
+    HelpRequest,
+    LiveVisit,
+    help_summary,
+    sees_visit,
+)
 from kiosk.hub.relay import ice_for
 from kiosk.hub.state import Hub
 from kiosk.hub.storage import CodeError, VisitHeld
@@ -96,11 +111,15 @@ class SignallingRouter:
         self.instance = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         #: Set by :meth:`close`: the hub is stopping and keeps its live state for the next start.
         self.stopping = False
+        #: Each kiosk's reported step and open sockets, for its site's staff (``kiosks``).
+        self.kiosks = KioskBoard()
         self.handlers: dict[str, Handler] = {
             "check_in": self.check_in,
             "checks": self.checks,
             "readiness": self.readiness,
             "help": self.help,
+            "status": self.status,
+            "help_acknowledge": self.help_acknowledge,
             "leave": self.leave,
             "call_state": self.call_state,
             "call_stats": self.call_stats,
@@ -167,10 +186,12 @@ class SignallingRouter:
                           checked_in_at=now, kiosk=conn.kiosk, patient=conn, checks=checks)
         self.presence.visits[visit.id] = visit
         conn.visit_id = visit.id
-        self._clear_help(conn)
+        helped = self._clear_help(conn)
         log.info("%s checked in: visit %s, site %s", conn.label, visit.id, visit.site_id)
         self._send_checked_in(conn, visit, resume_token, msg.get("ref"))
         self.presence.publish_visit(visit)
+        if helped is not None:
+            self.publish_kiosks(helped.kiosk.site_id)
 
     def _send_checked_in(self, conn: Connection, visit: LiveVisit, resume_token: str,
                          ref: str | None) -> None:
@@ -248,24 +269,183 @@ class SignallingRouter:
         self.hub.storage.save_readiness(conn.kiosk.id, self.hub.clock.now(), report["fit"],
                                         json.dumps(report, separators=(",", ":")))
         log.info("%s reported readiness: %s", conn.label, "fit" if report["fit"] else "NOT fit")
+        self.publish_kiosks(conn.kiosk.site_id)
 
     def help(self, conn: Connection, msg: dict[str, Any]) -> None:
+        """Every request is a new alert: ``help_at`` moves, and an acknowledgement of an
+        earlier one is cleared (staff must answer again)."""
         visit = self.presence.visits.get(conn.visit_id) if conn.visit_id else None
+        now = self.hub.clock.now()
         if visit is not None:
-            if not visit.help_requested:
-                visit.help_requested = True
-                self._save(visit, help_requested=1)
+            visit.help_requested = True
+            visit.help_at, visit.help_ack = now, None
+            try:
+                self.hub.storage.save_visit_help(visit.id, now, None, None, self.instance, now)
+            except Exception:
+                log.exception("could not save the help request of visit %s", visit.id)
         elif conn.kiosk is not None:
-            self._add_help(conn.kiosk, self.hub.clock.now())
+            self._add_help(conn.kiosk, now)
         else:
             raise Refusal("not_allowed", "Check in with an appointment code first.")
         log.info("%s asked for help", conn.label)
         conn.send(protocol.make("help_ack", message=HELP_ACK, ref=msg.get("ref")))
         if visit is not None:
             self.presence.publish_visit(visit)
+            if visit.kiosk is not None:
+                self.publish_kiosks(visit.kiosk.site_id)
         else:
             assert conn.kiosk is not None
             self.presence.publish_kiosk(conn.kiosk)
+            self.publish_kiosks(conn.kiosk.site_id)
+
+    def status(self, conn: Connection, msg: dict[str, Any]) -> None:
+        """A kiosk's journey step (kept in memory, shown to its site's staff)."""
+        kiosk = conn.kiosk
+        if kiosk is None:  # SENDERS already limits this to kiosks, which have one
+            raise Refusal("not_allowed", "only a paired kiosk reports its step")
+        step = msg["step"]
+        if step not in protocol.KIOSK_STEPS:
+            raise Refusal("bad_message", "step must be one of " + ", ".join(protocol.KIOSK_STEPS))
+        detail = "".join(ch for ch in msg.get("detail") or "" if ch.isprintable()).strip()
+        if self.kiosks.set_step(kiosk.id, step, detail or None, self.hub.clock.now()):
+            log.info("%s is at step %s", conn.label, step)
+            self.publish_kiosks(kiosk.site_id)
+
+    def help_acknowledge(self, conn: Connection, msg: dict[str, Any]) -> None:
+        """Staff of the kiosk's (or visit's) site answer a help request: recorded (kept
+        through a restart), the patient side told ``help_coming``, lists and kiosks
+        republished. A second acknowledgement changes nothing."""
+        kiosk_id, visit_id = msg.get("kiosk_id"), msg.get("visit_id")
+        if (kiosk_id is None) == (visit_id is None):
+            raise Refusal("bad_message", "help_acknowledge needs exactly one of kiosk_id or "
+                                         "visit_id")
+        scope = self.presence.scope_of(conn)
+        account = conn.specialist
+        if scope is None or scope.role != SITE_STAFF or account is None:
+            raise Refusal("forbidden", _NOT_YOUR_SITE)
+        if visit_id is not None and visit_id not in self.presence.visits:
+            request = next((h for h in self.presence.help_requests.values()
+                            if h.id == visit_id), None)  # a help entry's "help-…" id
+            if request is None:
+                raise Refusal("not_found", _NO_HELP)
+            kiosk_id = request.kiosk.id
+        if kiosk_id is None:
+            visit = self.presence.visits[str(visit_id)]
+            if visit.site_id not in scope.sites:
+                raise Refusal("forbidden", _NOT_YOUR_SITE)
+            if not visit.help_requested:
+                raise Refusal("not_found", _NO_HELP)
+            self._acknowledge_visit(conn, visit, account)
+            return
+        request = self.presence.help_requests.get(kiosk_id)
+        kiosk = request.kiosk if request is not None else self.hub.storage.get_kiosk(kiosk_id)
+        if kiosk is None:
+            raise Refusal("not_found", _NO_HELP)
+        if kiosk.site_id not in scope.sites:
+            raise Refusal("forbidden", _NOT_YOUR_SITE)
+        if request is None:
+            held = next((v for v in self.presence.visits.values() if v.help_requested
+                         and v.kiosk is not None and v.kiosk.id == kiosk_id), None)
+            if held is None:
+                raise Refusal("not_found", _NO_HELP)
+            self._acknowledge_visit(conn, held, account)
+            return
+        if request.ack is not None:
+            return
+        request.ack = ack = Acknowledgement(account.id, account.display_name,
+                                            self.hub.clock.now())
+        try:
+            self.hub.storage.save_live_help_acknowledgement(kiosk.id, ack.account_id, ack.at)
+        except Exception:
+            log.exception("could not save the acknowledgement of kiosk %d's help", kiosk.id)
+        log.info("%s acknowledged the help request of kiosk %d", conn.label, kiosk.id)
+        for target in self._kiosk_sockets(kiosk.id):
+            if target.visit_id is None:
+                target.send(_help_coming(ack))
+        self.presence.publish_kiosk(kiosk)
+        self.publish_kiosks(kiosk.site_id)
+
+    def _acknowledge_visit(self, conn: Connection, visit: LiveVisit, account: Account) -> None:
+        if visit.help_ack is not None:
+            return
+        visit.help_ack = ack = Acknowledgement(account.id, account.display_name,
+                                               self.hub.clock.now())
+        help_at = visit.help_at if visit.help_at is not None else visit.checked_in_at
+        visit.help_at = help_at
+        try:
+            self.hub.storage.save_visit_help(visit.id, help_at, ack.account_id, ack.at,
+                                             self.instance, ack.at)
+        except Exception:
+            log.exception("could not save the acknowledgement of visit %s's help", visit.id)
+        log.info("%s acknowledged the help request of visit %s", conn.label, visit.id)
+        if visit.patient is not None:
+            visit.patient.send(_help_coming(ack))
+        self.presence.publish_visit(visit)
+        if visit.kiosk is not None:
+            self.publish_kiosks(visit.kiosk.site_id)
+
+    def _kiosk_sockets(self, kiosk_id: int) -> list[Connection]:
+        return [c for c in self.connections
+                if c.kiosk is not None and c.kiosk.id == kiosk_id and not c.closed
+                and c.role == "kiosk"]
+
+    # --- reception: the kiosks of a site, for its staff ---
+
+    def kiosk_entries(self, site_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The ``kiosks`` entries of the kiosks of ``site_ids`` (docs/protocol.md,
+        Reception): step and connection from memory, last seen and readiness from storage,
+        and the help request (before check-in, else its visit's)."""
+        rows = self.hub.storage.kiosks_of_sites(site_ids)
+        if not rows:
+            return []
+        visit_help = {v.kiosk.id: v for v in self.presence.visits.values()
+                      if v.help_requested and v.kiosk is not None}
+        entries = []
+        for kiosk, readiness in rows:
+            request = self.presence.help_requests.get(kiosk.id)
+            visit = visit_help.get(kiosk.id)
+            if request is not None:
+                helping: dict[str, Any] | None = help_summary(request.latest, None, request.ack)
+            elif visit is not None:
+                helping = help_summary(visit.help_at if visit.help_at is not None
+                                       else visit.checked_in_at, visit.id, visit.help_ack)
+            else:
+                helping = None
+            entries.append(self.kiosks.entry(kiosk, readiness, helping))
+        return entries
+
+    def publish_kiosks(self, site_id: int) -> None:
+        """Send a fresh ``kiosks`` snapshot to the consoles of ``site_id``'s staff (each its
+        own sites' kiosks; consoles with the same sites share one snapshot)."""
+        snapshots: dict[frozenset[int], dict[str, Any]] = {}
+        for conn in self.presence.staff_of(site_id):
+            scope = self.presence.scope_of(conn)
+            if scope is None:
+                continue
+            msg = snapshots.get(scope.sites)
+            if msg is None:
+                msg = snapshots[scope.sites] = self._kiosks_message(scope.sites)
+            conn.send_latest("kiosks", msg)
+
+    def _kiosks_message(self, site_ids: frozenset[int]) -> dict[str, Any]:
+        entries = self.kiosk_entries(site_ids)
+        msg = protocol.make("kiosks", kiosks=entries)
+        while entries and len(protocol.encode(msg).encode("utf-8")) > protocol.MAX_MESSAGE_BYTES:
+            entries = entries[:len(entries) * 9 // 10]  # very many kiosks: the first that fit
+            msg = protocol.make("kiosks", kiosks=entries)
+        return msg
+
+    def client_connected(self, conn: Connection, resumed: LiveVisit | None) -> None:
+        """A kiosk or patient side said hello: its site's staff see the kiosk connected, and
+        a help request answered while it was away is told again."""
+        if conn.kiosk is not None:
+            self.kiosks.socket_opened(conn.kiosk.id, conn.id)
+            request = self.presence.help_requests.get(conn.kiosk.id)
+            if resumed is None and request is not None and request.ack is not None:
+                conn.send(_help_coming(request.ack))
+            self.publish_kiosks(conn.kiosk.site_id)
+        if resumed is not None and resumed.help_ack is not None:
+            conn.send(_help_coming(resumed.help_ack))
 
     def leave(self, conn: Connection, msg: dict[str, Any]) -> None:
         request = self._clear_help(conn)
@@ -274,6 +454,7 @@ class SignallingRouter:
             self.end_visit(visit, msg.get("reason") or "left")
         elif request is not None:
             self.presence.publish_kiosk(request.kiosk)
+            self.publish_kiosks(request.kiosk.site_id)
 
     def offer(self, conn: Connection, msg: dict[str, Any]) -> None:
         visit = self._own_visit(conn)
@@ -418,6 +599,8 @@ class SignallingRouter:
                     and visit.specialist_conn is None):
                 self._attach_specialist(visit, conn)
         conn.send(self.presence.waiting_list(scope))
+        if scope.role == SITE_STAFF and scope.sites:
+            conn.send_latest("kiosks", self._kiosks_message(scope.sites))
 
     def resume(self, conn: Connection, resume: dict[str, Any]) -> LiveVisit | None:
         """Re-attach a patient socket to its visit, or None if the visit is gone."""
@@ -461,6 +644,12 @@ class SignallingRouter:
         grace = self.hub.config.resume_grace
         if conn.kiosk is not None and conn.kiosk.id in self.presence.help_requests:
             self._help_timer(conn.kiosk.id, grace)
+        if conn.kiosk is not None and self.kiosks.socket_closed(conn.kiosk.id, conn.id):
+            try:
+                self.hub.storage.touch_kiosk(conn.kiosk.id, self.hub.clock.now())
+            except Exception:
+                log.exception("could not note when kiosk %d was last seen", conn.kiosk.id)
+            self.publish_kiosks(conn.kiosk.site_id)
         if conn.role == "specialist":
             self.presence.remove_specialist(conn)
             for held in list(self.presence.visits.values()):
@@ -500,9 +689,20 @@ class SignallingRouter:
                                                     self.instance, self.hub.clock.now())
                 except Exception:
                     log.exception("could not save the help request of kiosk %d", kiosk.id)
-        elif request.timer is not None:
+            return
+        if request.timer is not None:
             request.timer.cancel()
             request.timer = None
+        if not save:
+            return
+        request.help_at = since  # a new request: a new alert
+        if request.ack is not None:  # answered before: it starts again, unanswered
+            request.ack, request.since = None, since
+            try:
+                self.hub.storage.save_live_help_acknowledgement(kiosk.id, None, None,
+                                                                since=since)
+            except Exception:
+                log.exception("could not save the help request of kiosk %d", kiosk.id)
 
     def _clear_help(self, conn: Connection) -> HelpRequest | None:
         request = self.presence.help_requests.pop(conn.kiosk.id, None) \
@@ -537,6 +737,7 @@ class SignallingRouter:
         except Exception:
             log.exception("could not clear the help request of kiosk %d", kiosk_id)
         self.presence.publish_kiosk(request.kiosk)
+        self.publish_kiosks(request.kiosk.site_id)
 
     # --- a restart ---
 
@@ -549,6 +750,7 @@ class SignallingRouter:
         grace = hub.config.restart_grace
         hub.storage.claim_live_state(self.instance, hub.clock.now())
         restored = 0
+        visit_help, kiosk_help = hub.storage.live_help_states()
         for rec in hub.storage.live_visits():
             try:
                 checks = json.loads(rec.checks_json)
@@ -564,6 +766,9 @@ class SignallingRouter:
                 help_requested=rec.help_requested, call_state=rec.call_state,
                 specialist=rec.specialist, started_at=rec.started_at, offers=rec.offers,
                 quality=quality if isinstance(quality, dict) else {}, restored=True)
+            state = visit_help.get(visit.id)
+            if state is not None:
+                visit.help_at, visit.help_ack = state.help_at, _acknowledgement(state)
             visit.patient_timer = loop.call_later(grace, self._patient_gone, visit.id,
                                                   "visit_lost")
             if visit.specialist is not None:
@@ -573,6 +778,9 @@ class SignallingRouter:
         helps = hub.storage.live_help()
         for help_rec in helps:
             self._add_help(help_rec.kiosk, help_rec.since, save=False)
+            state = kiosk_help.get(help_rec.kiosk.id)
+            if state is not None:
+                self.presence.help_requests[help_rec.kiosk.id].ack = _acknowledgement(state)
             self._help_timer(help_rec.kiosk.id, grace)
         if restored or helps:
             log.info("restored %d live visits and %d help requests; each waits %.0f s for its "
@@ -618,6 +826,8 @@ class SignallingRouter:
             log.exception("could not record the call for visit %s", visit.id)
         log.info("visit %s ended: %s", visit.id, reason[:64])
         self.presence.publish_visit(visit)
+        if visit.help_requested and visit.kiosk is not None:
+            self.publish_kiosks(visit.kiosk.site_id)
 
     def end_all(self, reason: str = "hub_stopped") -> None:
         """End every live visit (each is recorded): for a hub whose clients stop with it (the
@@ -647,6 +857,21 @@ class SignallingRouter:
 
 def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+_NOT_YOUR_SITE = "Only reception staff of the patient's site can answer this help request."
+_NO_HELP = "There is no help request there to answer (it may have ended)."
+
+
+def _help_coming(ack: Acknowledgement) -> dict[str, Any]:
+    return protocol.make("help_coming", by=ack.first_name or None)
+
+
+def _acknowledgement(state: HelpState) -> Acknowledgement | None:
+    if state.acknowledged_by is None or state.acknowledged_at is None:
+        return None
+    return Acknowledgement(state.acknowledged_by, state.acknowledged_name or "",
+                           state.acknowledged_at)
 
 
 SIGNALLING: web.AppKey[SignallingRouter] = web.AppKey("signalling", SignallingRouter)

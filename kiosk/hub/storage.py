@@ -29,7 +29,7 @@ from typing import Any
 from kiosk.feedback.wire import AnswerValue, WireAnswer
 from kiosk.hub import lockout
 from kiosk.hub.config import RateLimits
-from kiosk.hub.liverecords import LiveHelpRecord, LiveVisitRecord, NewLiveVisit
+from kiosk.hub.liverecords import HelpState, LiveHelpRecord, LiveVisitRecord, NewLiveVisit
 from kiosk.hub.lockout import LoginState
 from kiosk.hub.migrations import migrate
 from kiosk.hub.models import (
@@ -918,6 +918,58 @@ class Storage:
         rows = self._all("SELECT kiosk_id, since, owner FROM live_help ORDER BY since")
         found = [(self.get_kiosk(r[0]), r[1], r[2]) for r in rows]
         return [LiveHelpRecord(k, since, owner) for k, since, owner in found if k is not None]
+
+    # ----- reception: kiosks of sites, and help acknowledged by staff (issue 15) -----
+
+    def kiosks_of_sites(self, site_ids: Iterable[int]
+                        ) -> list[tuple[KioskRecord, dict[str, Any] | None]]:
+        """The kiosks (not revoked) of ``site_ids``, by site name, room and id, each with its
+        last readiness report ``{reported_at, fit, report}`` (``report`` as JSON text) or
+        None."""
+        ids = sorted(set(site_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))  # only placeholders go into the text
+        rows = self._all(
+            "SELECT k.id, k.site_id, k.room, k.name, k.last_seen, t.name, r.reported_at, "  # noqa: S608
+            "r.fit, r.report FROM kiosks k JOIN sites t ON t.id = k.site_id "
+            "LEFT JOIN kiosk_readiness r ON r.kiosk_id = k.id "
+            f"WHERE k.revoked_at IS NULL AND k.site_id IN ({marks}) "
+            "ORDER BY t.name, k.room, k.id", tuple(ids))
+        return [(KioskRecord(*r[:6]), None if r[6] is None else
+                 {"reported_at": r[6], "fit": bool(r[7]), "report": r[8]}) for r in rows]
+
+    def save_visit_help(self, visit_id: str, help_at: float, acknowledged_by: int | None,
+                        acknowledged_at: float | None, owner: str, now: float) -> None:
+        """A live visit's help: its latest request and its acknowledgement (None: none)."""
+        with self._tx() as db:
+            db.execute("UPDATE live_visits SET help_requested = 1, help_at = ?, "
+                       "help_acknowledged_by = ?, help_acknowledged_at = ?, owner = ?, "
+                       "updated_at = ? WHERE visit_id = ?",
+                       (help_at, acknowledged_by, acknowledged_at, owner, now, visit_id))
+
+    def save_live_help_acknowledgement(self, kiosk_id: int, acknowledged_by: int | None,
+                                       acknowledged_at: float | None, *,
+                                       since: float | None = None) -> None:
+        """Record (or, with None, clear) who acknowledged a kiosk's help request; ``since``:
+        a new request after an acknowledgement starts a new alert at that time."""
+        with self._tx() as db:
+            db.execute("UPDATE live_help SET acknowledged_by = ?, acknowledged_at = ?, "
+                       "since = COALESCE(?, since) WHERE kiosk_id = ?",
+                       (acknowledged_by, acknowledged_at, since, kiosk_id))
+
+    def live_help_states(self) -> tuple[dict[str, HelpState], dict[int, HelpState]]:
+        """The help of live visits (by visit id, those that asked) and of kiosks' requests
+        before check-in (by kiosk id): latest request and acknowledgement, for a restart."""
+        visits = {r[0]: HelpState(r[1], r[2], r[3], r[4]) for r in self._all(
+            "SELECT v.visit_id, v.help_at, v.help_acknowledged_by, a.display_name, "
+            "v.help_acknowledged_at FROM live_visits v "
+            "LEFT JOIN accounts a ON a.id = v.help_acknowledged_by "
+            "WHERE v.help_requested = 1")}
+        kiosks = {r[0]: HelpState(r[1], r[2], r[3], r[4]) for r in self._all(
+            "SELECT h.kiosk_id, h.since, h.acknowledged_by, a.display_name, h.acknowledged_at "
+            "FROM live_help h LEFT JOIN accounts a ON a.id = h.acknowledged_by")}
+        return visits, kiosks
 
     # --- reception: which services hold clinics where, memberships, a site's day ---
 

@@ -213,6 +213,8 @@ class SocketSession:
             assert resumed.specialist is not None
             conn.send(protocol.make("joined", visit_id=resumed.id, specialist={
                 "id": resumed.specialist.id, "name": resumed.specialist.display_name}))
+        if role != "specialist":
+            self.signalling.client_connected(conn, resumed)
 
 
 async def websocket_handler(request: web.Request) -> web.StreamResponse:
