@@ -11,7 +11,12 @@ Rules that matter:
 - Every command and flag that has shipped keeps working (scripts depend on them). The old
   ones map onto the model of organisations, services, sites and accounts
   (docs/architecture.md, "The service as a network"): a clinic is a site with an organisation
-  and a service of its name; ``--clinic`` names that site.
+  and a service of its name; ``--clinic`` names that site, and its own service holds clinics
+  there (``service_sites``).
+- Which services hold clinics at which sites is ``service add-site`` / ``remove-site``;
+  reception books only those (:mod:`kiosk.hub.reception`). ``appointment create --site X``
+  for a waiting area whose service does not yet hold clinics at X links the two and says so
+  (scripts written before the link existed keep working).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version
 from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF, AppointmentRecord
 from kiosk.hub.passwords import check_new_password, hash_password
 from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
-from kiosk.hub.storage import LEGACY_SITE, Storage, StorageError
+from kiosk.hub.storage import APPOINTMENT_LANGUAGES, LEGACY_SITE, Storage, StorageError
 from kiosk.hub.summary import summarise
 
 
@@ -154,6 +159,44 @@ def cmd_service_create(args: argparse.Namespace) -> None:
            f"(organisation {service.organisation_id})"])
 
 
+def cmd_service_add_site(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        linked = storage.link_service_site(args.service, args.site, SystemClock().now())
+    finally:
+        storage.close()
+    _emit(args, {"service_id": args.service, "site_id": args.site, "linked": linked},
+          [f"Service {args.service} {'now holds' if linked else 'already held'} clinics at "
+           f"site {args.site}"])
+
+
+def cmd_service_remove_site(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        removed = storage.unlink_service_site(args.service, args.site)
+    finally:
+        storage.close()
+    _emit(args, {"service_id": args.service, "site_id": args.site, "removed": removed},
+          [f"Service {args.service} {'no longer holds' if removed else 'did not hold'} clinics "
+           f"at site {args.site} (appointments already booked there stay)"])
+
+
+def cmd_service_sites(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        links = storage.service_site_links(service_id=args.service, site_id=args.site)
+        services = {i: storage.get_service(i) for i in {s for s, _ in links}}
+        sites = {i: storage.get_site(i) for i in {t for _, t in links}}
+    finally:
+        storage.close()
+    out = [{"service": {"id": s, "name": getattr(services[s], "name", "")},
+            "site": {"id": t, "name": getattr(sites[t], "name", "")}} for s, t in links]
+    _emit(args, {"links": out},
+          [f"Services at sites: {len(out)}"] +
+          [f"  service {o['service']['id']} {o['service']['name']}  ->  "
+           f"site {o['site']['id']} {o['site']['name']}" for o in out])
+
+
 def cmd_site_create(args: argparse.Namespace) -> None:
     storage = _open(args)
     try:
@@ -263,6 +306,42 @@ def cmd_membership_add(args: argparse.Namespace) -> None:
           [f"{account.username} is {'now' if added else 'already'} a member of {what}"])
 
 
+def cmd_membership_remove(args: argparse.Namespace) -> None:
+    if (args.waiting_area is None) == (args.site is None):
+        raise UsageError("give one of --waiting-area (a clinician) and --site (site staff)")
+    storage = _open(args)
+    try:
+        account = _account(storage, args.account)
+        removed = (storage.remove_waiting_area_member(account.id, args.waiting_area)
+                   if args.waiting_area else storage.remove_site_staff(account.id, args.site))
+    finally:
+        storage.close()
+    what = (f"waiting area {args.waiting_area}" if args.waiting_area
+            else f"site {args.site}")
+    _emit(args, {"account_id": account.id, "waiting_area_id": args.waiting_area,
+                 "site_id": args.site, "removed": removed},
+          [f"{account.username} is {'no longer' if removed else 'not'} a member of {what}"])
+
+
+def cmd_membership_list(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        account_id = _account(storage, args.account).id if args.account else None
+        found = storage.memberships(account_id)
+    finally:
+        storage.close()
+    out = [{"account": {"id": m.account_id, "username": m.username, "role": m.role},
+            "waiting_area": ({"id": m.target_id, "name": m.target_name}
+                             if m.kind == "waiting_area" else None),
+            "site": {"id": m.target_id, "name": m.target_name} if m.kind == "site" else None}
+           for m in found]
+    _emit(args, {"memberships": out},
+          [f"Memberships: {len(out)}"] +
+          [f"  {m.username} ({m.role})  "
+           f"{'waiting area' if m.kind == 'waiting_area' else 'site'} {m.target_id} "
+           f"{m.target_name}" for m in found])
+
+
 def cmd_account_unlock(args: argparse.Namespace) -> None:
     storage = _open(args)
     try:
@@ -288,21 +367,30 @@ def cmd_appointment_create(args: argparse.Namespace) -> None:
     now = SystemClock().now()
     starts_at = parse_time(args.time) if args.time else now
     storage = _open(args)
+    linked = False
     try:
         site: int | str | None = (None if args.any_site else
                                   args.site if args.site is not None else LEGACY_SITE)
+        area = storage.get_waiting_area(args.waiting_area)
+        if (area is not None and isinstance(site, int) and storage.get_site(site) is not None
+                and not storage.service_serves_site(area.service_id, site)):
+            # Scripts from before service_sites book at any site: link, and say so.
+            linked = storage.link_service_site(area.service_id, site, now)
         issued = issue_appointment(storage, _secrets(args), waiting_area_id=args.waiting_area,
                                    starts_at=starts_at, now=now, specialist_id=args.specialist,
                                    patient_name=args.patient_name, valid_hours=args.valid_hours,
-                                   site=site)
+                                   site=site, language=args.language)
     finally:
         storage.close()
     a = issued.appointment
     _emit(args, {**_appointment_json(a, now), "code": issued.code,
-                 "code_expires_at": _local_iso(a.code_expires_at)},
+                 "code_expires_at": _local_iso(a.code_expires_at),
+                 "service_site_linked": linked},
           [f"Appointment {a.id} at {_local_iso(a.starts_at)} in {a.waiting_area_name}",
            f"Code: {format_appointment_code(issued.code)}  "
-           f"(single use, valid until {_local_iso(a.code_expires_at)})"])
+           f"(single use, valid until {_local_iso(a.code_expires_at)})"] +
+          ([f"Service {a.service_id} ({a.service_name}) now holds clinics at site {a.site_id} "
+            "(undo: clinic-hub service remove-site)"] if linked else []))
 
 
 def cmd_kiosk_pair(args: argparse.Namespace) -> None:
@@ -339,7 +427,7 @@ def _appointment_json(a: AppointmentRecord, now: float) -> dict[str, Any]:
         "site": None if a.site_id is None else {"id": a.site_id, "name": a.site_name},
         "specialist": ({"id": a.specialist_id, "name": a.specialist_name}
                        if a.specialist_id is not None else None),
-        "patient_name": a.patient_name, "status": _status(a, now),
+        "patient_name": a.patient_name, "language": a.language, "status": _status(a, now),
     }
 
 
@@ -469,6 +557,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(service, "create", cmd_service_create, "create a service of an organisation")
     p.add_argument("--organisation", type=_positive_int, required=True)
     p.add_argument("name")
+    p = leaf(service, "add-site", cmd_service_add_site,
+             "the service holds clinics at a site: reception there may book its waiting areas")
+    p.add_argument("--service", type=_positive_int, required=True)
+    p.add_argument("--site", type=_positive_int, required=True)
+    p = leaf(service, "remove-site", cmd_service_remove_site,
+             "the service no longer holds clinics at a site (booked appointments stay)")
+    p.add_argument("--service", type=_positive_int, required=True)
+    p.add_argument("--site", type=_positive_int, required=True)
+    p = leaf(service, "sites", cmd_service_sites, "list which services hold clinics at which sites")
+    p.add_argument("--service", type=_positive_int, help="only this service's sites")
+    p.add_argument("--site", type=_positive_int, help="only the services at this site")
 
     site = sub.add_parser("site", help="sites").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
@@ -507,6 +606,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", required=True, help="account id or username")
     p.add_argument("--waiting-area", type=_positive_int)
     p.add_argument("--site", type=_positive_int)
+    p = leaf(member, "remove", cmd_membership_remove,
+             "take a clinician out of a waiting area, or site staff off a site")
+    p.add_argument("--account", required=True, help="account id or username")
+    p.add_argument("--waiting-area", type=_positive_int)
+    p.add_argument("--site", type=_positive_int)
+    p = leaf(member, "list", cmd_membership_list,
+             "list memberships: clinicians in waiting areas, staff at sites")
+    p.add_argument("--account", help="only this account's (id or username)")
 
     spec = sub.add_parser("specialist", help="specialist accounts").add_subparsers(
         dest="action", required=True, parser_class=_Parser)
@@ -524,6 +631,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--specialist", type=_positive_int)
     p.add_argument("--time", help="ISO 8601 start time (default: now; local time if no offset)")
     p.add_argument("--patient-name", help="optional; never required")
+    p.add_argument("--language", choices=APPOINTMENT_LANGUAGES, default="en",
+                   help="the patient's language (default en)")
     p.add_argument("--valid-hours", type=_hours, default=DEFAULT_VALID_HOURS,
                    help="how long after the start the code works "
                         f"(default {DEFAULT_VALID_HOURS:g})")

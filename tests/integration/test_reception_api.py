@@ -188,10 +188,12 @@ async def test_every_booking_rule_is_refused_on_its_own(hub: HubHandle) -> None:
     await refused(422, "invalid", "clinician_id", clinician_id=True)
     await refused(422, "invalid", "time", time=_minute(now - 120))  # past
     await refused(422, "invalid", "time", time=_minute(now + 367 * 86_400))  # > a year
-    for bad in ("2026-02-30T10:00", "2026-01-01 10:00", "2026-01-01T10:00:00", 1_800_000_000,
-                None):
+    bad_times: list[Any] = ["2026-02-30T10:00", "2026-01-01 10:00", "2026-01-01T10:00:00",
+                            1_800_000_000, None]
+    for bad in bad_times:
         await refused(422, "invalid", "time", time=bad)
-    for bad in ("de", "EN", None, ["en"]):
+    bad_languages: list[Any] = ["de", "EN", None, ["en"]]
+    for bad in bad_languages:
         await refused(422, "invalid", "language", language=bad)
     await refused(422, "invalid", "patient_name", patient_name="A" * 121)
     await refused(422, "invalid", "patient_name", patient_name="Ann\x00")

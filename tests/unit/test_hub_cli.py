@@ -362,3 +362,113 @@ def test_kiosk_revoke_and_account_unlock(hub: Hub) -> None:
     status, out, _ = hub.run("kiosk", "revoke", str(kiosk.id))
     assert status == 0
     assert "already revoked" in out
+
+
+def _network_for_reception(hub: Hub) -> None:
+    """Hospital X's cardiology (service 1, waiting area 1), site 1 Musselburgh, clinician 1
+    (dr.heart, a member) and site staff 2 (desk.a)."""
+    hub.json("organisation", "create", "Hospital X")
+    hub.json("service", "create", "--organisation", "1", "Cardiology")
+    hub.json("waiting-area", "create", "--service", "1", "Heart clinic")
+    hub.json("site", "create", "Musselburgh")
+    hub.json("account", "create", "--role", "clinician", "--username", "dr.heart",
+             "--name", "Dr Heart", "--password-stdin", stdin="a good long password\n")
+    hub.json("account", "create", "--role", "site-staff", "--username", "desk.a",
+             "--name", "Desk A", "--password-stdin", stdin="a good long password\n")
+    hub.json("membership", "add", "--account", "dr.heart", "--waiting-area", "1")
+    hub.json("membership", "add", "--account", "desk.a", "--site", "1")
+
+
+def test_service_add_site_remove_site_and_sites(hub: Hub) -> None:
+    _network_for_reception(hub)
+    assert hub.json("service", "sites") == {"links": []}
+    assert hub.json("service", "add-site", "--service", "1", "--site", "1") == {
+        "service_id": 1, "site_id": 1, "linked": True}
+    assert hub.json("service", "add-site", "--service", "1", "--site", "1")["linked"] is False
+    links = [{"service": {"id": 1, "name": "Cardiology"},
+              "site": {"id": 1, "name": "Musselburgh"}}]
+    assert hub.json("service", "sites") == {"links": links}
+    assert hub.json("service", "sites", "--site", "1") == {"links": links}
+    assert hub.json("service", "sites", "--service", "2") == {"links": []}
+    status, out, _ = hub.run("service", "sites")
+    assert (status, out) == (0, "Services at sites: 1\n"
+                                "  service 1 Cardiology  ->  site 1 Musselburgh\n")
+    assert hub.json("service", "remove-site", "--service", "1", "--site", "1") == {
+        "service_id": 1, "site_id": 1, "removed": True}
+    status, out, _ = hub.run("service", "remove-site", "--service", "1", "--site", "1")
+    assert status == 0
+    assert "did not hold clinics at site 1" in out
+    assert "no service with id 7" in hub.fails("service", "add-site", "--service", "7",
+                                               "--site", "1")
+    assert "no site with id 7" in hub.fails("service", "remove-site", "--service", "1",
+                                            "--site", "7")
+    assert "--site" in hub.fails("service", "add-site", "--service", "1")
+
+
+def test_a_clinic_holds_clinics_at_its_own_site(hub: Hub) -> None:
+    clinic, _area, _spec = setup_clinic(hub)
+    assert hub.json("service", "sites") == {"links": [
+        {"service": {"id": clinic, "name": "Leith Community Clinic"},
+         "site": {"id": clinic, "name": "Leith Community Clinic"}}]}
+
+
+def test_membership_remove_and_list(hub: Hub) -> None:
+    _network_for_reception(hub)
+    listed = hub.json("membership", "list")["memberships"]
+    assert listed == [
+        {"account": {"id": 2, "username": "desk.a", "role": "site_staff"},
+         "waiting_area": None, "site": {"id": 1, "name": "Musselburgh"}},
+        {"account": {"id": 1, "username": "dr.heart", "role": "clinician"},
+         "waiting_area": {"id": 1, "name": "Heart clinic"}, "site": None}]
+    assert hub.json("membership", "list", "--account", "dr.heart")["memberships"] == listed[1:]
+    status, out, _ = hub.run("membership", "list", "--account", "2")
+    assert (status, out) == (0, "Memberships: 1\n  desk.a (site_staff)  site 1 Musselburgh\n")
+    assert hub.json("membership", "remove", "--account", "dr.heart", "--waiting-area", "1") == {
+        "account_id": 1, "waiting_area_id": 1, "site_id": None, "removed": True}
+    assert hub.json("membership", "remove", "--account", "1", "--waiting-area", "1")[
+        "removed"] is False
+    assert hub.json("membership", "remove", "--account", "desk.a", "--site", "1")["removed"]
+    assert hub.json("membership", "list") == {"memberships": []}
+    storage = Storage.open(hub.db)
+    try:
+        desk = storage.specialist_by_username("desk.a")
+        assert desk is not None
+        assert storage.scope(desk).sites == frozenset()
+    finally:
+        storage.close()
+    assert "one of --waiting-area" in hub.fails("membership", "remove", "--account", "desk.a")
+    assert "no account 'nobody'" in hub.fails("membership", "remove", "--account", "nobody",
+                                              "--site", "1")
+    assert "no site with id 4" in hub.fails("membership", "remove", "--account", "desk.a",
+                                            "--site", "4")
+    assert "no account 'nobody'" in hub.fails("membership", "list", "--account", "nobody")
+
+
+def test_appointment_language_and_linking_a_service_to_the_site(hub: Hub) -> None:
+    _network_for_reception(hub)
+    made = hub.json("appointment", "create", "--waiting-area", "1", "--site", "1",
+                    "--language", "cy")
+    assert (made["language"], made["service_site_linked"]) == ("cy", True)
+    again = hub.json("appointment", "create", "--waiting-area", "1", "--site", "1")
+    assert (again["language"], again["service_site_linked"]) == ("en", False)
+    assert hub.json("service", "sites")["links"] == [
+        {"service": {"id": 1, "name": "Cardiology"}, "site": {"id": 1, "name": "Musselburgh"}}]
+    anywhere = hub.json("appointment", "create", "--waiting-area", "1", "--any-site",
+                        "--language", "pl")
+    assert (anywhere["language"], anywhere["service_site_linked"]) == ("pl", False)
+    listed = hub.json("appointments")["appointments"]
+    assert sorted(a["language"] for a in listed) == ["cy", "en", "pl"]
+    assert all("code" not in a for a in listed)
+    storage = Storage.open(hub.db)
+    try:
+        stored = storage.get_appointment(made["id"])
+        assert stored is not None
+        assert (stored.language, stored.booked_by) == ("cy", None)
+    finally:
+        storage.close()
+    hub.json("site", "create", "Haddington")
+    status, out, _ = hub.run("appointment", "create", "--waiting-area", "1", "--site", "2")
+    assert status == 0
+    assert "Service 1 (Cardiology) now holds clinics at site 2" in out
+    assert "invalid choice: 'de'" in hub.fails("appointment", "create", "--waiting-area", "1",
+                                               "--language", "de")
