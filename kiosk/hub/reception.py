@@ -300,7 +300,18 @@ async def post_appointment(request: web.Request) -> web.Response:
     }, status=201)
 
 
+async def get_kiosks(request: web.Request) -> web.Response:
+    """The site's kiosks, as the WebSocket's ``kiosks`` message has them (the first paint)."""
+    try:
+        _hub, account, scope = _staff(request)
+        site_id = _site_query(request, account, scope)
+    except _Refused as refused:
+        return refused.response
+    return web.json_response({"kiosks": request.app[SIGNALLING].kiosk_entries([site_id])})
+
+
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/reception/sites", get_sites)
     app.router.add_get("/api/reception/appointments", get_appointments)
     app.router.add_post("/api/reception/appointments", post_appointment)
+    app.router.add_get("/api/reception/kiosks", get_kiosks)

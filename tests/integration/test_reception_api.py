@@ -119,7 +119,7 @@ def _minute(ts: float) -> str:
 async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) -> None:
     net = _network(hub)
     anonymous = Desk(hub, hub.client_session(), "")
-    for path in ("/sites", f"/appointments?site={net.site_a}"):
+    for path in ("/sites", f"/appointments?site={net.site_a}", f"/kiosks?site={net.site_a}"):
         status, body = await anonymous.get(path)
         assert (status, body["error"]) == (401, "unauthorized")
     status, body = await anonymous.book(headers={}, site_id=net.site_a)
@@ -127,7 +127,8 @@ async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) ->
 
     for username in ("dr.heart", "it.x"):  # a clinician, an admin
         other = await _desk(hub, username)
-        for path in ("/sites", f"/appointments?site={net.site_a}"):
+        for path in ("/sites", f"/appointments?site={net.site_a}",
+                     f"/kiosks?site={net.site_a}"):
             status, body = await other.get(path)
             assert (status, body) == (403, {"error": "forbidden",
                                             "message": "This page is for reception staff."})
@@ -148,13 +149,22 @@ async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) ->
     status, body = await desk_b.get("/sites")
     assert [s["name"] for s in body["sites"][0]["services"]] == ["Cardiology", "Dermatology"]
 
-    # Another site's day, a site that does not exist: the same refusal; a bad query says so.
+    # Another site's day or kiosks, a site that does not exist: the same refusal; a bad query
+    # says so.
     for site in (net.site_b, 999):
-        status, body = await desk_a.get(f"/appointments?site={site}")
-        assert (status, body["error"]) == (403, "forbidden")
+        for route in ("appointments", "kiosks"):
+            status, body = await desk_a.get(f"/{route}?site={site}")
+            assert (status, body["error"]) == (403, "forbidden")
     for query in ("", "?site=", "?site=one", "?site=-1"):
-        status, body = await desk_a.get(f"/appointments{query}")
-        assert (status, body["error"]) == (400, "bad_request")
+        for route in ("appointments", "kiosks"):
+            status, body = await desk_a.get(f"/{route}{query}")
+            assert (status, body["error"]) == (400, "bad_request")
+    # The site's kiosks, as the WebSocket's kiosks message has them: A's one, not B's.
+    status, body = await desk_a.get(f"/kiosks?site={net.site_a}")
+    assert status == 200
+    [kiosk] = body["kiosks"]
+    assert (kiosk["room"], kiosk["site"], kiosk["connected"], kiosk["help"]) == (
+        "Room 1", {"id": net.site_a, "name": "Musselburgh"}, False, None)
     for day in ("2026-13-01", "tomorrow", "2026-1-1"):
         status, body = await desk_a.get(f"/appointments?site={net.site_a}&date={day}")
         assert (status, body["error"]) == (400, "bad_request")
@@ -290,6 +300,9 @@ async def test_a_booked_code_checks_in_at_its_site_only_and_is_never_shown_again
     await kiosk_a.send("check_in", code=code)
     visit = (await kiosk_a.expect("checked_in"))["visit_id"]
     assert (await states())[booked["id"]] == "checked_in"
+    status, kiosks = await desk.get(f"/kiosks?site={net.site_a}")
+    assert [k["connected"] for k in kiosks["kiosks"]] == [True]
+    assert code not in str(kiosks)
 
     # The cardiologist joins: in a call; hangs up: done.
     heart = await hub.specialist("dr.heart", PASSWORD)
