@@ -10,9 +10,14 @@
 //   stays in its box and the reason is shown and announced in words.
 // - All of the call's state is in one object, `call`; resetCall() forgets it.
 // - The kiosk always makes the offer; we answer (see call.js).
+// - The waiting list arrives in one place, showList(patients), always as the whole list.
+// - Every help request alerts (chime and an assertive announcement), wherever the specialist is;
+//   in a call with that patient it also shows the help banner and a "Call events" line.
 
+import { ALL, AreaFilter, countLine, emptyLine, inArea } from "./areas.js";
 import { Call } from "./call.js";
 import { END_REASONS, duration, durationWords, renderChecks } from "./format.js";
+import { HelpBanner, acknowledgement, helpKey, helpTime, onTheWay } from "./help.js";
 import { HubSocket } from "./hubsocket.js";
 import { MAX_TEXT } from "./protocol.js";
 import { VERDICT_TEXT, figures } from "./quality.js";
@@ -26,6 +31,8 @@ const chime = new Chime();
 let me = null;
 let iceServers = [];
 let waiting = null;
+let areas = null;
+const helpBanner = new HelpBanner($("help-banner"), (hadFocus) => { if (hadFocus) $("end-call").focus(); });
 
 /** The call's state, all of it, in one object; `resetCall()` returns it to "no call". */
 const call = {
@@ -47,6 +54,7 @@ function inCall(visitId) {
 function resetCall() {
   clearInterval(call.timer);
   if (call.peer) call.peer.close();
+  helpBanner.reset();
   Object.assign(call, { joining: null, visitId: null, peer: null, entry: null, reconnects: 0, timer: null });
 }
 
@@ -99,8 +107,14 @@ function signedIn(specialist) {
   $("who-name").textContent = me.name || me.username || "Signed in";
   $("who-clinic").textContent = "";
   $("who").hidden = false;
-  waiting = new WaitingList($("patients"), $("patient-template"), { join, message, announce, alert: alertSpecialist }, me);
-  updateCount(0);
+  waiting = new WaitingList($("patients"), $("patient-template"), { join, message, announce, help: helpNews }, me);
+  areas = new AreaFilter($("area-filter"), {
+    account: me.id,
+    onChange: () => { waiting.setFilter((e) => inArea(e, areas.value)); updateCount(); },
+    onVisible: (visible) => { $("area-filter-field").hidden = !visible; },
+  });
+  waiting.setFilter((e) => inArea(e, areas.value));
+  updateCount();
   show("waiting");
   $("waiting-title").focus();
   socket.start();
@@ -110,6 +124,7 @@ wireSignIn(signedIn, { beforeSubmit: () => chime.unlock() });
 
 $("sign-out").addEventListener("click", async () => {
   if (inCall()) hangUp();
+  if (areas) areas.forget();
   try {
     await signOut();
     showSignIn("You have signed out.");
@@ -140,7 +155,7 @@ function handle(msg) {
       if (inCall()) call.peer.setIceServers(iceServers);
       break;
     case "waiting_list":
-      if (waiting) updateCount(waiting.update(msg.patients));
+      showList(msg.patients);
       break;
     case "joined":
       if (msg.visit_id === call.joining) startCall(msg.visit_id);
@@ -195,9 +210,41 @@ function hubError(msg) {
   announce(text);
 }
 
-function updateCount(n) {
-  $("waiting-count").textContent = n === 0 ? "No patients waiting" : n === 1 ? "1 patient" : `${n} patients`;
-  $("waiting-empty").hidden = n !== 0;
+/** The whole waiting list, as the hub's snapshot gives it: the cards, the filter, the count. */
+function showList(patients) {
+  if (!waiting) return;
+  areas.update(patients);
+  waiting.update(patients);
+  updateCount();
+}
+
+/** "3 patients", "1 patient in Eye clinic · 3 in all"; the empty state when no card shows. */
+function updateCount() {
+  const { total, shown } = waiting ? waiting.patients : { total: 0, shown: 0 };
+  const area = areas && areas.value !== ALL ? areas.area : null;
+  $("waiting-count").textContent = countLine(total, shown, area);
+  $("waiting-empty").textContent = emptyLine(total === 0 ? null : area);
+  $("waiting-empty").hidden = waiting !== null && waiting.shown !== 0;
+}
+
+/** A new help request or acknowledgement for `entry` (from the waiting list). */
+function helpNews(entry, { request, acknowledged }) {
+  const mine = inCall(entry.visit_id);
+  if (request) {
+    alertSpecialist(mine ? "The patient asked for help." : `Help requested at ${place(entry)}.`);
+    if (mine) {
+      helpBanner.request(entry);
+      log("The patient asked for help.");
+    }
+  }
+  if (acknowledged) {
+    const words = `${onTheWay(acknowledgement(entry))}.`;
+    if (mine) {
+      helpBanner.acknowledged(acknowledgement(entry));
+      log(words);
+    }
+    announce(mine ? words : `${place(entry)}: ${words}`);
+  }
 }
 
 // --- actions from the waiting list ---
@@ -271,11 +318,18 @@ function startCall(visitId) {
   $("call-where").textContent = `${entry.patient_name ? `${entry.patient_name}, ` : ""}${place(entry)}`;
   renderChecks($("call-checks"), entry.checks);
   $("call-log").replaceChildren();
+  helpBanner.reset();
   setMute(false);
   setCamera(false);
   for (const id of ["q-in", "q-out"]) setQuality(id, null, "");
   banner("connecting", "Connecting to the patient…");
   log("You joined the call.");
+  if (helpKey(entry)) {
+    const when = helpTime(entry);
+    log(`The patient asked for help${when ? ` ${when}` : ""}, before you joined.`);
+    const ack = acknowledgement(entry);
+    if (ack) log(`${onTheWay(ack)}.`);
+  }
   setTech();
   show("call");
   $("end-call").focus();
@@ -428,6 +482,8 @@ function stopEverything() {
   stopLocal();
   if (waiting) waiting.clear();
   waiting = null;
+  if (areas) areas.close();
+  areas = null;
   pageError("");
   $("call-summary").hidden = true;
 }

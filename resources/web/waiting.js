@@ -1,8 +1,18 @@
 // The waiting list: one card per visit, updated in place (so focus, open message boxes and
 // screen readers are not disturbed when the hub sends a new snapshot), oldest first.
+//
+// Rules that matter:
+// - update(patients) takes the whole list, as the hub's waiting_list snapshot gives it.
+// - Every help request is news (keyed on its time, help.js), not only a visit's first; the card
+//   says so in words ("Help requested at 10:42"), not by colour alone, and says who from
+//   reception is on the way once site staff answer.
+// - The filter (app.js's AreaFilter) only hides cards; they stay in place, so choosing another
+//   area keeps focus, open message boxes and the order.
 
 import { MAX_TEXT } from "./protocol.js";
+import { areaOf } from "./areas.js";
 import { clock, renderChecks, waitingFor } from "./format.js";
+import { HelpWatch, acknowledgement, helpKey, helpTime, onTheWay } from "./help.js";
 
 const STATUS = {
   waiting: ["waiting", "Waiting"],
@@ -41,7 +51,11 @@ export async function sendTyped(form, box, note, send, sentText) {
 }
 
 export class WaitingList {
-  /** actions: join(visitId), message(visitId, text) -> Promise<{ok, text}>, announce(text), alert(text). */
+  /**
+   * actions: join(visitId), message(visitId, text) -> Promise<{ok, text}>, announce(text),
+   * help(entry, {request, acknowledged}) for each new help request or acknowledgement (after
+   * the cards are updated).
+   */
   constructor(root, template, actions, me) {
     this.root = root;
     this.template = template;
@@ -49,14 +63,40 @@ export class WaitingList {
     this.me = me;
     this.cards = new Map();
     this.entries = new Map();
-    this.helpSeen = new Set();
+    this.help = new HelpWatch();
+    this.shows = () => true;
     this.first = true;
-    setInterval(() => this.tick(), 15000);
+    this.ticker = setInterval(() => this.tick(), 15000);
+  }
+
+  /** Show only the entries `shows(entry)` accepts (the rest stay, hidden). */
+  setFilter(shows) {
+    this.shows = shows;
+    for (const [id, card] of this.cards) card.hidden = !this.shows(this.entries.get(id));
+  }
+
+  /** How many cards the filter shows. */
+  get shown() {
+    let n = 0;
+    for (const card of this.cards.values()) if (!card.hidden) n += 1;
+    return n;
+  }
+
+  /** Patients (not kiosks asking for help before check-in): {total, shown} under the filter. */
+  get patients() {
+    let total = 0;
+    let shown = 0;
+    for (const [id, card] of this.cards) {
+      if (this.entries.get(id)?.status === "help") continue;
+      total += 1;
+      if (!card.hidden) shown += 1;
+    }
+    return { total, shown };
   }
 
   update(patients) {
     const seen = new Set();
-    const newHelp = [];
+    const helpNews = [];
     let arrived = 0;
     patients.forEach((entry, index) => {
       if (!entry || typeof entry.visit_id !== "string") return;
@@ -71,8 +111,11 @@ export class WaitingList {
       this.entries.set(id, entry);
       this.fill(card, entry);
       if (this.root.children[index] !== card) this.root.insertBefore(card, this.root.children[index] || null);
-      if (entry.help_requested && !this.helpSeen.has(id)) { this.helpSeen.add(id); newHelp.push(entry); }
-      if (!entry.help_requested) this.helpSeen.delete(id);
+      const news = this.help.see(entry);
+      // A request already answered when the page opened is not news; a new one always is.
+      if (this.first && acknowledgement(entry)) news.request = news.acknowledged = false;
+      if (this.first) news.acknowledged = false;
+      if (news.request || news.acknowledged) helpNews.push([entry, news]);
     });
     let left = 0;
     for (const [id, card] of this.cards) {
@@ -81,13 +124,13 @@ export class WaitingList {
       card.remove();
       this.cards.delete(id);
       this.entries.delete(id);
-      this.helpSeen.delete(id);
+      this.help.forget(id);
       left += 1;
     }
     this.first = false;
     if (arrived) this.actions.announce(arrived === 1 ? "A patient has checked in." : `${arrived} patients have checked in.`);
     if (left) this.actions.announce(left === 1 ? "A patient has left the waiting list." : `${left} patients have left the waiting list.`);
-    for (const entry of newHelp) this.actions.alert(`Help requested at ${place(entry)}.`);
+    for (const [entry, news] of helpNews) this.actions.help(entry, news);
     return this.cards.size;
   }
 
@@ -139,9 +182,15 @@ export class WaitingList {
     const isHelpOnly = e.status === "help";
     const name = e.patient_name ? e.patient_name : isHelpOnly ? "Kiosk needs help" : "Patient";
     const appt = clock(e.appointment_time);
-    card.className = `patient status-${cls}${e.help_requested ? " needs-help" : ""}`;
+    const needsHelp = helpKey(e) !== null;
+    const ack = acknowledgement(e);
+    card.className = `patient status-${cls}${needsHelp ? " needs-help" : ""}${ack ? " help-answered" : ""}`;
+    card.hidden = !this.shows(e);
     card.querySelector(".p-title").textContent = appt ? `${name} · ${appt} appointment` : name;
-    card.querySelector(".p-appt").textContent = e.specialist_name ? `With ${e.specialist_name}` : (isHelpOnly ? "No patient checked in" : "");
+    const area = areaOf(e);
+    const withWhom = e.specialist_name ? `With ${e.specialist_name}` : "";
+    card.querySelector(".p-appt").textContent = isHelpOnly ? "No patient checked in"
+      : [area ? area.name : "", withWhom].filter(Boolean).join(" · ");
     card.querySelector(".p-waiting").textContent = waitingFor(e.waiting_since);
     card.querySelector(".p-place").textContent = place(e);
     renderChecks(card.querySelector(".checks"), e.checks);
@@ -152,7 +201,12 @@ export class WaitingList {
     if (e.status === "in_call" && e.joined_by) status = e.joined_by.id === this.me.id ? "In a call with you" : `In a call with ${e.joined_by.name}`;
     if (e.call_state === "reconnecting" && e.status === "in_call") status = "In a call · reconnecting";
     pill.textContent = status;
-    card.querySelector(".help-flag").hidden = !e.help_requested;
+    const flag = card.querySelector(".help-flag");
+    flag.hidden = !needsHelp;
+    flag.querySelector(".help-text").textContent = needsHelp ? `Help requested ${helpTime(e)}`.trim() : "";
+    const coming = card.querySelector(".help-coming");
+    coming.hidden = !ack;
+    coming.textContent = ack ? onTheWay(ack) : "";
     const join = card.querySelector(".p-join");
     const mine = e.joined_by && e.joined_by.id === this.me.id;
     const someoneElse = e.joined_by && !mine;
@@ -163,10 +217,11 @@ export class WaitingList {
   }
 
   clear() {
+    clearInterval(this.ticker);
     this.root.replaceChildren();
     this.cards.clear();
     this.entries.clear();
-    this.helpSeen.clear();
+    this.help.clear();
     this.first = true;
   }
 
