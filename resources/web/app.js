@@ -225,7 +225,18 @@ function updateCount() {
   $("waiting-count").textContent = countLine(total, shown, area);
   $("waiting-empty").textContent = emptyLine(total === 0 ? null : area);
   $("waiting-empty").hidden = waiting !== null && waiting.shown !== 0;
+  const elsewhere = waiting ? waiting.hiddenHelp : [];
+  $("help-elsewhere").hidden = elsewhere.length === 0;
+  $("help-elsewhere-text").textContent = elsewhere.length === 1
+    ? `Help requested in another waiting area: ${elsewhere[0].patient_name ? `${elsewhere[0].patient_name}, ` : ""}${place(elsewhere[0])}.`
+    : `${elsewhere.length} help requests in other waiting areas.`;
 }
+
+$("help-elsewhere-show").addEventListener("click", () => {
+  if (!areas) return;
+  areas.choose(ALL);
+  $("waiting-title").focus();
+});
 
 /** A new help request or acknowledgement for `entry` (from the waiting list). */
 function helpNews(entry, { request, acknowledged }) {

@@ -54,7 +54,7 @@ export function countLine(total, shown, area) {
 /** The empty list's words under the filter (area null: all areas). */
 export function emptyLine(area) {
   return area
-    ? `Nobody is waiting in ${area.name}. Choose "All waiting areas" to see everyone.`
+    ? `Nobody is waiting in ${area.name}. Choose “All waiting areas” to see everyone.`
     : "Nobody is waiting at the moment. New patients appear here as soon as they check in at a kiosk.";
 }
 
@@ -73,19 +73,21 @@ export class AreaFilter {
     this.area = this.restore();
     this.lastEntries = [];
     this.listening = new AbortController();
-    select.addEventListener("change", () => {
-      const value = select.value;
-      const choice = value === ALL ? null : this.choices.find((c) => c.id === value) || null;
-      this.area = choice ? { id: choice.id, name: choice.name } : null;
-      this.save();
-      this.render();
-      this.onChange();
-    }, { signal: this.listening.signal });
+    select.addEventListener("change", () => this.choose(select.value), { signal: this.listening.signal });
     this.choices = [];
     this.update([]);
   }
 
   get value() { return this.area ? this.area.id : ALL; }
+
+  /** Show the area `value` (ALL: every area), as if picked in the <select>. */
+  choose(value) {
+    const choice = value === ALL ? null : this.choices.find((c) => c.id === value) || null;
+    this.area = choice ? { id: choice.id, name: choice.name } : null;
+    this.save();
+    this.render();
+    this.onChange();
+  }
 
   restore() {
     try {

@@ -82,6 +82,16 @@ export class WaitingList {
     return n;
   }
 
+  /** Entries whose help request nobody has answered yet, hidden by the filter. */
+  get hiddenHelp() {
+    const found = [];
+    for (const [id, card] of this.cards) {
+      const e = this.entries.get(id);
+      if (card.hidden && e && helpKey(e) !== null && !acknowledgement(e)) found.push(e);
+    }
+    return found;
+  }
+
   /** Patients (not kiosks asking for help before check-in): {total, shown} under the filter. */
   get patients() {
     let total = 0;

@@ -135,7 +135,7 @@ async def test_filter_by_waiting_area_kept_over_a_reload(hub: Any) -> None:
         filter_field = page.locator("#area-filter-field")
         await expect(filter_field).to_be_hidden()  # nobody waiting: nothing to choose
         eye_kiosk, _ = await check_in(hub, eye_code, "Room 2")
-        await check_in(hub, main_code, "Room 5")
+        main_kiosk, _ = await check_in(hub, main_code, "Room 5")
         cards = page.locator("#patients > li")
         await expect(cards).to_have_count(2, timeout=UI_WAIT_MS)
         select = page.get_by_label("Waiting area")
@@ -185,11 +185,29 @@ async def test_filter_by_waiting_area_kept_over_a_reload(hub: Any) -> None:
         # --- nobody left in Eye clinic: said in words, the choice stays ---
         await eye_kiosk.send("leave", reason="left")
         await expect(page.locator("#waiting-empty")).to_have_text(
-            'Nobody is waiting in Eye clinic. Choose "All waiting areas" to see everyone.',
+            "Nobody is waiting in Eye clinic. Choose “All waiting areas” to see everyone.",
             timeout=UI_WAIT_MS)
         await expect(select).to_have_value(str(eye.id))
         await expect(select.locator("option")).to_contain_text(["Eye clinic (0)"])
-        await select.select_option(label="All waiting areas (1)")
+
+        # --- a patient in another area asks for help: said above the list, one press away ---
+        elsewhere = page.locator("#help-elsewhere")
+        await expect(elsewhere).to_be_hidden()
+        await main_kiosk.send("help", reason="other")
+        await expect(elsewhere).to_contain_text(
+            f"Help requested in another waiting area: Morag Campbell, {site} — Room 5.",
+            timeout=UI_WAIT_MS)
+        await expect(page.locator("#announce-alert")).to_have_text(
+            f"Help requested at {site} — Room 5.")
+        await page.screenshot(path=str(SCREENSHOTS / "console-help-elsewhere.png"))
+        show_all = elsewhere.get_by_role("button", name="Show all waiting areas")
+        box = await show_all.bounding_box()
+        assert box is not None
+        assert box["height"] >= 48
+        await show_all.click()
+        await expect(select).to_have_value("")
         await expect(page.locator("#patients > li:visible")).to_have_count(1)
+        await expect(page.locator("#patients > li.needs-help")).to_contain_text("Morag Campbell")
+        await expect(elsewhere).to_be_hidden()
         await expect(page.locator("#waiting-empty")).to_be_hidden()
         assert errors.errors == []
