@@ -62,6 +62,8 @@ def set_up_hub(db: Path) -> dict[str, Any]:
     board = ident(cli("organisation", "create", "Lothian Health Board"))
     site_a = ident(cli("site", "create", "--organisation", board, "Musselburgh"))
     site_b = ident(cli("site", "create", "--organisation", board, "Haddington"))
+    for site in (site_a, site_b):  # cardiology holds clinics at both sites
+        cli("service", "add-site", "--service", cardiology, "--site", site)
     accounts = {}
     for username, role, name in (("dr.heart", "clinician", "Dr Heart"),
                                  ("dr.skin", "clinician", "Dr Skin"),
