@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, { body, csrf } = {}) {
+export async function call(method, path, { body, csrf } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrf) headers["X-CSRF-Token"] = csrf;
@@ -26,7 +26,9 @@ async function call(method, path, { body, csrf } = {}) {
   try { data = await response.json(); } catch { data = {}; }
   if (!response.ok) {
     const retry = Number(data.retry_after ?? response.headers.get("Retry-After")) || null;
-    throw new ApiError(response.status, data.error || "error", data.message || "Something went wrong.", retry);
+    const err = new ApiError(response.status, data.error || "error", data.message || "Something went wrong.", retry);
+    if (typeof data.field === "string") err.field = data.field; // which form field a 422 is about
+    throw err;
   }
   return data;
 }

@@ -6,7 +6,7 @@
 // - The password is read from its field, sent in the login request only, and the field is
 //   cleared whatever the outcome; it is never kept, logged or put anywhere else.
 // - The CSRF token lives in this module's closure only: never in the DOM, a URL, storage or the
-//   browser console. Only signOut() uses it.
+//   browser console. Only signOut() and post() use it.
 // - Errors go in #signin-error as text (never HTML) and take focus, so a screen reader says them.
 
 import * as api from "./api.js";
@@ -90,4 +90,10 @@ export async function signOut() {
     if (e.status !== 401) throw e;
   }
   csrf = null;
+}
+
+/** POST `body` to the hub's API at `path` with the session's CSRF token (reception.js books
+ * appointments this way); resolves to the JSON reply or throws an ApiError. */
+export function post(path, body) {
+  return api.call("POST", path, { body, csrf });
 }
