@@ -45,6 +45,9 @@ MAX_DEPTH: Final = 32
 
 ROLES: Final = ("kiosk", "patient", "specialist")
 
+#: The ``hello`` feature by which a console asks for ``waiting_changes`` after one full list.
+LIST_DELTA: Final = "list_delta"
+
 #: Where a kiosk is in the patient journey, as it reports in ``status`` (the reception
 #: console's words for them live in the console).
 KIOSK_STEPS: Final = ("idle", "checking_in", "device_checks", "waiting", "in_call", "feedback",
@@ -89,6 +92,9 @@ SCHEMAS: Final[Mapping[str, Mapping[str, Field]]] = {
         "token": _o(_STR, 128),  # kiosk device token (role kiosk)
         "client": _o(_STR, 128),  # free text: program and version, for logs
         "resume": _o(_OBJ, 512),  # {"visit_id", "resume_token"} after a dropped socket
+        # Optional behaviours the client understands: "list_delta" (a console: one full
+        # waiting_list, then waiting_changes). Unknown names are ignored.
+        "features": _o(_LIST, 16),
     },
     "welcome": {
         "role": _f(_STR, 16),
@@ -146,7 +152,13 @@ SCHEMAS: Final[Mapping[str, Mapping[str, Field]]] = {
     },
     "call_stats": {"visit_id": _o(_STR, 64), "stats": _f(_OBJ, 4096)},
     # --- specialist side (specialist -> hub) ---
-    "waiting_list": {"patients": _f(_LIST, 5000)},  # hub -> specialist, full snapshot
+    # hub -> specialist, full snapshot. To a "list_delta" console one too large for a message
+    # goes in parts 1..parts (apply the list when part == parts); others get it shortened.
+    "waiting_list": {"patients": _f(_LIST, 5000), "part": _o(_INT, 1000),
+                     "parts": _o(_INT, 1000)},
+    # hub -> a "list_delta" console after its waiting_list: entries new or changed (whole
+    # entries, by visit_id) and visit_ids gone.
+    "waiting_changes": {"upsert": _f(_LIST, 5000), "remove": _f(_LIST, 5000)},
     "join": {"visit_id": _VISIT},
     "joined": {"visit_id": _VISIT, "specialist": _f(_OBJ, 1024)},  # hub -> both sides
     "message": {"visit_id": _o(_STR, 64), "text": _f(_STR, _TEXT), "from": _o(_STR, 128)},
@@ -189,7 +201,7 @@ SENDERS: Final[Mapping[str, frozenset[str]]] = {
     "hangup": frozenset({"kiosk", "patient", "specialist"}),
     **{t: frozenset({"hub"}) for t in (
         "welcome", "ice_servers", "error", "checked_in", "help_ack", "waiting_list",
-        "joined", "call_ended", "help_coming", "kiosks",
+        "joined", "call_ended", "help_coming", "kiosks", "waiting_changes",
     )},
 }
 

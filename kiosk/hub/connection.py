@@ -7,6 +7,10 @@ Rules that matter:
 - The queue is bounded. A client that lets it overflow is dropped at once (its TCP connection
   is aborted); a visit it held then waits for a resume like after any dropped socket.
 - Every outgoing message goes through :func:`kiosk.protocol.encode`, so our own bugs fail loudly.
+- Waiting-list changes to a ``list_delta`` console (:meth:`Connection.send_list_changes`) are
+  never dropped and never reordered: while a batch waits in the queue, later changes merge into
+  it (the newest state of each entry wins; one place in the queue), and it goes out in as many
+  ``waiting_changes`` messages as the size limit needs, in order with everything else queued.
 """
 
 from __future__ import annotations
@@ -48,6 +52,16 @@ class _Latest:
     key: str
 
 
+class _Changes:
+    """A place in the queue for the waiting-list changes merged since it was queued."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self) -> None:
+        #: visit_id -> the entry as it is now, or None: gone.
+        self.entries: dict[str, dict[str, Any] | None] = {}
+
+
 class Connection:
     """A client's socket and what the hub knows about it after ``hello``."""
 
@@ -62,9 +76,13 @@ class Connection:
         self.session_hash: str | None = None
         self.visit_id: str | None = None
         self.closed = False
+        #: The ``features`` of the client's hello that the hub knows (``protocol.LIST_DELTA``).
+        self.features: frozenset[str] = frozenset()
         self._transport = transport
-        self._queue: asyncio.Queue[str | _Close | _Latest] = asyncio.Queue(maxsize=queue_max)
+        self._queue: asyncio.Queue[str | _Close | _Latest | _Changes] = asyncio.Queue(
+            maxsize=queue_max)
         self._latest: dict[str, str] = {}  # key -> newest text, while its place is queued
+        self._changes: _Changes | None = None  # the batch still waiting in the queue
         self._writer: asyncio.Task[None] | None = None
         self.limits = MessageLimits()
 
@@ -113,6 +131,38 @@ class Connection:
             return
         self._latest[key] = text
 
+    @property
+    def changes_waiting(self) -> bool:
+        """Whether waiting-list changes are queued for this client and not yet sent (later
+        ones merge into them)."""
+        return self._changes is not None
+
+    def send_list_changes(self, changes: dict[str, dict[str, Any] | None]) -> None:
+        """Queue waiting-list changes (visit_id -> new entry, or None: gone). Merged into the
+        batch still waiting, if any, so nothing is lost or reordered and a stalled console
+        costs one place in the queue however many changes it misses."""
+        if self.closed:
+            return
+        if self._changes is not None:
+            self._changes.entries.update(changes)
+            return
+        batch = _Changes()
+        batch.entries.update(changes)
+        try:
+            self._queue.put_nowait(batch)
+        except asyncio.QueueFull:
+            log.warning("%s: outgoing queue overflowed; dropping the client", self.label)
+            self.abort()
+            return
+        self._changes = batch
+
+    def send_list_snapshot(self, parts: list[dict[str, Any]]) -> None:
+        """Queue a whole waiting list (its ``waiting_list`` parts) for a ``list_delta`` console;
+        changes from now on go behind it, never into a batch queued before it."""
+        for msg in parts:
+            self.send(msg)
+        self._changes = None
+
     def close_after_sending(self, code: int, reason: str) -> None:
         """Close the socket once everything queued so far has gone."""
         if self.closed:
@@ -138,6 +188,19 @@ class Connection:
                 if isinstance(item, _Close):
                     await self.ws.close(code=item.code, message=item.reason.encode("utf-8"))
                     return
+                if isinstance(item, _Changes):
+                    if self._changes is item:
+                        self._changes = None  # later changes start a new batch behind this
+                    try:
+                        frames = change_frames(list(item.entries.items()))
+                    except protocol.ProtocolError:  # our bug: a fresh start heals it
+                        log.exception("%s: waiting-list changes could not be encoded; dropping "
+                                      "the client", self.label)
+                        self.abort()
+                        return
+                    for text in frames:
+                        await self.ws.send_str(text)
+                    continue
                 if isinstance(item, _Latest):
                     item = self._latest.pop(item.key)
                 await self.ws.send_str(item)
@@ -158,3 +221,19 @@ class Connection:
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await writer
+
+
+def change_frames(items: list[tuple[str, dict[str, Any] | None]]) -> list[str]:
+    """``waiting_changes`` messages carrying ``items`` (visit_id -> entry, or None: removed),
+    as few as the size limit allows: all in one if it fits, else split in halves. The items
+    are distinct visits, so the parts may go in any order."""
+    msg = protocol.make("waiting_changes",
+                        upsert=[entry for _, entry in items if entry is not None],
+                        remove=[visit_id for visit_id, entry in items if entry is None])
+    try:
+        return [protocol.encode(msg)]
+    except protocol.ProtocolError as exc:
+        if exc.code != "too_large" or len(items) < 2:
+            raise
+    half = len(items) // 2
+    return change_frames(items[:half]) + change_frames(items[half:])

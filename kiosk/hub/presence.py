@@ -14,9 +14,13 @@ Rules that matter:
   site, with checks; site staff see their sites' visits with only the name (if given), times,
   service, site, room and step (no checks, no clinician, no messages); help requests before
   check-in go to the kiosk's site staff and to clinicians of that site's own service. Nobody
-  sees anything else. Every change is pushed to those who see it as a full ``waiting_list``
-  snapshot of what they see: simple for clients, and a lost message heals itself. Watchers
-  with the same scope share one snapshot per change.
+  sees anything else. Every change is pushed to those who see it: a console that said
+  ``hello{features:["list_delta"]}`` gets the whole list once (in ``waiting_list`` parts if it
+  is over the size limit; nothing left off) and then only ``waiting_changes`` (the changed
+  entry, or its id when it is gone), which its connection never drops or reorders; any other
+  console gets a full ``waiting_list`` snapshot each time, shortened to the size limit (old
+  consoles and the demo specialist keep working). Watchers with the same scope share one
+  entry or snapshot per change.
 - A visit holds only what the waiting list needs: no media, no message content.
 """
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -297,15 +302,19 @@ class Presence:
         found.sort(key=_order)
         return found
 
-    def waiting_list(self, scope: Scope) -> dict[str, Any]:
-        """The ``waiting_list`` snapshot of what ``scope`` sees, within the size limit."""
-        visits = self.visits_for(scope)
+    def _entries(self, scope: Scope, *, full_checks: bool = True) -> list[dict[str, Any]]:
+        """Every entry ``scope`` sees: help requests before check-in, then visits, oldest first."""
         helps = [h.list_entry() for h in self.help_requests.values()
                  if sees_help(scope, h.kiosk)]
+        visits = self.visits_for(scope)
         if scope.role != CLINICIAN:
-            entries = helps + [v.staff_entry() for v in visits]
-        else:
-            entries = helps + [v.list_entry() for v in visits]
+            return helps + [v.staff_entry() for v in visits]
+        return helps + [v.list_entry(full_checks=full_checks) for v in visits]
+
+    def waiting_list(self, scope: Scope) -> dict[str, Any]:
+        """The ``waiting_list`` snapshot of what ``scope`` sees, within the size limit (for a
+        console without ``list_delta``, which gets the whole list in one message)."""
+        entries = self._entries(scope)
         msg = protocol.make("waiting_list", patients=entries)
         if _fits(msg):
             return msg
@@ -313,30 +322,75 @@ class Presence:
         log.warning("a waiting list (%d entries) is over the size limit; shortening it",
                     len(entries))
         if scope.role == CLINICIAN:
-            entries = helps + [v.list_entry(full_checks=False) for v in visits]
+            entries = self._entries(scope, full_checks=False)
         return protocol.make("waiting_list", patients=_first_that_fit(entries))
 
+    def send_snapshot(self, conn: Connection) -> None:
+        """Send a console the whole list it sees: to a ``list_delta`` console every entry in
+        full, in as many ``waiting_list`` parts as the size limit needs (later changes go
+        behind it); to any other, :meth:`waiting_list`."""
+        scope = self._watchers[conn]
+        if protocol.LIST_DELTA in conn.features:
+            conn.send_list_snapshot(_parts(self._entries(scope)))
+        else:
+            conn.send(self.waiting_list(scope))
+
     def publish_visit(self, visit: LiveVisit) -> None:
-        """Send a fresh snapshot to everyone who sees ``visit``."""
+        """Tell everyone who sees ``visit`` that it changed (or ended)."""
         conns = self._by_area.get(visit.appointment.waiting_area_id, set())
         site = visit.site_id
         if site is not None and site in self._by_site:
             conns = conns | self._by_site[site]
-        self._publish(conns)
+        live = self.visits.get(visit.id) is visit
+
+        def entry(scope: Scope) -> dict[str, Any] | None:
+            if not live or not sees_visit(scope, visit):
+                return None
+            return visit.list_entry() if scope.role == CLINICIAN else visit.staff_entry()
+
+        self._publish(conns, visit.id, entry)
 
     def publish_kiosk(self, kiosk: KioskRecord) -> None:
-        """Send a fresh snapshot to everyone who sees ``kiosk``'s help request."""
-        self._publish(self._by_site.get(kiosk.site_id, set())
-                      | self._by_help_site.get(kiosk.site_id, set()))
+        """Tell everyone who sees ``kiosk``'s help request (before check-in) that it changed."""
+        request = self.help_requests.get(kiosk.id)
 
-    def _publish(self, conns: set[Connection]) -> None:
+        def entry(scope: Scope) -> dict[str, Any] | None:
+            if request is None or not sees_help(scope, kiosk):
+                return None
+            return request.list_entry()
+
+        self._publish(self._by_site.get(kiosk.site_id, set())
+                      | self._by_help_site.get(kiosk.site_id, set()),
+                      request.id if request is not None else help_id(kiosk.id), entry)
+
+    def _publish(self, conns: set[Connection], key: str | None = None,
+                 entry: Callable[[Scope], dict[str, Any] | None] | None = None) -> None:
+        """Send ``conns`` the change of entry ``key`` (``entry(scope)``: as that scope sees it
+        now, None: gone): a ``waiting_changes`` to a ``list_delta`` console, a fresh snapshot
+        to any other. Without ``key``, a fresh snapshot to all. Consoles with the same scope
+        share one entry or one snapshot."""
         lists: dict[Scope, dict[str, Any]] = {}
+        changes: dict[Scope, dict[str, dict[str, Any] | None]] = {}
         for conn in conns:
             scope = self._watchers[conn]
+            if protocol.LIST_DELTA in conn.features:
+                if key is None or entry is None:
+                    self.send_snapshot(conn)
+                    continue
+                change = changes.get(scope)
+                if change is None:
+                    change = changes[scope] = {key: entry(scope)}
+                conn.send_list_changes(change)
+                continue
             msg = lists.get(scope)
             if msg is None:
                 msg = lists[scope] = self.waiting_list(scope)
             conn.send_latest("waiting_list", msg)
+
+
+def help_id(kiosk_id: int) -> str:
+    """The list id of a kiosk's help request before check-in (:class:`HelpRequest`'s id)."""
+    return f"help-{kiosk_id}"
 
 
 def _order(visit: LiveVisit) -> tuple[float, str]:
@@ -353,6 +407,27 @@ def _first_that_fit(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if used > room:
             return entries[:n]
     return entries
+
+
+def _parts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The whole list as ``waiting_list`` parts 1..n, each within the size limit (entries
+    measured once, greedily; one part when it all fits, with no ``part``/``parts``)."""
+    msg = protocol.make("waiting_list", patients=entries)
+    if _fits(msg):
+        return [msg]
+    room = protocol.MAX_MESSAGE_BYTES - _size(
+        protocol.make("waiting_list", patients=[], part=999, parts=999))
+    chunks: list[list[dict[str, Any]]] = [[]]
+    used = -1  # n entries take n - 1 commas
+    for entry in entries:
+        size = _size(entry) + 1
+        if used + size > room and chunks[-1]:
+            chunks.append([])
+            used = -1
+        chunks[-1].append(entry)
+        used += size
+    return [protocol.make("waiting_list", patients=chunk, part=n, parts=len(chunks))
+            for n, chunk in enumerate(chunks, start=1)]
 
 
 def _size(obj: Any) -> int:

@@ -453,7 +453,6 @@ class SignallingRouter:
         if visit is not None:
             self.end_visit(visit, msg.get("reason") or "left")
         elif request is not None:
-            self.presence.publish_kiosk(request.kiosk)
             self.publish_kiosks(request.kiosk.site_id)
 
     def offer(self, conn: Connection, msg: dict[str, Any]) -> None:
@@ -598,7 +597,7 @@ class SignallingRouter:
             if (visit.specialist is not None and visit.specialist.id == spec.id
                     and visit.specialist_conn is None):
                 self._attach_specialist(visit, conn)
-        conn.send(self.presence.waiting_list(scope))
+        self.presence.send_snapshot(conn)
         if scope.role == SITE_STAFF and scope.sites:
             conn.send_latest("kiosks", self._kiosks_message(scope.sites))
 
@@ -714,6 +713,7 @@ class SignallingRouter:
                 self.hub.storage.clear_live_help(request.kiosk.id)
             except Exception:
                 log.exception("could not clear the help request of kiosk %d", request.kiosk.id)
+            self.presence.publish_kiosk(request.kiosk)  # its entry leaves the lists
         return request
 
     def _help_timer(self, kiosk_id: int, grace: float) -> None:

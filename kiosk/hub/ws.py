@@ -196,6 +196,7 @@ class SocketSession:
         if resume is not None and role == "specialist":
             raise Refusal("bad_message", "only a patient side resumes a visit")
         conn.role = role
+        conn.features = frozenset(f for f in msg.get("features") or () if isinstance(f, str))
         resumed = self.signalling.resume(conn, resume) if resume is not None else None
         servers, expires = ice_for(hub, conn)
         self.schedule_ice_refresh(expires)

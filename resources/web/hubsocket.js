@@ -18,9 +18,11 @@ export class HubSocket {
   /**
    * handlers: onMessage(msg), onLink(state: "connecting"|"up"|"down", detail),
    * onSignedOut(reason) (the hub no longer accepts our session), onFatal(message).
+   * features: the hello's features (e.g. [LIST_DELTA]: waiting_changes after one full list).
    */
-  constructor(handlers) {
+  constructor(handlers, { features = [] } = {}) {
     this.h = handlers;
+    this.features = features;
     this.ws = null;
     this.tries = 0;
     this.stopped = true;
@@ -104,7 +106,10 @@ export class HubSocket {
     this.welcomed = false;
     this.h.onLink("connecting", this.tries);
     ws.addEventListener("open", () => {
-      ws.send(encode(make("hello", { role: "specialist", client: "clinic-kiosk web console" })));
+      ws.send(encode(make("hello", {
+        role: "specialist", client: "clinic-kiosk web console",
+        features: this.features.length > 0 ? this.features : null,
+      })));
       this.heard = Date.now();
       clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => this.beat(ws), HEARTBEAT_MS);

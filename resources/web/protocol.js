@@ -8,7 +8,8 @@
 // - Only standard JSON, both ways: JSON.stringify would silently send NaN and Infinity as null
 //   (and drop undefined), so encode() refuses a message holding any of them, as the hub refuses
 //   NaN, Infinity, lone surrogates and nesting deeper than MAX_DEPTH.
-// - One bad entry in a waiting_list is skipped (with a console warning), never the whole list.
+// - One bad entry in a waiting_list (or waiting_changes) is skipped (with a console warning),
+//   never the whole list.
 // - Secrets (codes, tokens, SDP) are never logged; redacted() before any console output.
 
 export const PROTOCOL_VERSION = 1;
@@ -17,6 +18,8 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_TEXT = 500;
 export const MAX_DEPTH = 32; // deepest nesting of objects and arrays, as in protocol.py
 export const ROLES = Object.freeze(["kiosk", "patient", "specialist"]);
+/** The hello feature: one full waiting_list, then waiting_changes (see listsync.js). */
+export const LIST_DELTA = "list_delta";
 
 // Field kinds: [kind, required, limit] (limit: max length for strings/lists, max absolute value
 // for numbers, max JSON bytes for objects).
@@ -26,7 +29,10 @@ const SDP = f("str", 60000);
 const VISIT = f("str", 64);
 
 export const SCHEMAS = Object.freeze({
-  hello: { role: f("str", 16), token: o("str", 128), client: o("str", 128), resume: o("obj", 512) },
+  hello: {
+    role: f("str", 16), token: o("str", 128), client: o("str", 128), resume: o("obj", 512),
+    features: o("list", 16), // e.g. [LIST_DELTA]
+  },
   welcome: {
     role: f("str", 16), hub: f("str", 128), ice_servers: f("list", 8),
     ice_expires_at: o("num", 2 ** 53), kiosk: o("obj", 1024), specialist: o("obj", 1024),
@@ -53,7 +59,8 @@ export const SCHEMAS = Object.freeze({
   leave: { reason: o("str", 64) },
   call_state: { state: f("str", 32), attempt: o("int", 1000), visit_id: o("str", 64) },
   call_stats: { visit_id: o("str", 64), stats: f("obj", 4096) },
-  waiting_list: { patients: f("list", 5000) },
+  waiting_list: { patients: f("list", 5000), part: o("int", 1000), parts: o("int", 1000) },
+  waiting_changes: { upsert: f("list", 5000), remove: f("list", 5000) }, // to a LIST_DELTA console
   join: { visit_id: VISIT },
   joined: { visit_id: VISIT, specialist: f("obj", 1024) },
   message: { visit_id: o("str", 64), text: f("str", MAX_TEXT), from: o("str", 128) },
@@ -202,6 +209,14 @@ export function decode(text) {
     if (good.length !== msg.patients.length) {
       console.warn(`skipped ${msg.patients.length - good.length} bad waiting-list entries`);
       msg.patients = good;
+    }
+  } else if (msg.type === "waiting_changes") {
+    const good = msg.upsert.filter(isWaitingEntry);
+    const ids = msg.remove.filter((id) => typeof id === "string" && id.length > 0 && id.length <= 64);
+    if (good.length !== msg.upsert.length || ids.length !== msg.remove.length) {
+      console.warn(`skipped ${msg.upsert.length - good.length + msg.remove.length - ids.length} bad waiting-list changes`);
+      msg.upsert = good;
+      msg.remove = ids;
     }
   }
   return msg;

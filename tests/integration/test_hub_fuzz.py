@@ -125,6 +125,7 @@ def _valid(mtype: str, visit_id: str) -> dict[str, Any]:
         "call_ended": {"visit_id": visit_id, "reason": "x"},
         "status": {"step": "idle"}, "help_acknowledge": {"visit_id": visit_id},
         "help_coming": {}, "kiosks": {"kiosks": []},
+        "waiting_changes": {"upsert": [], "remove": []},
     }
     fields = by_type.get(mtype, {})
     if _makeable(mtype, fields):
