@@ -259,6 +259,7 @@ async function loadKiosks() {
     paintKiosks();
     help.update(state.kiosks, state.patients);
   } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return; // an older hub: the WebSocket has them
     apiFailed(e, "The kiosks could not be loaded");
   }
 }
