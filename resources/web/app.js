@@ -19,7 +19,8 @@ import { Call } from "./call.js";
 import { END_REASONS, duration, durationWords, renderChecks } from "./format.js";
 import { HelpBanner, acknowledgement, helpKey, helpTime, onTheWay } from "./help.js";
 import { HubSocket } from "./hubsocket.js";
-import { MAX_TEXT } from "./protocol.js";
+import { ListSync } from "./listsync.js";
+import { LIST_DELTA, MAX_TEXT } from "./protocol.js";
 import { VERDICT_TEXT, figures } from "./quality.js";
 import { resetSignIn, restoreSession, signOut, wireSignIn } from "./signin.js";
 import { Chime } from "./sound.js";
@@ -142,7 +143,8 @@ const socket = new HubSocket({
   onMessage: (msg) => {
     try { handle(msg); } catch (err) { console.error("handling", msg.type, "failed:", err.name, err.message); }
   },
-});
+}, { features: [LIST_DELTA] });
+const lists = new ListSync((patients) => showList(patients)); // one whole list from snapshots and changes
 
 function handle(msg) {
   switch (msg.type) {
@@ -155,7 +157,8 @@ function handle(msg) {
       if (inCall()) call.peer.setIceServers(iceServers);
       break;
     case "waiting_list":
-      showList(msg.patients);
+    case "waiting_changes":
+      lists.apply(msg);
       break;
     case "joined":
       if (msg.visit_id === call.joining) startCall(msg.visit_id);
@@ -365,6 +368,7 @@ function log(text) {
   time.textContent = new Date().toLocaleTimeString("en-GB");
   li.append(time, ` ${text}`);
   $("call-log").append(li);
+  $("call-log").scrollTop = $("call-log").scrollHeight; // the latest line in view
 }
 
 function callState(state) {

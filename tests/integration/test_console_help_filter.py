@@ -4,20 +4,24 @@ shows the banner and a "Call events" line EVERY time, and site staff answering i
 patients (with the site and room), says so when nobody waits there, keeps the choice over a
 reload, and never hides a kiosk's call for help.
 
-The kiosks are real WebSocket clients (no media: the call view is what is tested here; media
-is test_console_call.py's). The hub runs on a ManualClock, so two requests are minutes apart
-without waiting. Screenshots go to CLINIC_KIOSK_SCREENSHOTS (or a scratch folder)."""
+In the call the kiosk side is the real engine (PatientVisit, synthetic camera and microphone);
+the waiting list's kiosks are plain WebSocket clients. The hub runs on a ManualClock, so two
+requests are minutes apart without waiting. Screenshots go to CLINIC_KIOSK_SCREENSHOTS (or a
+scratch folder)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
 
+from kiosk.call.patient import CheckedIn, PatientVisit, VisitListener
 from kiosk.hub.clock import ManualClock
 from kiosk.hub.models import SITE_STAFF
 from kiosk.hub.passwords import hash_password
+from kiosk.media.synthetic import synthetic_media
 from tests.integration.browser import chromium, console_page
 from tests.integration.console_support import (
     SCREENSHOTS,
@@ -25,6 +29,8 @@ from tests.integration.console_support import (
     WEB_ROOT,
     PageErrors,
     sign_in,
+    wait_frames_decoded,
+    wait_until,
 )
 
 pytestmark = pytest.mark.integration
@@ -57,70 +63,100 @@ async def local_clock(page: Page, ts: float) -> str:
     return str(value)
 
 
+class Listener(VisitListener):
+    """What the kiosk-side engine hears: help acknowledged by the hub, staff coming."""
+
+    def __init__(self, changed: asyncio.Event) -> None:
+        self.changed = changed
+        self.help_acks = 0
+        self.coming: list[str | None] = []
+
+    def on_help_ack(self, message: str) -> None:
+        self.help_acks += 1
+        self.changed.set()
+
+    def on_help_coming(self, by: str | None) -> None:
+        self.coming.append(by)
+        self.changed.set()
+
+
 async def test_help_in_the_call_every_time_and_reception_on_the_way(hub: Any) -> None:
+    """A real kiosk-side engine (synthetic camera and microphone) in a real call."""
     s, now = hub.storage, hub.clock.now()
     staff = s.create_account(SITE_STAFF, "desk.demo", "Ann Reception",
                              hash_password(STAFF_PASSWORD), now)
     s.add_site_staff(staff.id, hub.seed.clinic_id, now)
+    changed = asyncio.Event()
+    heard = Listener(changed)
+    media = synthetic_media(320, 240)
+    visit = PatientVisit.for_hub(hub.url, media, listener=heard,
+                                 token=hub.new_kiosk_token(room="Consulting room 3"))
     async with chromium() as browser, console_page(browser, hub.url) as page:
         errors = PageErrors(page)
-        await sign_in(page, hub.specialist_username, hub.specialist_password)
-        kiosk, visit_id = await check_in(hub, hub.appointment_code, "Consulting room 3")
-        card = page.locator("#patients > li").first
-        await expect(card).to_be_visible(timeout=UI_WAIT_MS)
-        await card.locator(".p-join").click()
-        await expect(page.locator("#call-view")).to_be_visible(timeout=UI_WAIT_MS)
-        await kiosk.expect("joined")
-        banner = page.locator("#help-banner")
-        events = page.locator("#call-log li", has_text="The patient asked for help.")
-        await expect(banner).to_be_hidden()
-        before = await beeps(page)
+        try:
+            await sign_in(page, hub.specialist_username, hub.specialist_password)
+            await visit.connect()
+            checked = await visit.check_in(hub.appointment_code, CHECKS)
+            assert isinstance(checked, CheckedIn)
+            card = page.locator("#patients > li").first
+            await expect(card).to_be_visible(timeout=UI_WAIT_MS)
+            await card.locator(".p-join").click()
+            await expect(page.locator("#call-view")).to_be_visible(timeout=UI_WAIT_MS)
+            await wait_frames_decoded(page, 5)
+            banner = page.locator("#help-banner")
+            events = page.locator("#call-log li", has_text="The patient asked for help.")
+            await expect(banner).to_be_hidden()
+            before = await beeps(page)
 
-        # --- the first request: the banner with its time, a line in Call events, the chime ---
-        await kiosk.send("help", reason="other")
-        await kiosk.expect("help_ack")
-        await expect(banner).to_be_visible(timeout=UI_WAIT_MS)
-        await expect(banner.locator(".help-banner-title")).to_have_text(
-            f"The patient asked for help at {await local_clock(page, hub.clock.now())}")
-        await expect(events).to_have_count(1)
-        await expect(page.locator("#announce-alert")).to_have_text("The patient asked for help.")
-        assert await beeps(page) == before + 1
-        await page.screenshot(path=str(SCREENSHOTS / "console-call-help.png"))
+            # --- the first request: the banner with its time, a Call events line, the chime ---
+            await visit.help("other")
+            await wait_until(lambda: heard.help_acks == 1, changed)
+            await expect(banner).to_be_visible(timeout=UI_WAIT_MS)
+            await expect(banner.locator(".help-banner-title")).to_have_text(
+                f"The patient asked for help at {await local_clock(page, hub.clock.now())}")
+            await expect(events).to_have_count(1)
+            await expect(page.locator("#announce-alert")).to_have_text(
+                "The patient asked for help.")
+            assert await beeps(page) == before + 1
+            await expect(page.locator("#call-banner")).to_have_text("Connected")
+            await page.screenshot(path=str(SCREENSHOTS / "console-call-help-asked.png"))
 
-        # --- dismissed, then asked again five minutes later: all of it again ---
-        await banner.locator(".help-banner-dismiss").click()
-        await expect(banner).to_be_hidden()
-        await expect(page.locator("#end-call")).to_be_focused()
-        hub.clock.advance(300)
-        await kiosk.send("help", reason="other")
-        await kiosk.expect("help_ack")
-        await expect(events).to_have_count(2, timeout=UI_WAIT_MS)
-        await expect(banner).to_be_visible()
-        await expect(banner.locator(".help-banner-title")).to_have_text(
-            f"The patient asked for help at {await local_clock(page, hub.clock.now())}")
-        await expect(banner).to_have_attribute("data-requests", "2")
-        assert await beeps(page) == before + 2
+            # --- dismissed, then asked again five minutes later: all of it again ---
+            await banner.locator(".help-banner-dismiss").click()
+            await expect(banner).to_be_hidden()
+            await expect(page.locator("#end-call")).to_be_focused()
+            hub.clock.advance(300)
+            await visit.help("other")
+            await expect(events).to_have_count(2, timeout=UI_WAIT_MS)
+            await expect(banner).to_be_visible()
+            await expect(banner.locator(".help-banner-title")).to_have_text(
+                f"The patient asked for help at {await local_clock(page, hub.clock.now())}")
+            await expect(banner).to_have_attribute("data-requests", "2")
+            assert await beeps(page) == before + 2
 
-        # --- the site's staff answer: the banner and Call events say who is coming ---
-        desk = await hub.specialist("desk.demo", STAFF_PASSWORD)
-        await desk.send("help_acknowledge", visit_id=visit_id)
-        await kiosk.expect("help_coming")
-        coming = banner.locator(".help-banner-coming")
-        await expect(coming).to_have_text("Reception is on the way: Ann Reception.",
-                                          timeout=UI_WAIT_MS)
-        await expect(banner).to_have_attribute("data-acknowledged", "true")
-        await expect(page.locator("#call-log")).to_contain_text(
-            "Reception is on the way: Ann Reception.")
-        await page.screenshot(path=str(SCREENSHOTS / "console-call-help-coming.png"))
+            # --- the site's staff answer: the banner and Call events say who is coming ---
+            desk = await hub.specialist("desk.demo", STAFF_PASSWORD)
+            await desk.send("help_acknowledge", visit_id=checked.visit_id)
+            await wait_until(lambda: heard.coming == ["Ann"], changed)
+            coming = banner.locator(".help-banner-coming")
+            await expect(coming).to_have_text("Reception is on the way: Ann Reception.",
+                                              timeout=UI_WAIT_MS)
+            await expect(banner).to_have_attribute("data-acknowledged", "true")
+            await expect(page.locator("#call-log")).to_contain_text(
+                "Reception is on the way: Ann Reception.")
+            await page.screenshot(path=str(SCREENSHOTS / "console-call-help.png"))
 
-        # --- a third request clears the answer: a new alert, nobody on the way yet ---
-        hub.clock.advance(60)
-        await kiosk.send("help", reason="other")
-        await expect(events).to_have_count(3, timeout=UI_WAIT_MS)
-        await expect(coming).to_be_hidden()
-        await expect(banner).to_have_attribute("data-acknowledged", "false")
-        assert await beeps(page) == before + 3
-        assert errors.errors == []
+            # --- a third request clears the answer: a new alert, nobody on the way yet ---
+            hub.clock.advance(60)
+            await visit.help("other")
+            await expect(events).to_have_count(3, timeout=UI_WAIT_MS)
+            await expect(coming).to_be_hidden()
+            await expect(banner).to_have_attribute("data-acknowledged", "false")
+            assert await beeps(page) == before + 3
+            assert errors.errors == []
+        finally:
+            await visit.close()
+            await media.aclose()
 
 
 async def test_filter_by_waiting_area_kept_over_a_reload(hub: Any) -> None:
