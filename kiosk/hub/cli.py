@@ -42,7 +42,7 @@ from kiosk.hub.codes import (
 from kiosk.hub.config import ConfigError
 from kiosk.hub.export import answer_rows, to_csv
 from kiosk.hub.migrations import LATEST_VERSION, MigrationError, current_version, migrate
-from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF, AppointmentRecord
+from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF, AppointmentRecord, Site
 from kiosk.hub.passwords import check_new_password, hash_password
 from kiosk.hub.secretstore import DirSecretStore, SecretStoreError
 from kiosk.hub.storage import APPOINTMENT_LANGUAGES, LEGACY_SITE, Storage, StorageError
@@ -197,15 +197,58 @@ def cmd_service_sites(args: argparse.Namespace) -> None:
            f"site {o['site']['id']} {o['site']['name']}" for o in out])
 
 
+def _site_doc(site: Site) -> dict[str, Any]:
+    return {"id": site.id, "organisation_id": site.organisation_id, "name": site.name,
+            "address": site.address, "directions": site.directions}
+
+
+def _site_lines(site: Site) -> list[str]:
+    lines = []
+    if site.address:
+        lines.append("  address: " + ", ".join(site.address.splitlines()))
+    if site.directions:
+        lines.append("  directions: " + " ".join(site.directions.splitlines()))
+    return lines
+
+
 def cmd_site_create(args: argparse.Namespace) -> None:
     storage = _open(args)
     try:
-        site = storage.create_site(args.name, SystemClock().now(), args.organisation)
+        site = storage.create_site(args.name, SystemClock().now(), args.organisation,
+                                   address=args.address, directions=args.directions)
     finally:
         storage.close()
-    _emit(args, {"id": site.id, "organisation_id": site.organisation_id, "name": site.name},
+    _emit(args, _site_doc(site),
           [f"Created site {site.id}: {site.name}" +
-           (f" (organisation {site.organisation_id})" if site.organisation_id else "")])
+           (f" (organisation {site.organisation_id})" if site.organisation_id else ""),
+           *_site_lines(site)])
+
+
+def cmd_site_update(args: argparse.Namespace) -> None:
+    if args.name is None and args.address is None and args.directions is None:
+        raise UsageError("give at least one of --name, --address and --directions")
+    storage = _open(args)
+    try:
+        site = storage.update_site(args.site, name=args.name, address=args.address,
+                                   directions=args.directions)
+    finally:
+        storage.close()
+    _emit(args, _site_doc(site), [f"Updated site {site.id}: {site.name}", *_site_lines(site)])
+
+
+def cmd_sites(args: argparse.Namespace) -> None:
+    storage = _open(args)
+    try:
+        sites = storage.sites()
+    finally:
+        storage.close()
+    lines = [f"Sites: {len(sites)}"]
+    for site in sites:
+        lines.append(f"  #{site.id}  {site.name}" +
+                     (f"  (organisation {site.organisation_id})" if site.organisation_id
+                      else ""))
+        lines.extend("  " + line for line in _site_lines(site))
+    _emit(args, {"sites": [_site_doc(site) for site in sites]}, lines)
 
 
 def cmd_waiting_area_create(args: argparse.Namespace) -> None:
@@ -527,6 +570,11 @@ def cmd_feedback_export(args: argparse.Namespace) -> None:
 
 # --- parser ---
 
+_ADDRESS_HELP = ("where patients go, printed on the appointment letter: plain text, at most "
+                 "300 characters, one line per newline")
+_DIRECTIONS_HELP = ('how to find the kiosk there, e.g. "Use the side door. The kiosk is in '
+                    'Room 2." (at most 300 characters)')
+
 def build_parser() -> argparse.ArgumentParser:
     from kiosk.hub import servecmd  # the serve side pulls in aiohttp; admin commands need not
 
@@ -574,7 +622,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = leaf(site, "create", cmd_site_create,
              "create a site patients attend (a community clinic, a practice)")
     p.add_argument("--organisation", type=_positive_int, help="the organisation running it")
+    p.add_argument("--address", help=_ADDRESS_HELP)
+    p.add_argument("--directions", help=_DIRECTIONS_HELP)
     p.add_argument("name")
+    p = leaf(site, "update", cmd_site_update,
+             "change a site's name, address or directions (the appointment letter's)")
+    p.add_argument("site", type=_positive_int, help="site id (see: sites)")
+    p.add_argument("--name")
+    p.add_argument("--address", help=_ADDRESS_HELP + '; "" clears it')
+    p.add_argument("--directions", help=_DIRECTIONS_HELP + '; "" clears them')
+    leaf(sub, "sites", cmd_sites, "list sites with their addresses and directions")
 
     area = sub.add_parser("waiting-area", help="waiting areas").add_subparsers(
         dest="action", required=True, parser_class=_Parser)

@@ -323,6 +323,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE live_visits ADD COLUMN help_acknowledged_by INTEGER REFERENCES accounts(id);
         ALTER TABLE live_visits ADD COLUMN help_acknowledged_at REAL;
     """),
+    Migration(9, "where to go: a site's address and directions for the appointment letter", """
+        ALTER TABLE sites ADD COLUMN address TEXT;
+        ALTER TABLE sites ADD COLUMN directions TEXT;
+    """),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

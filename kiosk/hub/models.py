@@ -49,6 +49,10 @@ class Site:
     name: str
     organisation_id: int | None
     service_id: int | None
+    #: Where patients go, for the appointment letter (plain text, lines kept; None: not set).
+    address: str | None = None
+    #: How to find the kiosk once there, e.g. "Use the side door. Room 2." (None: not set).
+    directions: str | None = None
 
 
 @dataclass(frozen=True)

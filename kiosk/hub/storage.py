@@ -110,6 +110,10 @@ _SPECIALIST_SELECT = ("SELECT id, role, username, display_name, password_hash, "
 _KIOSK_SELECT = ("SELECT k.id, k.site_id, k.room, k.name, k.last_seen, t.name FROM kiosks k "
                  "JOIN sites t ON t.id = k.site_id")
 
+_SITE_SELECT = "SELECT id, name, organisation_id, service_id, address, directions FROM sites"
+#: The longest address or directions of a site (plain text; the appointment letter's).
+MAX_SITE_TEXT = 300
+
 #: ``site`` of :meth:`Storage.create_appointment` when not given: the old commands' rule.
 LEGACY_SITE = "legacy"
 #: An appointment's languages (the patient's; the kiosk's and the letter's): en, pl, cy.
@@ -213,21 +217,25 @@ class Storage:
                         (service_id,))
         return Service(*row) if row else None
 
-    def create_site(self, name: str, now: float, organisation_id: int | None = None) -> Site:
+    def create_site(self, name: str, now: float, organisation_id: int | None = None, *,
+                    address: str | None = None, directions: str | None = None) -> Site:
+        """A site; ``address`` and ``directions`` (optional) as :meth:`update_site` takes them."""
         name = _clean_name(name, "site name")
+        address = _clean_text(address, "address")
+        directions = _clean_text(directions, "directions")
         if organisation_id is not None:
             self._need_organisation(organisation_id)
         try:
             with self._tx() as db:
-                cur = db.execute("INSERT INTO sites (name, organisation_id, created_at) "
-                                 "VALUES (?, ?, ?)", (name, organisation_id, now))
+                cur = db.execute("INSERT INTO sites (name, organisation_id, address, directions, "
+                                 "created_at) VALUES (?, ?, ?, ?, ?)",
+                                 (name, organisation_id, address, directions, now))
         except sqlite3.IntegrityError:
             raise Conflict(f"a site called {name!r} already exists") from None
-        return Site(_rowid(cur), name, organisation_id, None)
+        return Site(_rowid(cur), name, organisation_id, None, address, directions)
 
     def get_site(self, site_id: int) -> Site | None:
-        row = self._one("SELECT id, name, organisation_id, service_id FROM sites WHERE id = ?",
-                        (site_id,))
+        row = self._one(_SITE_SELECT + " WHERE id = ?", (site_id,))
         return Site(*row) if row else None
 
     def _need_site(self, site_id: int) -> Site:
@@ -1078,6 +1086,34 @@ class Storage:
             (start, end, site_id, site_id, site_id))
         return [_appointment(r) for r in rows]
 
+    # --- where to go: a site's address and directions (the appointment letter's) ---
+
+    def sites(self) -> list[Site]:
+        """Every site, in id order."""
+        return [Site(*r) for r in self._all(_SITE_SELECT + " ORDER BY id")]
+
+    def update_site(self, site_id: int, *, name: str | None = None, address: str | None = None,
+                    directions: str | None = None) -> Site:
+        """Change a site's name, address or directions; None leaves one as it is, a blank text
+        clears an address or directions. Both are plain text of at most
+        :data:`MAX_SITE_TEXT` characters, lines kept (each line's spaces tidied, blank lines
+        dropped), no other control characters."""
+        site = self._need_site(site_id)
+        changed = {
+            "name": site.name if name is None else _clean_name(name, "site name"),
+            "address": site.address if address is None else _clean_text(address, "address"),
+            "directions": (site.directions if directions is None
+                           else _clean_text(directions, "directions")),
+        }
+        try:
+            with self._tx() as db:
+                db.execute("UPDATE sites SET name = ?, address = ?, directions = ? WHERE id = ?",
+                           (changed["name"], changed["address"], changed["directions"],
+                            site_id))
+        except sqlite3.IntegrityError:
+            raise Conflict(f"a site called {changed['name']!r} already exists") from None
+        return self._need_site(site_id)
+
 
 def _private_file(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; take group and other access away
@@ -1108,3 +1144,20 @@ def _clean_name(value: str, what: str, *, limit: int = 120) -> str:
     if not value.isprintable():
         raise StorageError(f"the {what} must not hold control characters")
     return value
+
+
+def _clean_text(value: str | None, what: str) -> str | None:
+    """A site's address or directions: lines kept (CR LF and CR read as LF), each line's
+    spaces tidied, blank lines dropped; None for no text."""
+    if value is None:
+        return None
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").replace(
+        "\r", "\n").split("\n")]
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        return None
+    if len(text) > MAX_SITE_TEXT:
+        raise StorageError(f"the {what} must be at most {MAX_SITE_TEXT} characters")
+    if not all(line.isprintable() for line in text.split("\n")):
+        raise StorageError(f"the {what} must not hold control characters")
+    return text

@@ -174,7 +174,8 @@ def test_migrate(hub: Hub) -> None:
     # 4: kiosk_readiness (issue 4); 5: feedback; 6: live state kept through a restart;
     # 7: organisations, services, sites, accounts with roles (issue 15)
     # 8: service_sites, appointment language, acknowledged help (issue 15 items 2-3)
-    assert first["applied"] == [1, 2, 3, 4, 5, 6, 7, 8]
+    # 9: sites.address and sites.directions, for the appointment letter (issue 15 item 2)
+    assert first["applied"] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert first["from_version"] == 0
     again = hub.json("migrate")
     assert again["applied"] == []
@@ -233,7 +234,8 @@ def test_network_commands_build_the_model(hub: Hub) -> None:
         "id": 1, "service_id": 1, "name": "Heart clinic"}
     board = hub.json("organisation", "create", "Health Board")["id"]
     assert hub.json("site", "create", "--organisation", str(board), "Musselburgh") == {
-        "id": 1, "organisation_id": board, "name": "Musselburgh"}
+        "id": 1, "organisation_id": board, "name": "Musselburgh", "address": None,
+        "directions": None}
     assert hub.json("site", "create", "Haddington")["organisation_id"] is None
     doc = hub.json("account", "create", "--role", "clinician", "--username", "dr.heart",
                    "--name", "Dr Heart", "--password-stdin", stdin="a good long password\n")
@@ -310,6 +312,46 @@ def test_network_commands_refuse_what_the_model_does_not_allow(hub: Hub) -> None
     assert "no kiosk with id 3" in hub.fails("kiosk", "revoke", "3")
     # A site that is not a clinic has no service of its own for the old --clinic commands.
     assert "name a --service" in hub.fails("waiting-area", "create", "--clinic", "1", "Hall")
+
+
+def test_a_site_says_where_to_go(hub: Hub) -> None:
+    """``site create --address --directions``, ``site update``, ``sites``: the text the
+    appointment letter prints, tidied, checked, kept and cleared."""
+    made = hub.json("site", "create", "Musselburgh", "--address",
+                    "1 High Street \r\n\n  Musselburgh   EH21 6AA\n", "--directions",
+                    "Use the side door. The kiosk is in Room 2 on the ground floor.")
+    assert made == {"id": 1, "organisation_id": None, "name": "Musselburgh",
+                    "address": "1 High Street\nMusselburgh EH21 6AA",
+                    "directions": "Use the side door. The kiosk is in Room 2 on the ground "
+                                  "floor."}
+    hub.json("clinic", "create", "Leith")
+    # Only what is named changes; "" clears; the name may change too.
+    assert hub.json("site", "update", "2", "--address", "2 Shore\nLeith") == {
+        "id": 2, "organisation_id": 1, "name": "Leith", "address": "2 Shore\nLeith",
+        "directions": None}
+    assert hub.json("site", "update", "1", "--directions", "", "--name", "Musselburgh PC") == {
+        **made, "name": "Musselburgh PC", "directions": None}
+    assert hub.json("sites") == {"sites": [
+        {**made, "name": "Musselburgh PC", "directions": None},
+        {"id": 2, "organisation_id": 1, "name": "Leith", "address": "2 Shore\nLeith",
+         "directions": None}]}
+    status, out, _ = hub.run("sites")
+    assert status == 0
+    assert out.splitlines() == ["Sites: 2", "  #1  Musselburgh PC",
+                                "    address: 1 High Street, Musselburgh EH21 6AA",
+                                "  #2  Leith  (organisation 1)", "    address: 2 Shore, Leith"]
+
+    assert "at most 300 characters" in hub.fails("site", "update", "1", "--address", "x" * 301)
+    assert "at most 300 characters" in hub.fails("site", "create", "Dunbar",
+                                                 "--directions", "x" * 301)
+    assert "control characters" in hub.fails("site", "update", "1", "--directions", "a\x07b")
+    assert "already exists" in hub.fails("site", "update", "1", "--name", "Leith")
+    assert "no site with id 3" in hub.fails("site", "update", "3", "--name", "X")
+    assert "at least one of --name" in hub.fails("site", "update", "1")
+    # None of the refusals changed anything; "x" * 300 is allowed.
+    assert hub.json("sites")["sites"][0] == {**made, "name": "Musselburgh PC",
+                                             "directions": None}
+    assert hub.json("site", "update", "1", "--address", "x" * 300)["address"] == "x" * 300
 
 
 def test_old_commands_map_onto_the_model(hub: Hub) -> None:

@@ -151,6 +151,10 @@ def test_an_old_database_becomes_the_network_model_without_loss(tmp_path: Path) 
             == [(None, None)]
         assert db.execute("SELECT help_at, help_acknowledged_by FROM live_visits").fetchall() \
             == [(None, None)]
+        # Migration 9: no site says where to go yet (the letter leaves it out until IT does).
+        assert db.execute("SELECT id, name, address, directions FROM sites ORDER BY id"
+                          ).fetchall() == [(1, "Leith", None, None), (2, "Dunbar", None, None)]
+        assert [(s.address, s.directions) for s in storage.sites()] == [(None, None)] * 2
 
         # And the hub goes on working on it: the Dunbar kiosk checks in Dunbar's code, not
         # one bound to Leith.
