@@ -13,6 +13,10 @@ Rules that matter:
 - Local media are made by a factory the app passes in (Qt camera and microphone, or synthetic
   sources in demo mode), wrapped in gates for "Mute" and "Camera off".
 - The appointment code is a secret: it is passed straight to the hub and never kept or logged.
+- The kiosk's journey step goes to the hub over its own standing link
+  (:class:`~kiosk.call.statuslink.StatusLink`, started by the first
+  :meth:`KioskEngine.report_status` and closed with the engine), not over a visit's socket: a
+  kiosk with nobody at it is shown to reception too.
 - The device token is read through the token provider (the secret store) each time a hub
   connection needs it, never kept: pairing takes effect for the next visit, and a kiosk
   without a token never checks a patient in as "their own device" (check-in is refused with
@@ -42,6 +46,7 @@ from kiosk.call.patient import (
 )
 from kiosk.call.session import SessionConfig
 from kiosk.call.signalling import SignallingError
+from kiosk.call.statuslink import StatusLink
 from kiosk.checks.network import NetworkReport, preferred_ice_servers, run_network_check
 from kiosk.checks.network import summary as network_summary
 from kiosk.media.gate import GatedAudioTrack, GatedVideoTrack, audio_level
@@ -126,6 +131,8 @@ class KioskEngine:
         #: Set while no patient is using the kiosk (the scheduled self-test waits for it).
         self.idle = asyncio.Event()
         self.idle.set()
+        #: The standing link that tells the hub the kiosk's step (from the first report).
+        self.status_link: StatusLink | None = None
 
     @property
     def visit(self) -> PatientVisit | None:
@@ -228,6 +235,15 @@ class KioskEngine:
         if self._visit is not None:
             await self._visit.help()
 
+    async def report_status(self, step: str, detail: str | None = None) -> None:
+        """The kiosk's journey step for the hub (``status``; see
+        :func:`kiosk.journey.kiosk_status`), sent over the standing link, which this starts."""
+        if self.status_link is None:
+            self.status_link = StatusLink(self.hub_url, self._token_provider,
+                                          on_help_coming=self._listener.on_help_coming,
+                                          client=self._client)
+        self.status_link.report(step, detail)
+
     async def hangup(self) -> None:
         if self._visit is not None and not self._visit.ended:
             await self._visit.hangup("patient_ended")
@@ -318,6 +334,9 @@ class KioskEngine:
         self.idle.set()
 
     async def close(self) -> None:
+        link, self.status_link = self.status_link, None
+        if link is not None:
+            await link.close()
         await self.reset("kiosk_closing")
 
 

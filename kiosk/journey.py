@@ -98,6 +98,29 @@ CALL_PHASES: Final = {
 }
 #: Steps on which the patient sees themselves (the camera is on); elsewhere no frame is shown.
 SELF_VIEW_STEPS: Final = frozenset({Step.DEVICE_CHECKS, Step.WAITING, Step.CONSULTATION})
+#: The journey's steps as the kiosk reports them to the hub (``status.step``, one of
+#: :data:`kiosk.protocol.KIOSK_STEPS`): the one place they are mapped. The thanks screen ends
+#: the feedback; out of service is not a step of the journey (:func:`kiosk_status`).
+KIOSK_STEP_OF: Final[Mapping[Step, str]] = {
+    Step.ATTRACT: "idle",
+    Step.CHECK_IN: "checking_in",
+    Step.DEVICE_CHECKS: "device_checks",
+    Step.WAITING: "waiting",
+    Step.CONSULTATION: "in_call",
+    Step.FEEDBACK: "feedback",
+    Step.THANKS: "feedback",
+    Step.ADMIN: "admin",
+}
+
+
+def kiosk_status(step: Step, *, in_service: bool = True,
+                 reason: str = "") -> tuple[str, str | None]:
+    """What the kiosk tells the hub in ``status``: its step and, when it cannot serve patients
+    (the out-of-service screen stands in for every patient step; admin mode is still admin),
+    the plain reason for staff (never a secret: :class:`kiosk.service.ServiceState`)."""
+    if not in_service and step is not Step.ADMIN:
+        return "out_of_service", " ".join(reason.split())[:200] or None
+    return KIOSK_STEP_OF[step], None
 
 
 @dataclass(frozen=True)
@@ -270,6 +293,10 @@ class Visit:
     camera_off: bool = False
     help_requested: bool = False
     help_acknowledged: bool = False
+    #: Staff at reception answered the help request (the hub's ``help_coming``): someone is
+    #: coming, named when the hub says who (their first name).
+    help_coming: bool = False
+    help_coming_by: str = ""
     #: The call was cut off by the network or the hub (not ended by anyone): the help message
     #: says so, and staff were told by the engine (a ``call_lost`` help request).
     call_lost: bool = False
@@ -518,6 +545,7 @@ class Journey:
             return []
         self.visit.help_requested = True
         self.visit.help_acknowledged = False
+        self.visit.help_coming, self.visit.help_coming_by = False, ""
         return [RequestHelp()]
 
     def dismiss_help(self, now: float) -> list[Effect]:
@@ -567,8 +595,18 @@ class Journey:
         return self.check_result("network", status, now)
 
     def help_acknowledged(self, now: float) -> list[Effect]:
+        """The hub has told staff (``help_ack``)."""
         if self.visit.help_requested:
             self.visit.help_acknowledged = True
+        return []
+
+    def help_on_its_way(self, by: str, now: float) -> list[Effect]:
+        """A member of staff answered the help request and is coming (``help_coming``; ``by``
+        their first name, or empty). Shown only while the help message is up: a patient who
+        closed it, or a new patient, is not told about an old request."""
+        if self.visit.help_requested:
+            self.visit.help_acknowledged = True
+            self.visit.help_coming, self.visit.help_coming_by = True, by
         return []
 
     def message_received(self, text: str, now: float) -> list[Effect]:
@@ -613,6 +651,7 @@ class Journey:
                 self.visit.call_lost = True
                 self.visit.help_requested = True
                 self.visit.help_acknowledged = False
+                self.visit.help_coming, self.visit.help_coming_by = False, ""
             return [StopDevices(), self._begin_feedback(now)]
         if self.step is Step.WAITING:
             if reason in CONNECTION_LOST:

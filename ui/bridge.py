@@ -39,6 +39,8 @@ class EngineBridge(QObject, EngineListener):
         quality(str): "good", "fair" or "poor".
         message(str): a message from the specialist.
         help_ack(str): staff have been told the patient needs help.
+        help_coming(str): a member of staff answered the help request and is coming (their
+            first name, or "").
         hub_error(str, str): an error code and plain message from the hub.
         ended(str): the visit ended, with the reason.
         self_frame_ready(): a new self-view frame is waiting in :meth:`take_self_frame`.
@@ -57,6 +59,7 @@ class EngineBridge(QObject, EngineListener):
     quality = Signal(str)
     message = Signal(str)
     help_ack = Signal(str)
+    help_coming = Signal(str)
     hub_error = Signal(str, str)
     ended = Signal(str)
     self_frame_ready = Signal()
@@ -80,11 +83,13 @@ class EngineBridge(QObject, EngineListener):
     def attach(self, engine: KioskEngine) -> None:
         self.engine = engine
 
-    def run(self, make: Callable[[KioskEngine], Coroutine[Any, Any, Any]]) -> None:
-        """Run ``make(engine)`` on the engine loop; failures are logged by the engine thread."""
+    def run(self, make: Callable[[KioskEngine], Coroutine[Any, Any, Any]]) -> bool:
+        """Run ``make(engine)`` on the engine loop; failures are logged by the engine thread.
+        False (nothing done) when there is no engine or its thread is not running."""
         if self.engine is None or not self.engine_thread.running:
-            return
+            return False
         self.engine_thread.submit(make(self.engine))
+        return True
 
     def call(self, fn: Callable[[KioskEngine], None]) -> None:
         """Call a plain engine method on the engine loop."""
@@ -152,6 +157,9 @@ class EngineBridge(QObject, EngineListener):
 
     def on_help_ack(self, message: str) -> None:
         self.help_ack.emit(message)
+
+    def on_help_coming(self, by: str | None) -> None:
+        self.help_coming.emit(by or "")
 
     def on_hub_link(self, up: bool) -> None:
         self.hub_link.emit(up)

@@ -18,6 +18,9 @@ Rules that matter:
   journey (``Journey.camera_checked``) and to the screens (``LiveState.camera_health``).
 - Taps (mouse presses, touches) within the journey's tap guard time of a screen or page change
   are eaten here, before any widget sees them (:class:`kiosk.journey.TapGuard` decides).
+- Every render tells the engine the kiosk's step for the hub when it changed
+  (:func:`kiosk.journey.kiosk_status`: the journey's step, or out of service with the reason),
+  so reception sees where each kiosk is.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from kiosk.journey import (
     Step,
     StopDevices,
     TapGuard,
+    kiosk_status,
     shown_time,
 )
 from ui.bridge import EngineBridge
@@ -97,6 +101,8 @@ class KioskController(QObject):
         self._clock = clock
         self.camera_watch = CameraWatch()
         self.tap_guard = TapGuard()
+        #: The last ``status`` handed to the engine for the hub (step, detail).
+        self.reported: tuple[str, str | None] | None = None
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -147,6 +153,7 @@ class KioskController(QObject):
         b.quality.connect(lambda verdict: self._set_live(call_quality=verdict))
         b.message.connect(lambda text: self.apply(j.message_received(text, self.now())))
         b.help_ack.connect(lambda _text: self.apply(j.help_acknowledged(self.now())))
+        b.help_coming.connect(lambda by: self.apply(j.help_on_its_way(by, self.now())))
         b.ended.connect(lambda reason: self.apply(j.call_ended(reason, self.now())))
         b.hub_link.connect(self._hub_link)
         b.network_progress.connect(self._network_progress)
@@ -387,7 +394,16 @@ class KioskController(QObject):
             self.journey.visit.answers)
         self.window.render(self.journey, self.now(), self.live)
         self.tap_guard.shown(self._page_shown(), self.now())
+        self._report_status()
         self.rendered.emit(str(self.journey.step))
+
+    def _report_status(self) -> None:
+        service = self.window.service
+        status = kiosk_status(self.journey.step, in_service=service.ready, reason=service.reason)
+        if status != self.reported:
+            step, detail = status
+            if self.bridge.run(lambda e: e.report_status(step, detail)):
+                self.reported = status
 
     def shutdown(self) -> None:
         """Stop the timer; finish the feedback response and write everything (shutdown)."""

@@ -315,6 +315,7 @@ class MainWindow(QWidget):
         help_shown = journey.visit.help_requested and step is not Step.ADMIN and not idle
         self.help_overlay.set_acknowledged(journey.visit.help_acknowledged)
         self.help_overlay.set_call_lost(journey.visit.call_lost)
+        self.help_overlay.set_coming(journey.visit.help_coming, journey.visit.help_coming_by)
         left = journey.seconds_left(now)
         self.idle_overlay.set_seconds(int(left + 0.999) if left is not None else 0)
         changed = False

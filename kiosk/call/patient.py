@@ -79,6 +79,13 @@ class CheckInFailed:
 CheckInResult = CheckedIn | CheckInFailed
 
 
+def helper_name(msg: Mapping[str, Any]) -> str | None:
+    """The first name in a ``help_coming``, safe and short enough to show the patient."""
+    by = msg.get("by")
+    name = safe_display_text(by, max_chars=40).strip() if isinstance(by, str) else ""
+    return name or None
+
+
 class VisitListener:
     """What a visit reports. Subclass and override what you need; every method defaults to doing
     nothing. Called on the engine's event loop: return quickly, never block."""
@@ -100,6 +107,10 @@ class VisitListener:
 
     def on_help_ack(self, message: str) -> None:
         """Staff have been alerted after :meth:`PatientVisit.help`."""
+
+    def on_help_coming(self, by: str | None) -> None:
+        """A member of staff answered the help request and is coming (``by``: their first
+        name, made safe to show, or None)."""
 
     def on_hub_link(self, up: bool) -> None:
         """The hub connection dropped (``False``) or came back (``True``)."""
@@ -347,6 +358,8 @@ class PatientVisit:
                                      safe_display_text(sender, max_chars=128) if sender else None)
         elif mtype == "help_ack":
             self.listener.on_help_ack(safe_display_text(msg["message"], multiline=True))
+        elif mtype == "help_coming":
+            self.listener.on_help_coming(helper_name(msg))
         elif mtype == "call_ended":
             if msg["visit_id"] == self.visit_id or self.visit_id is None:
                 await self._end_call(msg["reason"])

@@ -823,43 +823,58 @@
 <context>
     <name>HelpOverlay</name>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="183"/>
+        <location filename="../../ui/widgets/overlays.py" line="193"/>
+        <source>Someone from reception is coming.</source>
+        <translation>Mae rhywun o&apos;r dderbynfa yn dod.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="194"/>
+        <source>Their name is %1. Please stay where you are.</source>
+        <translation>Eu henw yw %1. Arhoswch lle rydych chi, os gwelwch yn dda.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="195"/>
+        <source>Please stay where you are.</source>
+        <translation>Arhoswch lle rydych chi, os gwelwch yn dda.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="199"/>
         <source>The call to the specialist was cut off.</source>
         <translation>Cafodd yr alwad gyda&apos;r arbenigwr ei thorri.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="184"/>
+        <location filename="../../ui/widgets/overlays.py" line="200"/>
         <source>Please ask at reception. A member of staff has been told.</source>
         <translation>Gofynnwch yn y dderbynfa. Mae aelod o staff wedi cael gwybod.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="188"/>
+        <location filename="../../ui/widgets/overlays.py" line="204"/>
         <source>Help is on its way.</source>
         <translation>Mae help ar ei ffordd.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="189"/>
+        <location filename="../../ui/widgets/overlays.py" line="205"/>
         <source>A member of staff has been told. Please stay where you are.</source>
         <translation>Mae aelod o staff wedi cael gwybod. Arhoswch lle rydych chi, os gwelwch yn dda.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="193"/>
+        <location filename="../../ui/widgets/overlays.py" line="209"/>
         <source>Asking for help…</source>
         <translation>Wrthi&apos;n gofyn am help…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="194"/>
+        <location filename="../../ui/widgets/overlays.py" line="210"/>
         <source>We are letting a member of staff know. Please stay where you are.</source>
         <translation>Rydyn ni&apos;n rhoi gwybod i aelod o staff. Arhoswch lle rydych chi, os gwelwch yn dda.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="196"/>
-        <location filename="../../ui/widgets/overlays.py" line="197"/>
+        <location filename="../../ui/widgets/overlays.py" line="212"/>
+        <location filename="../../ui/widgets/overlays.py" line="213"/>
         <source>Close this message</source>
         <translation>Cau&apos;r neges hon</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="198"/>
+        <location filename="../../ui/widgets/overlays.py" line="214"/>
         <source>Hides this message. Staff have still been asked to help you.</source>
         <translation>Yn cuddio&apos;r neges hon. Mae&apos;r staff wedi cael cais i&apos;ch helpu o hyd.</translation>
     </message>
@@ -897,17 +912,18 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="277"/>
+        <location filename="../../ui/controller.py" line="284"/>
         <source>Video calls will work well here.</source>
+        <extracomment>The last ``status`` handed to the engine for the hub (step, detail).</extracomment>
         <translation>Bydd galwadau fideo yn gweithio&apos;n dda yma.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="278"/>
+        <location filename="../../ui/controller.py" line="285"/>
         <source>Video may be poor; we will try.</source>
         <translation>Efallai y bydd y fideo&apos;n wael, ond byddwn ni&apos;n rhoi cynnig arni.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="279"/>
+        <location filename="../../ui/controller.py" line="286"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation>Allwn ni ddim cysylltu. Gofynnwch i aelod o staff.</translation>
     </message>
@@ -928,8 +944,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="385"/>
-        <location filename="../../ui/window.py" line="395"/>
+        <location filename="../../ui/window.py" line="386"/>
+        <location filename="../../ui/window.py" line="396"/>
         <source>Staff mode</source>
         <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
         <translation>Modd staff</translation>

@@ -823,43 +823,58 @@
 <context>
     <name>HelpOverlay</name>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="183"/>
+        <location filename="../../ui/widgets/overlays.py" line="193"/>
+        <source>Someone from reception is coming.</source>
+        <translation>Ktoś z recepcji już idzie.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="194"/>
+        <source>Their name is %1. Please stay where you are.</source>
+        <translation>Ma na imię %1. Zostań, proszę, na miejscu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="195"/>
+        <source>Please stay where you are.</source>
+        <translation>Zostań, proszę, na miejscu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/overlays.py" line="199"/>
         <source>The call to the specialist was cut off.</source>
         <translation>Połączenie ze specjalistą zostało przerwane.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="184"/>
+        <location filename="../../ui/widgets/overlays.py" line="200"/>
         <source>Please ask at reception. A member of staff has been told.</source>
         <translation>Prosimy zgłosić się do recepcji. Pracownik został powiadomiony.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="188"/>
+        <location filename="../../ui/widgets/overlays.py" line="204"/>
         <source>Help is on its way.</source>
         <translation>Pomoc jest w drodze.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="189"/>
+        <location filename="../../ui/widgets/overlays.py" line="205"/>
         <source>A member of staff has been told. Please stay where you are.</source>
         <translation>Pracownik został powiadomiony. Zostań, proszę, na miejscu.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="193"/>
+        <location filename="../../ui/widgets/overlays.py" line="209"/>
         <source>Asking for help…</source>
         <translation>Wzywamy pomoc…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="194"/>
+        <location filename="../../ui/widgets/overlays.py" line="210"/>
         <source>We are letting a member of staff know. Please stay where you are.</source>
         <translation>Powiadamiamy pracownika. Zostań, proszę, na miejscu.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="196"/>
-        <location filename="../../ui/widgets/overlays.py" line="197"/>
+        <location filename="../../ui/widgets/overlays.py" line="212"/>
+        <location filename="../../ui/widgets/overlays.py" line="213"/>
         <source>Close this message</source>
         <translation>Zamknij tę wiadomość</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/overlays.py" line="198"/>
+        <location filename="../../ui/widgets/overlays.py" line="214"/>
         <source>Hides this message. Staff have still been asked to help you.</source>
         <translation>Ukrywa tę wiadomość. Pracownik i tak przyjdzie z pomocą.</translation>
     </message>
@@ -895,17 +910,18 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../ui/controller.py" line="277"/>
+        <location filename="../../ui/controller.py" line="284"/>
         <source>Video calls will work well here.</source>
+        <extracomment>The last ``status`` handed to the engine for the hub (step, detail).</extracomment>
         <translation>Rozmowy wideo będą tu dobrze działać.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="278"/>
+        <location filename="../../ui/controller.py" line="285"/>
         <source>Video may be poor; we will try.</source>
         <translation>Obraz może być słabszej jakości, ale spróbujemy.</translation>
     </message>
     <message>
-        <location filename="../../ui/controller.py" line="279"/>
+        <location filename="../../ui/controller.py" line="286"/>
         <source>We cannot connect. Please ask a member of staff.</source>
         <translation>Nie możemy się połączyć. Poproś o pomoc kogoś z personelu.</translation>
     </message>
@@ -926,8 +942,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="385"/>
-        <location filename="../../ui/window.py" line="395"/>
+        <location filename="../../ui/window.py" line="386"/>
+        <location filename="../../ui/window.py" line="396"/>
         <source>Staff mode</source>
         <extracomment>Steps where &quot;Start again&quot; is offered in the header (safe: nothing is lost but typing). Steps without the header: the call has its own &quot;I need help&quot;; admin is for staff.</extracomment>
         <translation>Tryb dla personelu</translation>

@@ -3,15 +3,20 @@
 (and the visit's clinician), staff acknowledge it and the kiosk hears ``help_coming``; only
 staff of that site may (clinicians and other sites' staff: ``forbidden``; nothing there:
 ``not_found``; a kiosk or patient: ``not_allowed``); a new request after an acknowledgement
-is a new alert; the acknowledgement survives a hub restart."""
+is a new alert; the acknowledgement survives a hub restart. The kiosk side through the real
+engine: its standing link says each step (again after the hub comes back) and the patient
+hears who is coming."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from kiosk.engine import EngineListener, KioskEngine
 from kiosk.hub import start_hub
 from kiosk.hub.clock import ManualClock
 from kiosk.hub.codes import issue_appointment, issue_pairing_code, pair_kiosk
@@ -291,3 +296,69 @@ async def test_an_acknowledgement_survives_a_hub_restart(hub_factory: HubFactory
         assert (await resumed.expect("help_coming"))["by"] == "Sam"
     finally:
         await again.aclose()
+
+
+class _Heard(EngineListener):
+    """What the engine tells the app about help, with an event to wait on."""
+
+    def __init__(self) -> None:
+        self.coming: list[str | None] = []
+        self.changed = asyncio.Event()
+
+    def on_help_coming(self, by: str | None) -> None:
+        self.coming.append(by)
+        self.changed.set()
+
+    def on_help_ack(self, message: str) -> None:
+        self.changed.set()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def test_the_engine_reports_each_step_and_hears_who_is_coming(
+        hub_factory: HubFactory) -> None:
+    hub = await hub_factory(port=_free_port())
+    net = _sites(hub)
+    desk_a = await hub.specialist("desk.a", PASSWORD)
+    heard = _Heard()
+    engine = KioskEngine(hub.url, lambda: (None, None), heard, token=net.token_a,
+                         client="tests")
+    again: HubHandle | None = None
+    try:
+        await engine.report_status("idle")
+        await _kiosks_until(desk_a, lambda e: e[0]["connected"]
+                            and e[0]["step"] == "idle")
+        await engine.report_status("checking_in")
+        await _kiosks_until(desk_a, lambda e: e[0]["step"] == "checking_in")
+
+        await engine.help()  # before check-in: over the visit's own socket
+        await _list_until(desk_a, lambda p: len(p) == 1)
+        await desk_a.send("help_acknowledge", kiosk_id=net.kiosk_a)
+        async with asyncio.timeout(5):
+            while not heard.coming:
+                heard.changed.clear()
+                await heard.changed.wait()
+        assert set(heard.coming) == {"Sam"}
+
+        # The hub restarts (a planned stop): the link comes back and says the step again.
+        await engine.reset("tests")
+        await engine.report_status("out_of_service", "No camera found")
+        await _kiosks_until(desk_a, lambda e: e[0]["step"] == "out_of_service")
+        await hub.running.close()
+        again = HubHandle(running=await start_hub(hub.config, clock=hub.clock),
+                          seed=hub.seed, clock=hub.clock)
+        desk = await again.specialist("desk.a", PASSWORD)
+        [back] = await _kiosks_until(desk, lambda e: e[0]["connected"]
+                                     and e[0]["step"] is not None)
+        assert (back["step"], back["detail"]) == ("out_of_service", "No camera found")
+        assert engine.status_link is not None
+        assert engine.status_link.connections == 2
+    finally:
+        await engine.close()
+        if again is not None:
+            await again.aclose()

@@ -149,7 +149,9 @@ class IdleOverlay(Overlay):
 
 
 class HelpOverlay(Overlay):
-    """Tells the patient that help is being asked for, then that it is on its way.
+    """Tells the patient that help is being asked for, then that staff have been told (the
+    hub's ``help_ack``), then that someone from reception is coming (``help_coming``: a member
+    of staff answered it), with their first name if the hub gave it.
 
     Signals:
         dismissed(): the patient closed the message.
@@ -161,6 +163,7 @@ class HelpOverlay(Overlay):
         super().__init__(parent)
         self._acknowledged = False
         self._call_lost = False
+        self._coming: tuple[bool, str] = (False, "")
         self.close_button = self.add_button(BigButton(role="primary"), default=True)
         self.close_button.setObjectName("HelpClose")
         self.close_button.clicked.connect(self.dismissed)
@@ -171,6 +174,12 @@ class HelpOverlay(Overlay):
             self._acknowledged = acknowledged
             self.retranslate()
 
+    def set_coming(self, coming: bool, by: str = "") -> None:
+        """Someone from reception is coming (``by``: their first name, or empty)."""
+        if (coming, by) != self._coming:
+            self._coming = (coming, by)
+            self.retranslate()
+
     def set_call_lost(self, lost: bool) -> None:
         """The call was cut off (network or hub): say so, and send the patient to reception."""
         if lost != self._call_lost:
@@ -178,7 +187,14 @@ class HelpOverlay(Overlay):
             self.retranslate()
 
     def retranslate(self) -> None:
-        if self._call_lost:
+        coming, by = self._coming
+        if coming:
+            self.set_texts(
+                self.tr("Someone from reception is coming."),
+                self.tr("Their name is %1. Please stay where you are.").replace("%1", by)
+                if by else self.tr("Please stay where you are."),
+            )
+        elif self._call_lost:
             self.set_texts(
                 self.tr("The call to the specialist was cut off."),
                 self.tr("Please ask at reception. A member of staff has been told."),
