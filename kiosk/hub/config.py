@@ -49,6 +49,11 @@ class RateLimits:
     lockout_after: int = 5
     lockout_base: float = 60.0
     lockout_max: float = 3600.0
+    #: Appointments one reception account may book (kiosk/hub/reception.py): this many an
+    #: hour on average, at most ``booking_burst`` at once. A desk books a few an hour; a script
+    #: with a stolen session cannot fill the database or the day's list.
+    bookings_per_hour: float = 60.0
+    booking_burst: int = 20
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,15 @@ Rules that matter:
   language of :data:`kiosk.hub.storage.APPOINTMENT_LANGUAGES`; a patient's name (optional) of
   at most :data:`MAX_NAME` characters. The appointment is bound to the site and records its
   language and who booked it. Anything else is 422 ``invalid`` with the ``field`` at fault.
+- Each account may book at most ``RateLimits.bookings_per_hour`` an hour on average and
+  ``booking_burst`` at once (a token bucket per account, in memory; a refused booking, 422,
+  spends nothing). Beyond that: 429 ``rate_limited`` with ``retry_after``, and a WARNING that
+  names the account's id only (no patient's name, no code).
 - The appointment code comes from :func:`kiosk.hub.codes.issue_appointment` and is in the 201
   reply once: never in a list, a log line or an error. A booking is logged without the
   patient's name.
+- The letter says where to go: the site's name, ``site_address`` and ``directions`` (set by IT
+  with ``clinic-hub site update``; null when not set).
 - A day's appointment ``state`` comes from the appointment and the hub's live visits:
   ``in_call`` (its live visit has a clinician in it), ``checked_in`` (a live visit),
   ``done`` (its code was used and its visit has ended), ``missed`` (not checked in and more
@@ -40,6 +46,7 @@ from kiosk.hub.auth import origin_allowed, session_from
 from kiosk.hub.codes import issue_appointment
 from kiosk.hub.models import SITE_STAFF, Account, AppointmentRecord, Scope
 from kiosk.hub.presence import LiveVisit
+from kiosk.hub.ratelimit import KeyedBuckets
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
 from kiosk.hub.storage import APPOINTMENT_LANGUAGES, StorageError
@@ -60,6 +67,8 @@ _BODY_FIELDS = frozenset({"site_id", "waiting_area_id", "time", "clinician_id", 
                           "language"})
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Bookings per account (:data:`kiosk.hub.config.RateLimits.bookings_per_hour`).
+BOOKINGS: web.AppKey[KeyedBuckets] = web.AppKey("reception_bookings", KeyedBuckets)
 
 
 class _Refused(Exception):
@@ -165,7 +174,8 @@ async def get_sites(request: web.Request) -> web.Response:
 
     return web.json_response({
         "sites": [{
-            "id": site.id, "name": site.name,
+            "id": site.id, "name": site.name, "address": site.address,
+            "directions": site.directions,
             "services": [{
                 "id": service.id, "name": service.name,
                 "organisation": organisation(service.organisation_id),
@@ -276,6 +286,12 @@ async def post_appointment(request: web.Request) -> web.Response:
             raise _invalid("language", "The language must be one of "
                                        f"{', '.join(APPOINTMENT_LANGUAGES)}.")
         patient_name = _patient_name(body.get("patient_name"))
+        wait = request.app[BOOKINGS].take(account.id)  # only a booking that would go ahead
+        if wait is not None:
+            log.warning("reception refused: account %d is booking too fast (rate limited)",
+                        account.id)
+            raise _Refused(json_error(429, "rate_limited", "Too many bookings from this "
+                                      "account. Please wait.", retry_after=wait))
         try:
             issued = issue_appointment(storage, hub.secrets, waiting_area_id=area_id,
                                        starts_at=starts_at, now=now,
@@ -286,6 +302,8 @@ async def post_appointment(request: web.Request) -> web.Response:
     except _Refused as refused:
         return refused.response
     a = issued.appointment
+    site = storage.get_site(site_id)
+    assert site is not None  # staff of it (a foreign key)
     log.info("site staff %d booked appointment %d at site %d (waiting area %d, %s)",
              account.id, a.id, site_id, area_id, a.language)
     entry = _entry(a, None, now)
@@ -293,7 +311,8 @@ async def post_appointment(request: web.Request) -> web.Response:
         "appointment": {**entry, "site": {"id": a.site_id, "name": a.site_name}},
         "code": issued.code,
         "code_expires_at": local_iso(a.code_expires_at),
-        "letter": {"site_name": a.site_name, "site_address": None,
+        "letter": {"site_name": site.name, "site_address": site.address,
+                   "directions": site.directions,
                    "service_name": a.service_name, "waiting_area_name": a.waiting_area_name,
                    "clinician_name": a.specialist_name, "time": entry["time"],
                    "language": a.language},
@@ -311,6 +330,11 @@ async def get_kiosks(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
+    """The routes, and the per-account booking limit (``app[HUB]`` must be set)."""
+    hub = app[HUB]
+    limits = hub.config.rate_limits
+    app[BOOKINGS] = KeyedBuckets(hub.clock, rate=max(1.0, limits.bookings_per_hour) / 3600.0,
+                                 burst=max(1, limits.booking_burst))
     app.router.add_get("/api/reception/sites", get_sites)
     app.router.add_get("/api/reception/appointments", get_appointments)
     app.router.add_post("/api/reception/appointments", post_appointment)

@@ -2,7 +2,8 @@
 from ``POST /api/login`` and real kiosk sockets: only signed-in site staff, only their own
 sites; every booking rule refused on its own; a booked code checks in at a kiosk of its site
 and not at another site's; the code is in no later list and no log line; the day's list
-follows the patient from booked to checked in, in a call and done."""
+follows the patient from booked to checked in, in a call and done; the letter says where to
+go; an account that books too fast is refused for a while."""
 
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from typing import Any
 import aiohttp
 import pytest
 
+from kiosk.hub.clock import ManualClock
 from kiosk.hub.codes import (
     format_appointment_code,
     issue_appointment,
     issue_pairing_code,
     pair_kiosk,
 )
+from kiosk.hub.config import RateLimits
 from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF
 from kiosk.hub.passwords import hash_password
-from tests.integration.conftest import HubHandle
+from tests.integration.conftest import HubFactory, HubHandle
 
 PASSWORD = "correct horse 1"
 API = "/api/reception"
@@ -56,7 +59,9 @@ def _network(hub: HubHandle) -> Network:
     heart_area = s.create_service_waiting_area(cardiology.id, "Heart clinic", now)
     skin_area = s.create_service_waiting_area(dermatology.id, "Skin clinic", now)
     board = s.create_organisation("Lothian Health Board", now)
-    site_a = s.create_site("Musselburgh", now, board.id)
+    site_a = s.create_site("Musselburgh", now, board.id,
+                           address="1 High Street\nMusselburgh EH21 6AA",
+                           directions="Use the side door. The kiosk is in Room 1.")
     site_b = s.create_site("Haddington", now, board.id)
     assert s.link_service_site(cardiology.id, site_a.id, now)
     assert s.link_service_site(cardiology.id, site_b.id, now)
@@ -141,13 +146,16 @@ async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) ->
     assert body["languages"] == [{"code": "en", "name": "English"},
                                  {"code": "pl", "name": "Polski"},
                                  {"code": "cy", "name": "Cymraeg"}]
-    assert body["sites"] == [{"id": net.site_a, "name": "Musselburgh", "services": [{
+    assert body["sites"] == [{
+        "id": net.site_a, "name": "Musselburgh", "address": "1 High Street\nMusselburgh EH21 6AA",
+        "directions": "Use the side door. The kiosk is in Room 1.", "services": [{
         "id": 2, "name": "Cardiology", "organisation": {"id": 2, "name": "Hospital X"},
         "waiting_areas": [{"id": net.heart_area, "name": "Heart clinic",
                            "clinicians": [{"id": net.heart, "name": "Dr Heart"}]}]}]}]
     desk_b = await _desk(hub, "desk.b")
     status, body = await desk_b.get("/sites")
     assert [s["name"] for s in body["sites"][0]["services"]] == ["Cardiology", "Dermatology"]
+    assert (body["sites"][0]["address"], body["sites"][0]["directions"]) == (None, None)
 
     # Another site's day or kiosks, a site that does not exist: the same refusal; a bad query
     # says so.
@@ -261,7 +269,9 @@ async def test_a_booked_code_checks_in_at_its_site_only_and_is_never_shown_again
         "language": "pl", "any_site": False, "state": "booked",
         "site": {"id": net.site_a, "name": "Musselburgh"}}
     assert datetime.fromisoformat(booked["time"]).timestamp() == pytest.approx(now, abs=60)
-    assert body["letter"] == {"site_name": "Musselburgh", "site_address": None,
+    assert body["letter"] == {"site_name": "Musselburgh",
+                              "site_address": "1 High Street\nMusselburgh EH21 6AA",
+                              "directions": "Use the side door. The kiosk is in Room 1.",
                               "service_name": "Cardiology", "waiting_area_name": "Heart clinic",
                               "clinician_name": "Dr Heart", "time": booked["time"],
                               "language": "pl"}
@@ -329,3 +339,50 @@ async def test_a_booked_code_checks_in_at_its_site_only_and_is_never_shown_again
         assert not [r for r in caplog.records if text in r.getMessage()]
     assert any("booked appointment" in r.getMessage() for r in caplog.records)
     assert not [r for r in caplog.records if "Ann Patient" in r.getMessage()]
+
+
+@pytest.mark.expect_log(r"^reception refused: account \d+ is booking too fast \(rate limited\)$",
+                        logger="kiosk.hub.reception", level="WARNING")
+async def test_an_account_that_books_too_fast_is_refused_for_a_while(
+        hub_factory: HubFactory, caplog: pytest.LogCaptureFixture) -> None:
+    clock = ManualClock()
+    hub = await hub_factory(clock=clock, rate_limits=RateLimits(bookings_per_hour=60,
+                                                                 booking_burst=3))
+    net = _network(hub)
+    desk = await _desk(hub, "desk.a")
+    good: dict[str, Any] = {"site_id": net.site_a, "waiting_area_id": net.heart_area,
+                            "time": _minute(clock.now() + 3600), "clinician_id": None,
+                            "patient_name": "Ann Patient", "language": "en"}
+    # A refused booking spends nothing: the burst is three bookings.
+    status, body = await desk.book({**good, "language": "de"})
+    assert status == 422, body
+    codes = []
+    for _ in range(3):
+        status, body = await desk.book(good)
+        assert status == 201, body
+        codes.append(body["code"])
+    async with desk.session.post(f"{hub.url}{API}/appointments", json=good,
+                                 headers={"X-CSRF-Token": desk.csrf}) as resp:
+        assert resp.status == 429
+        assert resp.headers["Retry-After"] == "60"  # 60 an hour: one a minute
+        assert await resp.json() == {"error": "rate_limited", "retry_after": 60,
+                                     "message": "Too many bookings from this account. "
+                                                "Please wait."}
+    # Another account's budget is its own.
+    desk_b = await _desk(hub, "desk.b")
+    status, body = await desk_b.book({**good, "site_id": net.site_b})
+    assert status == 201, body
+    # A minute on, one more; then refused again.
+    clock.advance(60)
+    status, body = await desk.book(good)
+    assert status == 201, body
+    codes.append(body["code"])
+    status, body = await desk.book(good)
+    assert (status, body["error"], body["retry_after"]) == (429, "rate_limited", 60)
+    assert len(hub.storage.appointments_at_site(net.site_a, 0, 4e9)) == 4
+
+    refusals = [r for r in caplog.records if "booking too fast" in r.getMessage()]
+    assert len(refusals) == 2
+    for record in refusals:
+        assert "Ann Patient" not in record.getMessage()
+        assert not any(code in record.getMessage() for code in codes)
