@@ -20,6 +20,11 @@ Rules that matter:
   rows stay, every socket closes with 1001 and the clients resume from the next start as after
   a crash. Only :meth:`SignallingRouter.end_all` (the kiosk's embedded demo hub, whose clients
   stop with it) ends visits as ``hub_stopped``.
+- Help goes first to the site's staff (docs/protocol.md, "Help"): every request is a new alert
+  (``help_at`` moves, an acknowledgement is cleared); only staff of the kiosk's (or visit's)
+  site may ``help_acknowledge`` it, and who and when is written through like the rest of the
+  live state. A kiosk's journey step (``status``) is kept in memory only
+  (:class:`kiosk.hub.kioskstatus.KioskBoard`); ``kiosks`` goes to site staff only.
 - A code whose visit the hub ended for loss of contact may be checked in again by the same
   kiosk, once, before it expires (:meth:`kiosk.hub.storage.Storage.check_in_visit`); that kiosk
   also takes back a visit it still holds but has lost the socket of.
