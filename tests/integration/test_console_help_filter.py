@@ -145,6 +145,8 @@ async def test_help_in_the_call_every_time_and_reception_on_the_way(hub: Any) ->
             await expect(page.locator("#call-log")).to_contain_text(
                 "Reception is on the way: Ann Reception.")
             await page.screenshot(path=str(SCREENSHOTS / "console-call-help.png"))
+            await expect(card.locator(".help-coming")).to_have_text(  # the list says so too
+                "Reception is on the way: Ann Reception")
 
             # --- a third request clears the answer: a new alert, nobody on the way yet ---
             hub.clock.advance(60)
