@@ -107,6 +107,7 @@ function showSignIn(message) {
 
 function refuse() {
   stopEverything();
+  $("link-state").hidden = true; // no socket: this page has nothing live for this account
   show("refused");
   soundNotice();
   $("refused-title").focus();
@@ -118,6 +119,7 @@ async function signedIn(account) {
   $("who-site").textContent = "";
   $("who").hidden = false;
   if (account.role !== "site_staff") { refuse(); return; }
+  $("link-state").hidden = false;
   show("desk");
   soundNotice();
   $("today-title").focus();
@@ -162,7 +164,7 @@ function chooseSite(id) {
   state.siteId = chosen.id;
   sessionStorage.setItem(SITE_KEY, String(chosen.id));
   $("site-select").value = String(chosen.id);
-  $("who-site").textContent = `Reception · ${chosen.name}`;
+  $("who-site").textContent = state.sites.length > 1 ? "Reception" : `Reception · ${chosen.name}`;
   $("today-title").textContent = `Today at ${chosen.name}`;
   booking.setSite(chosen, state.languages);
   if (!state.kiosksLive) loadKiosks();
