@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.call.statuslink import StatusLink
 from kiosk.engine import EngineListener, KioskEngine
 from kiosk.hub import start_hub
 from kiosk.hub.clock import ManualClock
@@ -362,3 +363,34 @@ async def test_the_engine_reports_each_step_and_hears_who_is_coming(
         await engine.close()
         if again is not None:
             await again.aclose()
+
+
+async def test_the_status_link_waits_for_pairing(hub: HubHandle) -> None:
+    """Without a device token the link only asks again; once paired it connects, no restart."""
+    net = _sites(hub)
+    desk_a = await hub.specialist("desk.a", PASSWORD)
+    token: list[str | None] = [None]
+    asked = asyncio.Event()
+    calls = 0
+
+    def provider() -> str | None:
+        nonlocal calls
+        calls += 1
+        if calls >= 2:
+            asked.set()
+        return token[0]
+
+    link = StatusLink(hub.url, provider, retry=(0.02, 0.05))
+    try:
+        link.report("idle")
+        async with asyncio.timeout(5):
+            await asked.wait()
+        assert link.connections == 0
+        token[0] = net.token_a
+        [entry] = await _kiosks_until(desk_a, lambda e: e[0]["connected"]
+                                      and e[0]["step"] == "idle")
+        assert entry["id"] == net.kiosk_a
+        with pytest.raises(ValueError, match="not a kiosk step"):
+            link.report("dancing")
+    finally:
+        await link.close()
