@@ -14,6 +14,7 @@ save screenshots of each panel and of the printed letter at 1280x800 and 1920x10
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from collections.abc import AsyncIterator
@@ -27,12 +28,15 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, ViewportSize, expect
 from pypdf import PdfReader
 
+from kiosk.call.patient import CheckedIn
 from kiosk.engine import KioskEngine
 from kiosk.hub import HubConfig, seed_demo, start_hub
 from kiosk.hub.clock import SystemClock
 from kiosk.hub.codes import issue_appointment, issue_pairing_code, pair_kiosk
 from kiosk.hub.models import CLINICIAN, SITE_STAFF
 from kiosk.hub.passwords import hash_password
+from kiosk.journey import CODE_GROUPS, grouped_code
+from kiosk.protocol import KIOSK_STEPS
 from tests.integration.browser import CHROMIUM_FLAGS, chromium
 from tests.integration.conftest import HubHandle
 from tests.integration.console_support import UI_WAIT_MS, WEB_ROOT, PageErrors
@@ -268,6 +272,18 @@ async def test_help_on_a_real_kiosk_alerts_until_someone_is_going(world: World) 
         await item.get_by_role("button", name="I'm going to Kiosk 2, Room 2").click()
         await rec.until(lambda: len(rec.help_coming) == 2)
         await expect(panel).to_have_attribute("data-alert", "off")
+        # Help from a checked-in patient is answered for their visit, and names them.
+        assert isinstance(await engine.check_in(world.code(world.site_a, "Rhys Visit")), CheckedIn)
+        await engine.help()
+        visit_item = panel.locator(".help-item", has_text="Rhys Visit")
+        await expect(visit_item.locator(".help-where")).to_contain_text("Room 2")
+        await expect(panel).to_have_attribute("data-alert", "on")
+        await visit_item.get_by_role("button", name="I'm going to").click()
+        await rec.until(lambda: len(rec.help_coming) == 3)
+        await expect(visit_item.locator(".help-going")).to_contain_text("Ann Desk is going")
+        await expect(panel).to_have_attribute("data-alert", "off")
+        await engine.reset("idle")
+        await expect(visit_item).to_have_count(0)
     finally:
         await engine.close()
     assert world.errors.errors == []
@@ -388,3 +404,38 @@ async def test_the_page_has_no_inline_script_or_style() -> None:
     assert re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE) is None  # no onclick= and such
     assert html.count("<script") == 1
     assert '<script type="module" src="reception.js"></script>' in html
+
+
+async def test_the_modules_words_mirror_the_kiosk(world: World) -> None:
+    """The letter groups the code as the kiosk does (kiosk/journey.py), writes dates in each
+    language, every kiosk step has its words, and one request is one alert."""
+    found = json.loads(await world.desk.evaluate("""async () => {
+        const letter = await import("/reception-letter.js");
+        const kiosks = await import("/reception-kiosks.js");
+        const help = await import("/reception-help.js");
+        const at = "2026-12-07T14:30:00";  // the browser's local time
+        const keys = (o) => Object.keys(o).sort();
+        const requests = help.helpRequests(
+            [{id: 5, name: "Kiosk 5", room: "Room 5", help: {since: at, visit_id: null}},
+             {id: 6, room: "Room 6", help: {since: at, visit_id: "v6"}}],
+            [{visit_id: "h5", status: "help", kiosk_id: 5, help_at: at},
+             {visit_id: "v6", status: "waiting", help_at: at, patient_name: "Six"},
+             {visit_id: "v7", status: "waiting", help_requested: true, waiting_since: at}]);
+        return JSON.stringify({
+            groups: letter.CODE_GROUPS, grouped: letter.groupedCode("0123456789"),
+            en: letter.letterTime(at, "en"), pl: letter.letterTime(at, "pl"),
+            cy: letter.letterTime(at, "cy"),
+            languages: Object.values(letter.LETTER_TEXT).map((t) => [keys(t), t.steps.length]),
+            steps: keys(kiosks.STEP_WORDS),
+            requests: requests.map((r) => [r.key, r.visitId, r.kioskId, r.patientName]),
+        });
+    }"""))
+    assert found["groups"] == list(CODE_GROUPS)
+    assert found["grouped"] == grouped_code("0123456789")
+    assert found["en"] == "Monday 7 December 2026 at 14:30"
+    assert found["pl"] == "Poniedziałek, 7 grudnia 2026, godz. 14:30"
+    assert found["cy"] == "Dydd Llun 7 Rhagfyr 2026 am 14:30"
+    assert len({json.dumps(entry) for entry in found["languages"]}) == 1  # the same parts
+    assert found["steps"] == sorted(KIOSK_STEPS)
+    assert sorted(found["requests"]) == [["kiosk:5", None, 5, None], ["visit:v6", "v6", 6, "Six"],
+                                         ["visit:v7", "v7", None, None]]
