@@ -229,7 +229,8 @@ class SignallingRouter:
         self._save(visit, resume_hash=visit.resume_hash)
         self._attach_patient(visit, conn)
         visit.restored = False  # a new call session on the kiosk: it must hear 'joined'.
-        self._clear_help(conn)
+        if self._clear_help(conn) is not None:
+            self.publish_kiosks(conn.kiosk.site_id)
         log.info("%s checked in again: visit %s taken back", conn.label, visit.id)
         self._send_checked_in(conn, visit, resume_token, ref)
         if visit.specialist is not None:
