@@ -131,10 +131,14 @@ function el(tag, cls, content) {
   return e;
 }
 
-function fact(dl, term, value) {
-  if (!value) return;
+function fact(dl, term, ...values) {
+  const parts = values.filter(Boolean);
+  if (parts.length === 0) return;
   const row = el("div", "fact");
-  row.append(el("dt", "", term), el("dd", "", value));
+  const dd = el("dd");
+  // Each part on its own line; an address keeps its line breaks (CSS white-space: pre-line).
+  dd.append(...parts.map((v) => (typeof v === "string" ? el("span", "line", v) : v)));
+  row.append(el("dt", "", term), dd);
   dl.append(row);
 }
 
@@ -150,6 +154,7 @@ export function buildLetter(article, reply) {
   article.lang = t.locale;
   const site = text(letter.site_name, 120) || "";
   const address = text(letter.site_address, 300);
+  const directions = text(letter.directions, 300);
   const service = text(letter.service_name, 120);
   const area = text(letter.waiting_area_name, 120);
   const name = text(appt.patient_name, 120);
@@ -160,7 +165,8 @@ export function buildLetter(article, reply) {
 
   const facts = el("dl", "letter-facts");
   fact(facts, t.when, letterTime(letter.time, lang));
-  fact(facts, t.where, address ? `${site}, ${address}` : site);
+  fact(facts, t.where, site, address && address !== site ? address : null,
+    directions ? el("span", "line directions", directions) : null);
   fact(facts, t.service, service && area && area !== service && area !== "Waiting area" ? `${service} – ${area}` : service || area);
   fact(facts, t.clinician, text(letter.clinician_name, 120));
 

@@ -61,6 +61,8 @@ SHOTS = os.environ.get("CLINIC_KIOSK_RECEPTION_SHOTS")
 if SHOTS:
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
 
+ADDRESS = "Musselburgh Primary Care Centre\n1 Example Road\nMusselburgh"
+DIRECTIONS = "Use the side door. The kiosk is in Room 2."
 #: The letter's months in Welsh (reception-letter.js writes them out: Chromium has no Welsh).
 WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
                 "Medi", "Hydref", "Tachwedd", "Rhagfyr")
@@ -103,7 +105,7 @@ def _network(hub: HubHandle) -> dict[str, Any]:
     cardiology = s.create_service(x.id, "Cardiology", now)
     area = s.create_service_waiting_area(cardiology.id, "Heart clinic", now)
     board = s.create_organisation("Lothian Health Board", now)
-    site_a = s.create_site("Musselburgh", now, board.id)
+    site_a = s.create_site("Musselburgh", now, board.id, address=ADDRESS, directions=DIRECTIONS)
     site_b = s.create_site("Haddington", now, board.id)
     s.link_service_site(cardiology.id, site_a.id, now)
     s.link_service_site(cardiology.id, site_b.id, now)
@@ -317,13 +319,19 @@ async def test_booking_prints_the_letter_with_the_code_once(world: World) -> Non
     await expect(letter).to_contain_text(f"{start.day} {WELSH_MONTHS[start.month - 1]} ")
     await expect(letter).to_contain_text("Musselburgh")
     await expect(letter).to_contain_text("Dr Heart")
+    await expect(letter.locator(".fact .line")).to_have_text(
+        [re.compile(r"Dydd .+ am \d\d:\d\d"), "Musselburgh", ADDRESS, DIRECTIONS,
+         "Cardiology – Heart clinic", "Dr Heart"])
     assert code not in page.url
     await _shot(page, "letter-screen", full=True)
     if SHOTS:
         await letter.screenshot(path=str(Path(SHOTS) / "letter.png"))
 
     await page.emulate_media(media="print")
-    await _shot(page, "letter-print", full=True)
+    if SHOTS:  # at A4's width less the margins (96 dpi), as the PDF lays it out
+        await page.set_viewport_size(ViewportSize(width=680, height=1000))
+        await page.screenshot(path=str(Path(SHOTS) / "letter-print.png"), full_page=True)
+        await page.set_viewport_size(SMALL)
     pdf = await page.pdf(format="A4", print_background=True)
     await page.emulate_media(media="screen")
     reader = PdfReader(io.BytesIO(pdf))
@@ -331,6 +339,8 @@ async def test_booking_prints_the_letter_with_the_code_once(world: World) -> Non
     assert len(reader.pages) == 1, "the letter fits on one page"
     assert grouped in printed
     assert "Musselburgh" in printed
+    assert "1 Example Road" in printed
+    assert DIRECTIONS in printed
     assert "Siân Jones" in printed
     assert "Book an appointment" not in printed  # the letter alone is printed
     assert "Print letter" not in printed
