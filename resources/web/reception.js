@@ -17,6 +17,8 @@
 import { ApiError, call } from "./api.js";
 import { clock } from "./format.js";
 import { HubSocket } from "./hubsocket.js";
+import { ListSync } from "./listsync.js";
+import { LIST_DELTA } from "./protocol.js";
 import { BookingForm } from "./reception-book.js";
 import { HelpDesk } from "./reception-help.js";
 import { kioskEntry, renderKiosks } from "./reception-kiosks.js";
@@ -196,6 +198,7 @@ $("refused-sign-out").addEventListener("click", signOutNow);
 
 // --- the hub socket ---
 
+// The waiting list arrives whole once, then as changes (LIST_DELTA); ListSync keeps it whole.
 const socket = new HubSocket({
   onLink: setLink,
   onSignedOut: () => showSignIn("Your session has ended. Please sign in again."),
@@ -203,6 +206,13 @@ const socket = new HubSocket({
   onMessage: (msg) => {
     try { handle(msg); } catch (err) { console.error("handling", msg.type, "failed:", err.name, err.message); }
   },
+}, { features: [LIST_DELTA] });
+
+const list = new ListSync((patients) => {
+  state.patients = patients;
+  paintHere();
+  help.update(state.kiosks, state.patients);
+  scheduleAppointments();
 });
 
 const help = new HelpDesk(
@@ -214,10 +224,8 @@ const help = new HelpDesk(
 function handle(msg) {
   switch (msg.type) {
     case "waiting_list":
-      state.patients = msg.patients;
-      paintHere();
-      help.update(state.kiosks, state.patients);
-      scheduleAppointments();
+    case "waiting_changes":
+      list.apply(msg);
       break;
     case "kiosks":
       state.kiosks = msg.kiosks.map(kioskEntry).filter(Boolean);
