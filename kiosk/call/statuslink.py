@@ -14,8 +14,9 @@ Rules that matter:
 - The device token is read through the provider for every connection, never kept; without one
   the link waits and tries again (pairing takes effect without a restart).
 - A hub that is away is normal (a restart, a network cut): the link retries with backoff up to
-  :data:`RETRY_MAX_S` and logs at INFO only; the patient never notices it. Only the latest step
-  matters: one not sent while the link was down is replaced by the current one on reconnect.
+  :data:`RETRY_MAX_S` and logs at INFO only (each kind of trouble once in a row); the patient
+  never notices it. Only the latest step matters: one not sent while the link was down is
+  replaced by the current one on reconnect.
 - Everything received is validated (:func:`kiosk.protocol.decode`); anything else is ignored.
 """
 
@@ -93,24 +94,31 @@ class StatusLink:
 
     async def _run(self) -> None:
         delay = self._retry[0]
+        said = ""  # the last trouble logged: each kind once in a row, not every retry
         async with aiohttp.ClientSession() as session:
             while not self._closing:
                 token = await asyncio.to_thread(self._read_token)
-                if token is not None:
+                if token is None:
+                    trouble = "no device token (not paired, or the store is unreadable)"
+                else:
                     try:
-                        if await self._connected(session, token):
-                            delay = self._retry[0]
+                        welcomed = await self._connected(session, token)
                     except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                        log.info("status link: hub not reachable (%s); retrying",
-                                 type(exc).__name__)
+                        trouble = f"hub not reachable ({type(exc).__name__})"
+                    else:
+                        if welcomed:  # it was up until now: try again soon
+                            delay, said = self._retry[0], ""
+                        trouble = "" if welcomed else "the hub did not welcome the kiosk"
+                if trouble and trouble != said:
+                    log.info("status link: %s; retrying", trouble)
+                    said = trouble
                 await asyncio.sleep(delay * random.uniform(0.8, 1.2))
                 delay = min(delay * 2, self._retry[1])
 
     def _read_token(self) -> str | None:
         try:
             return self._token() or None
-        except Exception as exc:  # the store's own message is for staff, not this log line
-            log.info("status link: device token unreadable (%s)", type(exc).__name__)
+        except Exception:  # the store's own message is for staff, not the log
             return None
 
     async def _connected(self, session: aiohttp.ClientSession, token: str) -> bool:
