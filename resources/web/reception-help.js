@@ -78,6 +78,7 @@ export class HelpDesk {
     this.sending = new Set();
     this.timer = null;
     this.showSites = false;
+    this.baseTitle = document.title;
   }
 
   /** Show the requests in the hub's latest `kiosks` and waiting list. */
@@ -113,6 +114,8 @@ export class HelpDesk {
     this.title.textContent = open === 0 ? "Help requests"
       : open === 1 ? "Help needed: 1 person is waiting for someone" : `Help needed: ${open} people are waiting for someone`;
     this.sound(open > 0);
+    // The browser tab and the taskbar say it too, for a desk whose page is behind another.
+    document.title = open > 0 ? `(${open}) Help needed – ${this.baseTitle}` : this.baseTitle;
   }
 
   /** Repeat the chime every CHIME_EVERY_MS while a request is unanswered. */
@@ -132,6 +135,7 @@ export class HelpDesk {
 
   clear() {
     this.sound(false);
+    document.title = this.baseTitle;
     this.list.replaceChildren();
     this.items.clear();
     this.sending.clear();
@@ -178,9 +182,11 @@ export class HelpDesk {
     going.hidden = !r.by;
     const at = clock(r.at);
     going.textContent = r.by ? `✓ ${r.by} is going${at ? ` (since ${at})` : ""}` : "";
+    // The button goes once the hub says who is going: keep the keyboard's place on the panel.
+    if (r.by && document.activeElement === button) this.title.parentElement.focus();
     button.hidden = Boolean(r.by);
     const busy = this.sending.has(r.key);
-    button.disabled = busy;
+    button.setAttribute("aria-disabled", String(busy)); // not `disabled`: that would drop focus
     button.textContent = busy ? "Telling the kiosk…" : "I'm going";
     button.setAttribute("aria-label", `I'm going to ${r.where}`);
     if (r.by) li.parts.note.textContent = "";

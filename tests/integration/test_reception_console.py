@@ -256,6 +256,7 @@ async def test_help_on_a_real_kiosk_alerts_until_someone_is_going(world: World) 
         item = panel.locator(".help-item", has_text="Kiosk 2, Room 2")
         await expect(item.locator(".help-where")).to_have_text("Help needed at Kiosk 2, Room 2")
         await expect(page.locator("#sound-off")).to_be_hidden()  # the page may make sound
+        await expect(page).to_have_title("(1) Help needed – Clinic Kiosk – reception")
         first = int(await panel.get_attribute("data-chimes") or 0)
         assert first >= 1
         # The chime repeats while nobody has answered.
@@ -267,6 +268,8 @@ async def test_help_on_a_real_kiosk_alerts_until_someone_is_going(world: World) 
         await expect(item.locator(".help-going")).to_contain_text("Ann Desk is going")
         await expect(panel).to_have_attribute("data-alert", "off")
         await expect(panel).to_have_attribute("data-sound", "off")
+        await expect(page).to_have_title("Clinic Kiosk – reception")
+        await expect(page.locator("#help-title")).to_be_focused()  # the button has gone
         await _shot(page, "help-going")
         # A new request after the answer is news again.
         await engine.help()
