@@ -10,14 +10,20 @@ Rules that matter:
 - Two ways to draw, chosen once per view (``render_path``):
   ``"sink"`` copies the planes into a ``QVideoFrame`` and hands it to the ``QVideoSink`` of a
   ``QVideoWidget`` (GPU conversion and scaling; the normal path on a kiosk);
-  ``"paint"`` converts YUV to RGB and paints a ``QImage`` (for platforms with no GPU
-  path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing). An ``av.VideoFrame``
-  is converted by libswscale straight to the size it is shown at, in Qt's own RGB32 layout
-  (one pass, a libswscale context kept per view), so painting it is a plain copy: no numpy
-  conversion and no scaling in the painter (they took most of the app's CPU in a call,
-  bench/README.md). A :class:`YuvFrame` goes through numpy (:func:`yuv_to_rgb`).
-  A mirrored view flips its picture once, when it is converted.
+  ``"paint"`` converts YUV to RGB and paints it (for platforms with no GPU
+  path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing).
   ``"auto"`` picks ``paint`` on the offscreen/minimal platforms and ``sink`` elsewhere.
+- The paint path converts only in ``paintEvent``, so a frame replaced before the paint is
+  never converted, and the picture shown is always the newest frame delivered. An
+  ``av.VideoFrame`` is converted by :mod:`ui.swscale` (libswscale: scaled in YUV, then YUV ->
+  RGB32) to the size it is shown at, so nothing is scaled in the painter; its width is a
+  multiple of 16 (up to 15 px narrower than the space, centred). Nothing is allocated per
+  frame: a view converts into its own buffer, reused while the size stays the same, or, when
+  Qt paints it into the window's backing store (a ``QImage``) and the whole picture is to be
+  repainted, straight into the backing store (no copy; see :meth:`VideoView._write_direct`
+  for when that is exact). Without libswscale through ctypes, PyAV converts (one pass, a new
+  frame each time). A :class:`YuvFrame` goes through numpy (:func:`yuv_to_rgb`).
+  A mirrored view flips its picture once, when it is converted.
 - A ``QVideoWidget`` is a native surface: on X11 it is drawn *over* sibling widgets, so an in-window
   overlay would be hidden behind it. Owners call :meth:`VideoView.set_obscured` while an overlay
   covers the view; the sink path then hides its video widget.
@@ -26,17 +32,18 @@ Rules that matter:
   under Xvfb by tests/e2e). When a view's surface appears, every view stacked above it among its
   siblings gets a new surface, which appears over it again.
 - :meth:`VideoView.clear` forgets the frame (privacy reset): nothing of a visit may stay on screen
-  or in memory.
+  or in memory (the view's buffer and its converter's planes are let go too).
 """
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
 from av.video.reformatter import VideoReformatter
-from PySide6.QtCore import QEvent, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -44,11 +51,18 @@ from PySide6.QtGui import (
     QPaintEvent,
     QRegion,
     QResizeEvent,
+    QTransform,
 )
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from ui import swscale
+
 RenderPath = Literal["auto", "sink", "paint"]
 PAINT_PLATFORMS: Final = frozenset({"offscreen", "minimal", "vnc"})
+#: Backing stores whose pixels are Qt's RGB32 layout with an opaque alpha byte, which
+#: libswscale's "bgra" output is.
+_DIRECT_FORMATS: Final = frozenset({QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32,
+                                    QImage.Format.Format_ARGB32_Premultiplied})
 
 U8 = np.dtype(np.uint8)
 
@@ -148,7 +162,9 @@ class VideoView(QWidget):
     """One video picture, letterboxed, with a placeholder text when there is no picture.
 
     Signals: none (it only shows). ``frames_rendered`` counts frames handed to the sink (sink
-    path) or painted (paint path).
+    path) or painted (paint path); ``conversions`` counts YUV -> RGB conversions (paint path: one
+    per frame painted, and one more for a repaint that needs the picture again, e.g. an expose),
+    ``direct_writes`` those written straight into the backing store.
     """
 
     def __init__(
@@ -163,11 +179,16 @@ class VideoView(QWidget):
         self.render_path = choose_render_path(render_path)
         self.mirrored = mirrored
         self.frames_rendered = 0
+        self.conversions = 0
+        self.direct_writes = 0
         self._frame: Any = None  # latest frame not yet drawn (paint path)
-        self._image: QImage | None = None  # last converted picture (paint path)
-        self._pixels: Any = None  # the memory self._image is a view of (kept alive with it)
+        self._shown: Any = None  # the frame on screen (paint path), to draw it again
+        self._image: QImage | None = None  # self._shown converted, or None (paint path)
+        self._buffer: QImage | None = None  # the view's own picture buffer, reused (paint path)
+        self._pixels: Any = None  # the memory self._buffer (or self._image) is a view of
         self._drawn_at: QRect | None = None  # where the picture was last drawn (paint path)
         self._reformatter = VideoReformatter()
+        self._scaler: swscale.FrameScaler | None = None
         self._has_picture = False
         self._obscured: set[str] = set()
         self.setProperty("role", "video")
@@ -203,15 +224,19 @@ class VideoView(QWidget):
             self.frames_rendered += 1
             self._set_has_picture(True)
         else:
+            if self._frame is None and self._shown is None:
+                self._frame = frame
+                self._sync_children()
             self._frame = frame
-            self._sync_children()
             # Where the last picture went: a new one of the same size leaves the bars as they are.
             self.update(self._drawn_at if self._drawn_at is not None else self.rect())
 
     def clear(self) -> None:
         """Forget every frame and show the placeholder (privacy reset)."""
-        self._frame = None
-        self._image = self._pixels = self._drawn_at = None
+        self._frame = self._shown = None
+        self._image = self._buffer = self._pixels = self._drawn_at = None
+        if self._scaler is not None:
+            self._scaler.close()  # its planes hold the last picture too
         if self._sink is not None and self._has_picture:
             from PySide6.QtMultimedia import QVideoFrame
 
@@ -243,6 +268,8 @@ class VideoView(QWidget):
 
     def latest_image(self) -> QImage | None:
         """The last picture painted (paint path), for tests."""
+        if self._shown is not None and self._image is None:
+            self._image = self._convert(self._shown, self._picture_size(self._shown))
         return self._image
 
     # ----- drawing ----------------------------------------------------------------------------
@@ -294,22 +321,50 @@ class VideoView(QWidget):
         if self._video_widget is not None:
             self._video_widget.setGeometry(self.rect())
 
-    def _convert(self, frame: Any) -> QImage:
-        if isinstance(frame, YuvFrame):
-            return self._convert_numpy(frame)
+    def _picture_size(self, frame: Any) -> QSize:
+        """The size (device pixels) a frame is converted to: fitted to the view, the width a
+        multiple of 16 (libswscale's step, :mod:`ui.swscale`) and the height even."""
         ratio = self.devicePixelRatioF()
         box = QRect(0, 0, round(self.width() * ratio), round(self.height() * ratio))
         shown = fit_rect(QSize(int(frame.width), int(frame.height)), box)
-        # Even sizes: libswscale takes a path 2.5 times slower for an odd width or height.
-        w, h = max(2, shown.width() & ~1), max(2, shown.height() & ~1)
-        rgb = self._reformatter.reformat(frame, width=w, height=h, format="bgra")
-        self._pixels = rgb  # the QImage below reads this frame's memory: keep it with the image
-        pixels = memoryview(rgb.planes[0])
-        image = QImage(pixels, w, h, int(rgb.planes[0].line_size), QImage.Format.Format_RGB32)
-        if self.mirrored:  # a flipped copy: painting it is then a plain copy too
-            image = image.flipped(Qt.Orientation.Horizontal)
-        image.setDevicePixelRatio(ratio)
-        return image
+        step = swscale.WIDTH_STEP
+        w = max(step, shown.width() // step * step)
+        h = max(2, (shown.height() * w // max(1, shown.width())) & ~1)
+        return QSize(w, h)
+
+    def _converter(self) -> swscale.FrameScaler | None:
+        if self._scaler is None:
+            lib = swscale.load()
+            if lib is not None:
+                self._scaler = swscale.FrameScaler(lib)
+        return self._scaler
+
+    def _convert(self, frame: Any, size: QSize) -> QImage:
+        """``frame`` as a picture of ``size``, in this view's own buffer (reused while the size
+        stays the same)."""
+        self.conversions += 1
+        if isinstance(frame, YuvFrame):
+            return self._convert_numpy(frame)
+        w, h = size.width(), size.height()
+        scaler = self._converter()
+        if scaler is None:  # no libswscale through ctypes: PyAV, a new frame each time
+            rgb = self._reformatter.reformat(frame, width=w, height=h, format="bgra")
+            self._pixels = rgb  # the QImage below reads this frame's memory: keep it with it
+            image = QImage(memoryview(rgb.planes[0]), w, h, int(rgb.planes[0].line_size),
+                           QImage.Format.Format_RGB32)
+            if self.mirrored:
+                image = image.flipped(Qt.Orientation.Horizontal)
+            image.setDevicePixelRatio(self.devicePixelRatioF())
+            return image
+        if self._buffer is None or self._buffer.size() != size:
+            # Rows padded to 64 bytes, and slack after the last row.
+            stride = -(-w * 4 // 64) * 64
+            self._pixels = np.zeros(stride * h + 256, np.uint8)
+            self._buffer = QImage(self._pixels.data, w, h, stride, QImage.Format.Format_RGB32)
+        scaler.convert_into(frame, int(self._pixels.ctypes.data), self._buffer.bytesPerLine(), w,
+                            h, mirrored=self.mirrored)
+        self._buffer.setDevicePixelRatio(self.devicePixelRatioF())
+        return self._buffer
 
     def _convert_numpy(self, frame: YuvFrame) -> QImage:
         w, h, _ = yuv_planes(frame)
@@ -321,36 +376,101 @@ class VideoView(QWidget):
         rows, cols, _ = rgb.shape
         return QImage(rgb.data, cols, rows, cols * 3, QImage.Format.Format_RGB888).copy()
 
+    def _write_direct(self, painter: QPainter, event: QPaintEvent, target: QRect,
+                      size: QSize) -> bool:
+        """Convert the new frame straight into the window's backing store, if that is exact.
+
+        It is when Qt is painting into a ``QImage`` backing store of an RGB32 layout with no
+        scaling (device pixel ratio 1), the picture lies inside it, and the paint was asked for
+        by :meth:`set_frame` for this very rectangle. Qt leaves out of the paint's region the
+        parts of the picture under an opaque widget above (the patient's own picture over the
+        specialist's) and does not repaint that widget: those pixels are saved before the
+        conversion and put back after it, so nothing outside the region changes (if they are
+        more than a quarter of the picture, the view's own buffer and the painter are used).
+        Anything else (``grab()``, a high-DPI screen, a repaint of part of the view) goes
+        through the view's own buffer and the painter.
+        """
+        scaler = self._converter()
+        engine = painter.paintEngine()
+        device = engine.paintDevice() if engine is not None else None
+        if (scaler is None or not scaler.exact or not isinstance(device, QImage)
+                or device.format() not in _DIRECT_FORMATS or self.devicePixelRatioF() != 1.0):
+            return False
+        transform = painter.deviceTransform()
+        if transform.type() not in (QTransform.TransformationType.TxNone,
+                                    QTransform.TransformationType.TxTranslate):
+            return False
+        dx, dy = transform.dx(), transform.dy()
+        if dx != int(dx) or dy != int(dy):
+            return False
+        offset = QPoint(int(dx), int(dy))
+        at = target.translated(offset)
+        if not device.rect().contains(at):
+            return False
+        outside: Any = QRegion(target) - event.region()  # iterable (its rectangles)
+        kept: list[QRect] = list(outside)
+        if sum(r.width() * r.height() for r in kept) * 4 > target.width() * target.height():
+            return False
+        stride = device.bytesPerLine()
+        base = device.bits()  # the backing store's own pixels (not shared: no copy is made)
+        saved = []
+        if kept:
+            rows = np.frombuffer(base, np.uint8).reshape(-1, stride)
+            for r in kept:
+                r = r.translated(offset)
+                block = rows[r.top():r.bottom() + 1, r.left() * 4:(r.right() + 1) * 4]
+                saved.append((block, block.copy()))
+        pointer = ctypes.addressof(ctypes.c_char.from_buffer(base)) + at.y() * stride + at.x() * 4
+        scaler.convert_into(self._shown, pointer, stride, size.width(), size.height(),
+                            mirrored=self.mirrored)
+        for block, pixels in saved:
+            block[...] = pixels
+        self.conversions += 1
+        self.direct_writes += 1
+        return True
+
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.render_path == "sink":
             super().paintEvent(event)
             return
-        if self._frame is not None:
-            self._image = self._convert(self._frame)
+        new = self._frame
+        if new is not None:
             self._frame = None
+            self._shown = new
+            self._image = None  # the buffer holds the previous frame until converted again
             self.frames_rendered += 1
             self._set_has_picture(True)
         painter = QPainter(self)
         background = self.palette().color(self.backgroundRole())
-        if self._image is None:
+        if self._shown is None:
             painter.fillRect(self.rect(), background)
-        else:
+            painter.end()
+            return
+        if isinstance(self._shown, YuvFrame):  # numpy's picture, scaled by the painter
+            if self._image is None:
+                self._image = self._convert(self._shown, self.size())
+            target = fit_rect(self._image.size(), self.rect())
+            size = None
+        else:  # converted at the size it is shown at: drawn as it is, centred
+            size = self._picture_size(self._shown)
+            ratio = self.devicePixelRatioF()
+            w, h = round(size.width() / ratio), round(size.height() / ratio)
+            target = QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h)
+        asked = target == self._drawn_at
+        if not asked:
+            self._drawn_at = target
+            self.update()  # the bars around a picture of another size: next paint
+        painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
+        painter.fillRect(self.rect(), background)
+        painter.setClipping(False)
+        if size is None:
+            assert self._image is not None
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            size = self._image.deviceIndependentSize().toSize()
-            target = fit_rect(size, self.rect())
-            dw, dh = target.width() - size.width(), target.height() - size.height()
-            if 0 <= dw <= 2 and 0 <= dh <= 2:
-                # Converted for this size (evened): drawn as it is, centred, never rescaled
-                # for a pixel or two (a scaled draw is the painter's slow path).
-                target = QRect(target.x() + dw // 2, target.y() + dh // 2, size.width(),
-                               size.height())
-            if target != self._drawn_at:
-                self._drawn_at = target
-                self.update()  # the bars around a picture of another size: next paint
-            painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
-            painter.fillRect(self.rect(), background)
-            painter.setClipping(False)
             painter.drawImage(QRectF(target), self._image)
+        elif not (new is not None and asked and self._write_direct(painter, event, target, size)):
+            if self._image is None:
+                self._image = self._convert(self._shown, size)
+            painter.drawImage(target.topLeft(), self._image)
         painter.end()
 
 

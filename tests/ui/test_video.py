@@ -1,16 +1,22 @@
 """Video views: real YUV420P frames (padded rows included) into a QVideoFrame or a painted
-picture, latest frame wins, and a privacy clear that forgets everything."""
+picture, latest frame wins (a frame replaced before the paint is never converted), the picture
+written straight into the window's backing store under the views above it, one reused buffer,
+and a privacy clear that forgets everything."""
 
 from __future__ import annotations
 
 import av
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtMultimedia import QVideoFrame
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.media.synthetic import TestPatternTrack
 from tests.ui.support import solid_frame
+from ui import swscale
 from ui.video import VideoView, YuvFrame, choose_render_path, to_video_frame, yuv_planes, yuv_to_rgb
 
 pytestmark = pytest.mark.ui
@@ -162,3 +168,134 @@ def test_sink_path_hands_the_frame_to_the_video_sink(qtbot: QtBot) -> None:
     view.set_obscured(False, "overlay")
     view.clear()
     assert not view._sink.videoFrame().isValid()
+
+
+# ----- the painted path: convert only what is shown, into reused memory -------------------------
+
+
+def backing_store_color(widget: QWidget, x: int, y: int) -> QColor:
+    """The colour Qt has in the window's backing store at the widget's (x, y): what the screen
+    would be sent, whatever path the view took to put it there."""
+    top = widget.window()
+    image = top.backingStore().paintDevice()
+    assert isinstance(image, QImage)
+    return image.pixelColor(widget.mapTo(top, QPoint(x, y)))
+
+
+@pytest.fixture
+def call_area(qtbot: QtBot) -> tuple[QWidget, VideoView, VideoView]:
+    """The call screen's arrangement: the specialist's view filling an area, the patient's own
+    mirrored view stacked over its lower right corner."""
+    area = QWidget()
+    qtbot.addWidget(area)
+    area.resize(640, 360)
+    remote = VideoView(render_path="paint", parent=area)
+    remote.setGeometry(0, 0, 640, 360)
+    own = VideoView(mirrored=True, render_path="paint", parent=area)
+    own.setGeometry(440, 220, 192, 108)
+    area.show()
+    qtbot.waitExposed(area)
+    return area, remote, own
+
+
+def test_frames_replaced_before_the_paint_are_never_converted(
+        qtbot: QtBot, call_area: tuple[QWidget, VideoView, VideoView]) -> None:
+    _area, remote, _own = call_area
+    for rgb in ((200, 30, 30), (30, 160, 30), (30, 30, 200)):
+        remote.set_frame(solid_frame(320, 240, rgb))  # all before the next paint
+    qtbot.waitUntil(lambda: remote.frames_rendered == 1)
+    assert remote.conversions == 1
+    assert close_to(backing_store_color(remote, 320, 180), (30, 30, 200))  # the newest
+    remote.set_frame(solid_frame(320, 240, (30, 160, 30)))
+    qtbot.waitUntil(lambda: remote.frames_rendered == 2)
+    assert remote.conversions == 2
+    assert close_to(backing_store_color(remote, 320, 180), (30, 160, 30))
+
+
+def test_the_picture_goes_straight_into_the_backing_store_under_the_view_above(
+        qtbot: QtBot, call_area: tuple[QWidget, VideoView, VideoView]) -> None:
+    _area, remote, own = call_area
+    left = np.zeros((120, 160, 3), np.uint8)
+    left[:, :80] = (220, 40, 40)
+    left[:, 80:] = (40, 40, 220)
+    own.set_frame(av.VideoFrame.from_ndarray(left, format="rgb24").reformat(format="yuv420p"))
+    remote.set_frame(solid_frame(320, 240, (30, 160, 30)))
+    qtbot.waitUntil(lambda: remote.frames_rendered == 1 and own.frames_rendered == 1)
+    for n, rgb in enumerate(((200, 200, 30), (30, 160, 160)), start=2):
+        remote.set_frame(solid_frame(320, 240, rgb))  # the specialist's video moves on alone
+        qtbot.waitUntil(lambda: remote.frames_rendered == n)  # noqa: B023 (waited on at once)
+        assert close_to(backing_store_color(remote, 200, 100), rgb)
+        # The patient's own picture, stacked above, is whole (and still mirrored) on top of it.
+        assert close_to(backing_store_color(own, 60, 54), (40, 40, 220), tolerance=12)
+        assert close_to(backing_store_color(own, 132, 54), (220, 40, 40), tolerance=12)
+    assert remote.direct_writes >= 2  # offscreen at ratio 1: no copy through the painter
+    # Picture 4:3 in a 16:9 view: the bars beside it are the view's background.
+    background = remote.palette().color(remote.backgroundRole())
+    assert backing_store_color(remote, 10, 100) == background
+
+
+def test_a_repaint_without_a_new_frame_draws_the_same_picture_again(
+        qtbot: QtBot, call_area: tuple[QWidget, VideoView, VideoView]) -> None:
+    _area, remote, _own = call_area
+    remote.set_frame(solid_frame(320, 240, (200, 30, 30)))
+    qtbot.waitUntil(lambda: remote.frames_rendered == 1)
+    remote.repaint(QRect(100, 100, 50, 50))  # e.g. an overlay going away: part of the view
+    assert remote.frames_rendered == 1
+    assert close_to(backing_store_color(remote, 120, 120), (200, 30, 30))
+    first = remote.latest_image()
+    assert first is not None
+    address = np.frombuffer(first.constBits(), np.uint8).ctypes.data
+    remote.set_frame(solid_frame(320, 240, (30, 30, 200)))
+    qtbot.waitUntil(lambda: remote.frames_rendered == 2)
+    again = remote.latest_image()
+    assert again is not None
+    assert close_to(again.pixelColor(again.width() // 2, again.height() // 2), (30, 30, 200))
+    # The same memory: a view converts into one buffer while its size stays the same.
+    assert np.frombuffer(again.constBits(), np.uint8).ctypes.data == address
+
+
+def test_clear_lets_go_of_every_copy_of_the_picture(
+        qtbot: QtBot, call_area: tuple[QWidget, VideoView, VideoView]) -> None:
+    _area, remote, _own = call_area
+    remote.set_frame(solid_frame(320, 240, (200, 30, 30)))
+    qtbot.waitUntil(lambda: remote.frames_rendered == 1)
+    assert remote.latest_image() is not None
+    remote.clear()
+    assert remote.latest_image() is None
+    scaler = remote._scaler
+    assert scaler is not None
+    assert scaler.holds_nothing()
+    qtbot.waitUntil(lambda: not close_to(backing_store_color(remote, 320, 180), (200, 30, 30),
+                                         tolerance=40))
+
+
+# ----- ui.swscale ------------------------------------------------------------------------------
+
+
+def test_two_pass_conversion_matches_pyav_and_writes_only_the_picture() -> None:
+    lib = swscale.load()
+    assert lib is not None, "libswscale through ctypes (PyAV's own copy) should load"
+    assert lib.exact  # widths of 16-pixel steps are written exactly: direct writes are safe
+    scaler = swscale.FrameScaler(lib)
+    frame = TestPatternTrack(640, 480).make_frame(7)  # bars, a ramp and the marker's blocks
+    for width, height in ((992, 744), (336, 252), (640, 480)):
+        pad = 64
+        stride = width * 4 + 2 * pad
+        buf = np.full((height + 2, stride), 0xA5, np.uint8)
+        scaler.convert_into(frame, buf.ctypes.data + stride + pad, stride, width, height)
+        picture = buf[1:height + 1, pad:pad + width * 4].reshape(height, width, 4)
+        outside = np.ones(buf.shape, bool)
+        outside[1:height + 1, pad:pad + width * 4] = False
+        assert (buf[outside] == 0xA5).all(), f"{width}x{height}: written past the picture"
+        expected = frame.reformat(width=width, height=height, format="bgra").to_ndarray()
+        diff = np.abs(picture[..., :3].astype(int) - expected[..., :3])
+        assert diff.mean() < 2, f"{width}x{height}: mean difference {diff.mean():.2f}"
+        assert (picture[..., 3] == 255).all()
+        mirrored = np.empty_like(buf)
+        scaler.convert_into(frame, mirrored.ctypes.data + stride + pad, stride, width, height,
+                            mirrored=True)
+        flipped = mirrored[1:height + 1, pad:pad + width * 4].reshape(height, width, 4)
+        assert np.array_equal(flipped, picture[:, ::-1])
+    assert scaler.conversions == 6
+    scaler.close()
+    assert scaler.holds_nothing()
