@@ -342,6 +342,9 @@ function stopEverything() {
 
 // --- start ---
 
+// Leaving the page takes the letter with it, so the back button cannot bring the code back
+// from the browser's page cache.
+window.addEventListener("pagehide", () => clearLetter($("letter")));
 document.addEventListener("pointerdown", unlockSound);
 document.addEventListener("keydown", unlockSound);
 
