@@ -10,8 +10,9 @@
 //   always starts with a full list, which replaces everything).
 // - Entries are kept by visit_id; an upsert replaces the whole entry. An entry that did not
 //   change keeps its identity, so the rendering may skip it.
-// - The order is the hub's: help requests before check-in first, then by waiting_since, then
-//   by visit_id, so the same entries always show in the same order.
+// - The order is the hub's: help requests before check-in first, then by waiting_since; entries
+//   of the same second stay in the order the hub listed them or, new since, sent them (a stable
+//   sort over the Map's insertion order; an upsert keeps an entry's place).
 
 export class ListSync {
   /** onList(patients): called with the whole list, ordered, after every applied message. */
@@ -67,6 +68,5 @@ function order(a, b) {
   if (ha !== hb) return ha - hb;
   const wa = typeof a.waiting_since === "string" ? a.waiting_since : "";
   const wb = typeof b.waiting_since === "string" ? b.waiting_since : "";
-  if (wa !== wb) return wa < wb ? -1 : 1;
-  return a.visit_id < b.visit_id ? -1 : a.visit_id > b.visit_id ? 1 : 0;
+  return wa < wb ? -1 : wa > wb ? 1 : 0; // ties keep their place (Array.prototype.sort is stable)
 }

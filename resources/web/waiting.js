@@ -118,8 +118,9 @@ export class WaitingList {
         this.cards.set(id, card);
         if (!this.first) arrived += 1;
       }
+      const same = this.entries.get(id) === entry; // unchanged (listsync.js keeps it): no redraw
       this.entries.set(id, entry);
-      this.fill(card, entry);
+      if (!same) this.fill(card, entry);
       if (this.root.children[index] !== card) this.root.insertBefore(card, this.root.children[index] || null);
       const news = this.help.see(entry);
       // A request already answered when the page opened is not news; a new one always is.
