@@ -64,7 +64,7 @@ def _clean(text: str) -> str:
 
 def _sentence(text: str) -> str:
     """A clause that ends like a sentence, so the engine pauses after it."""
-    return text if text[-1:] in ".?!:;," else text + "."
+    return text if text[-1:] in ".?!:;,…" else text + "."
 
 
 def _unique(texts: Iterable[str]) -> list[str]:

@@ -12,7 +12,9 @@ The rules (what is read, when the kiosk may speak, the rate, the voice per langu
 - Never in a call (the consultation screen has no button, and reaching it stops speech), and
   never on staff screens.
 - A message over the screen (the idle warning, "help is coming") is read when it appears if the
-  patient chose to hear every screen; while it shows, it is what "Read aloud" would read.
+  patient chose to hear every screen, and again when its title changes while it shows ("Help is
+  on its way." becoming "Someone from reception is coming."); while it shows, it is what "Read
+  aloud" would read.
 - The engine lives on its own thread (:class:`SpeechEngine` in a ``QThread``): opening it takes
   seconds (speech-dispatcher lists its voices), and the GUI thread never waits for it. The GUI
   asks it to say or stop through queued signals, which reach it within a millisecond or two.
@@ -202,6 +204,10 @@ class ScreenReader(QObject):
         app = QCoreApplication.instance()
         if app is not None and self._available:
             app.installEventFilter(self)
+            for overlay in self._overlays():
+                retitled = getattr(overlay, "retitled", None)
+                if retitled is not None:
+                    retitled.connect(self._overlay_retitled)
         self.ready.emit()
 
     def _said(self, text: str, locale: str, voice: str) -> None:
@@ -271,6 +277,10 @@ class ScreenReader(QObject):
             self._check_visit(screen)
         if self._shown_overlay() is not None and self.state.screen_shown(step):
             self.read(screen)
+
+    def _overlay_retitled(self) -> None:
+        self.stop()
+        QTimer.singleShot(0, self._overlay_shown)
 
     def _screen_changed(self, _index: int) -> None:
         self.stop()

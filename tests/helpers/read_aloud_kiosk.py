@@ -75,6 +75,11 @@ def main() -> int:  # pragma: no cover - runs in the child
             QTest.mouseClick(page, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                              QPoint(5, 5))
             _emit("touched")
+        elif words[0] == "auto":  # the patient's "Read every screen aloud" switch
+            window.welcome.auto_read_toggled.emit(words[1] == "on")
+        elif words[0] == "coming":  # reception answered the help request (help_coming)
+            window.help_overlay.set_coming(True, words[1] if len(words) > 1 else "")
+            _emit("coming", title=window.help_overlay.title.text())
         elif words[0] == "state":
             _emit("state", speaking=reader.is_speaking)
         elif words[0] == "quit":

@@ -237,6 +237,24 @@ def test_a_message_over_the_screen_is_read_instead(kiosk: ReadAloudKiosk,
     wait_for_speech(recorder)
 
 
+def test_help_answered_by_reception_is_read_when_it_changes(kiosk: ReadAloudKiosk,
+                                                             sound: SoundServer) -> None:
+    """With every screen read aloud, the help message is read when it appears and again when
+    it becomes "Someone from reception is coming." (reception answered it)."""
+    kiosk.send("show 07_help_asked en")
+    kiosk.until("shown")
+    kiosk.send("auto on")
+    said = kiosk.until("speaking")
+    assert said["text"].startswith("Asking for help… We are letting"), said["text"]
+    recorder = sound.recorder()
+    kiosk.send("coming Sam")
+    assert kiosk.until("coming")["title"] == "Someone from reception is coming."
+    said = kiosk.until("speaking")
+    assert said["text"].startswith("Someone from reception is coming."), said["text"]
+    assert "Their name is Sam." in said["text"]
+    wait_for_speech(recorder)
+
+
 def test_a_new_screen_silences_speech_within_200_ms(kiosk: ReadAloudKiosk,
                                                     sound: SoundServer) -> None:
     kiosk.send("show 01_welcome en")

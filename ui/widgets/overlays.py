@@ -25,8 +25,12 @@ CARD_MAX_WIDTH = 1240  # pixels at 1080p
 class Overlay(QFrame):
     """A backdrop covering its parent, with a card holding a title, a text and buttons.
 
-    Signals: none here; subclasses add theirs.
+    Signals:
+        retitled(): the title changed while the overlay shows (e.g. "Help is on its way." became
+            "Someone from reception is coming."): read aloud reads it again.
     """
+
+    retitled = Signal()
 
     def __init__(self, parent: QWidget, *, modal: bool = True) -> None:
         super().__init__(parent)
@@ -92,9 +96,12 @@ class Overlay(QFrame):
                 sibling.setEnabled(not block)
 
     def set_texts(self, title: str, body: str) -> None:
+        changed = title != self.title.text()
         set_text(self.title, title)
         set_text(self.body, body)
         self.body.setVisible(bool(body))
+        if changed and self.isVisible():
+            self.retitled.emit()
 
     def _fit(self) -> None:
         parent = self.parentWidget()
