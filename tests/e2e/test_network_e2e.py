@@ -10,7 +10,8 @@ Two patients check in on the two sites' kiosks (the real call code, aiortc, synt
 The cardiologist, in Debian's Chromium, sees both with "Site — room", joins the one at
 Musselburgh, sees and sends video, ends the call, then does the same with the one at Haddington.
 The dermatologist's console lists nobody and the hub refuses their ``join``; Musselburgh's staff
-get their kiosk's patient (without device checks) and never Haddington's.
+get their kiosk's patient (without device checks) and never Haddington's, over a plain socket
+and in the reception console in Chromium.
 """
 
 from __future__ import annotations
@@ -215,8 +216,23 @@ async def test_a_cardiologist_serves_two_community_sites(tmp_path: Path) -> None
         assert refused["code"] in {"forbidden", "not_found"}
         assert not a.joined
 
-        # The cardiologist, in Chromium: both patients, each with their site and room.
+        # Musselburgh's desk in the reception console (Chromium): their kiosk's patient at
+        # their step, their own kiosk, and nothing of Haddington's.
         browser = await stack.enter_async_context(chromium())
+        desk_page = await stack.enter_async_context(console_page(browser, url + "/reception"))
+        desk_errors = PageErrors(desk_page)
+        await desk_page.fill("#username", "desk.a")
+        await desk_page.fill("#password", PASSWORDS["desk.a"])
+        await desk_page.click("#signin-button")
+        here = desk_page.locator("#here-list > li")
+        await expect(here).to_have_count(1, timeout=UI_WAIT_MS)
+        await expect(here).to_contain_text("Morag Campbell")
+        await expect(desk_page.locator("#kiosk-list > li")).to_have_count(1)
+        await expect(desk_page.locator("#kiosk-list")).to_contain_text("Room 1")
+        assert "Haddington" not in await desk_page.content()
+        assert "Hamish" not in await desk_page.content()
+
+        # The cardiologist, in Chromium: both patients, each with their site and room.
         page = await stack.enter_async_context(console_page(browser, url))
         errors = PageErrors(page)
         await sign_in(page, "dr.heart", PASSWORDS["dr.heart"])
@@ -229,6 +245,7 @@ async def test_a_cardiologist_serves_two_community_sites(tmp_path: Path) -> None
         await take_the_call(page, b, "Haddington")
         await expect(page.locator("#patients > li")).to_have_count(0, timeout=UI_WAIT_MS)
         assert errors.errors == []
+        assert desk_errors.errors == []
         # Nothing of Haddington's ever reached Musselburgh's desk.
         assert not any("Haddington" in json.dumps(m) or "Hamish" in json.dumps(m)
                        for m in desk_got)
