@@ -22,6 +22,7 @@ from yarl import URL
 
 from kiosk import protocol
 from kiosk.hub.codes import issue_appointment, issue_pairing_code, pair_kiosk
+from kiosk.hub.connection import change_frames
 from kiosk.hub.models import CLINICIAN, SITE_STAFF
 from kiosk.hub.passwords import hash_password
 from kiosk.hub.signalling import SIGNALLING
@@ -417,6 +418,24 @@ async def test_a_slow_consoles_queued_changes_are_merged_never_lost_or_reordered
         assert fresh.entries == entries
     finally:
         slow.close()
+
+
+def test_a_merged_batch_over_the_limit_goes_in_several_messages_each_within_it() -> None:
+    """What a long-stalled console's merged changes become when they go: every change in
+    exactly one ``waiting_changes``, each message within 64 KiB (so the console can read it)."""
+    items: list[tuple[str, dict[str, Any] | None]] = [
+        (f"visit-{n}", {"visit_id": f"visit-{n}", "status": "waiting", "checks": HUGE_CHECKS})
+        for n in range(60)]
+    items += [(f"gone-{n}", None) for n in range(10)]
+    frames = [json.loads(text) for text in change_frames(items)]
+    assert len(frames) > 1
+    assert all(len(text) <= protocol.MAX_MESSAGE_BYTES for text in change_frames(items))
+    upserts = [e["visit_id"] for f in frames for e in f["upsert"]]
+    removes = [r for f in frames for r in f["remove"]]
+    assert sorted(upserts) == sorted(k for k, v in items if v is not None)
+    assert sorted(removes) == sorted(k for k, v in items if v is None)
+    assert change_frames([("one", None)]) == [protocol.encode(protocol.make(
+        "waiting_changes", upsert=[], remove=["one"]))]
 
 
 # --- the console's copy, in Chromium ---------------------------------------------------------
