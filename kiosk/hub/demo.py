@@ -1,8 +1,9 @@
-"""Demo data: one clinic, a waiting area, a specialist login and an appointment due now, so the
-whole journey works on one machine (``clinic-hub serve --demo``, the kiosk's demo mode, tests).
+"""Demo data: one clinic, a waiting area, a specialist login, a reception login (site staff
+of the demo clinic, for the reception console) and an appointment due now, so the whole journey
+works on one machine (``clinic-hub serve --demo``, the kiosk's demo mode, tests).
 
-Seeding again into the same database reuses the demo clinic, waiting area and specialist (with a
-new password) and adds a new appointment.
+Seeding again into the same database reuses the demo clinic, waiting area and accounts (with new
+passwords) and adds a new appointment.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from kiosk.hub.clock import Clock, SystemClock
 from kiosk.hub.codes import issue_appointment
+from kiosk.hub.models import SITE_STAFF
 from kiosk.hub.passwords import hash_password
 from kiosk.hub.secretstore import HubSecrets
 from kiosk.hub.storage import Storage
@@ -20,6 +22,8 @@ DEMO_CLINIC = "Demo Community Clinic"
 DEMO_WAITING_AREA = "Main waiting area"
 DEMO_USERNAME = "demo.specialist"
 DEMO_DISPLAY_NAME = "Dr Demo Specialist"
+DEMO_RECEPTION_USERNAME = "demo.reception"
+DEMO_RECEPTION_NAME = "Demo Reception"
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class DemoSeed:
     specialist_password: str
     appointment_id: int
     appointment_code: str
+    reception_username: str = DEMO_RECEPTION_USERNAME
+    reception_password: str = ""
 
     def __repr__(self) -> str:
         return (f"DemoSeed(clinic_id={self.clinic_id}, waiting_area_id={self.waiting_area_id}, "
@@ -58,10 +64,19 @@ def seed_demo(storage: Storage, secrets_: HubSecrets, *, clock: Clock | None = N
                                          password_hash, now)
     else:
         storage.set_password_hash(spec.id, password_hash)
+    reception_password = secrets.token_urlsafe(12)
+    desk = storage.specialist_by_username(DEMO_RECEPTION_USERNAME)
+    if desk is None:
+        desk = storage.create_account(SITE_STAFF, DEMO_RECEPTION_USERNAME, DEMO_RECEPTION_NAME,
+                                      hash_password(reception_password), now)
+        storage.add_site_staff(desk.id, clinic.id, now)
+    else:
+        storage.set_password_hash(desk.id, hash_password(reception_password))
     issued = issue_appointment(storage, secrets_, waiting_area_id=area.id, starts_at=now,
                                now=now, specialist_id=spec.id, patient_name=patient_name)
     return DemoSeed(clinic_id=clinic.id, clinic_name=clinic.name, waiting_area_id=area.id,
                     waiting_area_name=area.name, specialist_id=spec.id,
                     specialist_username=spec.username, specialist_name=spec.display_name,
                     specialist_password=password, appointment_id=issued.appointment.id,
-                    appointment_code=issued.code)
+                    appointment_code=issued.code, reception_username=desk.username,
+                    reception_password=reception_password)

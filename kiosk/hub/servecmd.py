@@ -149,6 +149,8 @@ async def _serve(config: HubConfig, *, demo: bool, json_out: bool) -> int:
                     "appointment_code": seed.appointment_code,
                     "specialist_username": seed.specialist_username,
                     "specialist_password": seed.specialist_password,
+                    "reception_username": seed.reception_username,
+                    "reception_password": seed.reception_password,
                     "clinic": {"id": seed.clinic_id, "name": seed.clinic_name},
                     "waiting_area": {"id": seed.waiting_area_id, "name": seed.waiting_area_name},
                     "db": str(config.db_path),
@@ -157,6 +159,8 @@ async def _serve(config: HubConfig, *, demo: bool, json_out: bool) -> int:
                     f"Demo clinic:       {seed.clinic_name}",
                     f"Waiting area:      {seed.waiting_area_name}",
                     f"Specialist login:  {seed.specialist_username} / {seed.specialist_password}",
+                    f"Reception console: {hub.url}/reception",
+                    f"Reception login:   {seed.reception_username} / {seed.reception_password}",
                     f"Appointment code:  {seed.appointment_code}",
                 ]
             if json_out:

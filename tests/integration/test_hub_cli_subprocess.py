@@ -98,6 +98,22 @@ async def test_serve_demo_json(tmp_path: Path, stop_signal: signal.Signals) -> N
                     "username": info["specialist_username"],
                     "password": info["specialist_password"]}) as resp:
                 assert resp.status == 200
+        # The demo's reception login is site staff of the demo clinic (the reception console).
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as desk:
+            async with desk.post(f"{info['url']}/api/login", json={
+                    "username": info["reception_username"],
+                    "password": info["reception_password"]}) as resp:
+                assert resp.status == 200
+                assert (await resp.json())["specialist"]["role"] == "site_staff"
+            async with desk.get(f"{info['url']}/api/reception/sites") as resp:
+                assert resp.status == 200
+                assert [s["name"] for s in (await resp.json())["sites"]] == [
+                    "Demo Community Clinic"]
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            async with session.post(f"{info['url']}/api/login", json={
+                    "username": info["specialist_username"],
+                    "password": info["specialist_password"]}) as resp:
+                assert resp.status == 200
             ws = await session.ws_connect(str(info["ws_url"]))
             await ws.send_json({"v": 1, "type": "hello", "role": "patient"})
             assert (await ws.receive_json(timeout=5))["type"] == "welcome"
@@ -122,6 +138,7 @@ async def test_serve_demo_json(tmp_path: Path, stop_signal: signal.Signals) -> N
     assert "Traceback" not in logged
     assert code not in logged
     assert str(info["specialist_password"]) not in logged
+    assert str(info["reception_password"]) not in logged
     for line in logged.splitlines():
         assert json.loads(line)["logger"].startswith("kiosk.hub")
 
