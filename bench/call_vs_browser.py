@@ -11,8 +11,10 @@ every frame carrying kiosk.media.marker) and its fake microphone. Peer A offers,
 
 *App* (``--cases`` ``app``, 640x480 only): the GUI app itself, ``clinic-kiosk
 --autorun-code-file`` offscreen (``bench.app_peer``), in the same call as *ours*.
-``BENCH_APP_LAUNCHER=script.py`` runs that Python script instead of the entry point (to measure
-an older module in place of today's, or to count things).
+It runs as ``bench/app_probe.py`` (the entry point plus a probe, signalled just before and
+after the CPU window, of the frames it showed: the APP fps rows).
+``BENCH_APP_LAUNCHER=script.py`` runs that Python script instead (to measure an older module in
+place of today's, or to count things; it calls ``bench.app_probe.install()`` to keep the probe).
 
 *Ours*: ``clinic-hub serve --demo`` (a process), the hub's specialist console signed in in a
 headless Chromium (the same y4m camera, its getUserMedia asked for the tested size), and
@@ -41,6 +43,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -132,6 +135,9 @@ class Run:
     cpu_answerer: float = NAN
     cpu_hub: float = NAN
     jb_answerer: float = NAN  # browser's mean jitter-buffer delay (ms) for what it receives
+    fps_delivered: float = NAN  # the app: specialist's frames the engine handed to the GUI
+    fps_shown: float = NAN  # the app: specialist's frames painted
+    fps_shown_self: float = NAN  # the app: the patient's own picture, frames painted
     codec: str = ""
     note: str = ""
 
@@ -369,9 +375,11 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
             await page.click("#signin-button")
             await page.locator("#waiting-view").wait_for(state="visible", timeout=15000)
             log_copy = profile / f"app-{size[0]}x{size[1]}-{codec}.log" if profile else None
+            probe = Path(spec.profile) / "app-probe.jsonl"
+            launcher = os.environ.get("BENCH_APP_LAUNCHER") or str(ROOT / "bench" / "app_probe.py")
             async with app_peer(info["url"], info["db"], info["clinic"]["id"],
-                                info["appointment_code"], log_copy=log_copy,
-                                launcher=os.environ.get("BENCH_APP_LAUNCHER")) as app:
+                                info["appointment_code"], log_copy=log_copy, launcher=launcher,
+                                extra_env={"BENCH_APP_PROBE": str(probe)}) as app:
                 await page.locator("#patients > li .p-join").first.click(timeout=60000)
                 joined = time.monotonic()
                 await page.evaluate("__bench.watchAll()")
@@ -379,6 +387,7 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
                 run.setup_ms = (time.monotonic() - joined) * 1000  # join -> shown at browser
                 await page.evaluate("__bench.paused = true")
                 await asyncio.sleep(WARMUP_S)
+                shown0 = await probe_app(app, probe, 1)  # before the window: not its CPU
                 app_cpu, hub_cpu = TreeCPU(app.pid), TreeCPU(hub.pid)
                 spy = None
                 if profile is not None:
@@ -392,6 +401,13 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
                 await sample_window(seconds, [spec.cpu, app_cpu, hub_cpu])
                 s1 = await page.evaluate("__bench.stats()")
                 wall = time.monotonic() - t0
+                shown1 = await probe_app(app, probe, 2)
+                if shown0 and shown1:
+                    span = shown1["t"] - shown0["t"]
+                    for attr, key in (("fps_delivered", "delivered"), ("fps_shown", "remote"),
+                                      ("fps_shown_self", "self")):
+                        if key in shown0 and key in shown1:
+                            setattr(run, attr, (shown1[key] - shown0[key]) / span)
                 if spy is not None:
                     await asyncio.to_thread(spy.wait, 30)
                 w0 = await probe_window([page])
@@ -409,6 +425,19 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
     finally:
         stop_all(procs)
     return run
+
+
+async def probe_app(app: subprocess.Popen[str], probe: Path, line: int) -> dict[str, Any]:
+    """Signal the app's frame probe (bench/app_probe.py) and read its ``line``-th answer;
+    {} if it does not answer within 5 s (a launcher without the probe)."""
+    app.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = probe.read_text().splitlines() if probe.exists() else []  # noqa: ASYNC240 (tiny)
+        if len(lines) >= line:
+            return dict(json.loads(lines[line - 1]))
+        await asyncio.sleep(0.05)
+    return {}
 
 
 def jitter_ms(s0: dict[str, Any], s1: dict[str, Any]) -> float:
@@ -454,6 +483,9 @@ def summarise(size: str, codec: str, refs: list[Run], ours: list[Run],
             med(apps, "cpu_answerer")),
         Row(g, "APP: fps at browser / test-call's", med(ours, "fps_answerer"),
             med(apps, "fps_answerer")),
+        Row(g, "APP: fps shown / delivered to GUI", med(apps, "fps_delivered"),
+            med(apps, "fps_shown")),
+        Row(g, "APP: own picture fps shown", NAN, med(apps, "fps_shown_self"), False),
         Row(g, "APP: latency p50 to browser / tc", pct(ours, "lat_to_answerer", 50),
             pct(apps, "lat_to_answerer", 50)),
     ])
