@@ -69,6 +69,12 @@ PROCESSINGS: tuple[tuple[str, ProcessingSettings], ...] = (
 )
 WINDOW_S = 0.5
 CONVERGED_DB = 20.0
+REACHED_DB = 25.0
+#: The stalls run: the sound server plays the reference this long after it is written (the
+#: speaker's buffer), and the GUI thread that writes it stalls now and then.
+SINK_S = 0.150
+STALL_EVERY_S = 1.5
+STALL_MS = (40.0, 150.0)
 
 
 # ----- signals -----------------------------------------------------------------------------------
@@ -160,6 +166,9 @@ def room_response(rt60: float, drr_db: float, seed: int) -> Signal:
 class Result:
     erle_db: float
     converged_s: float | None
+    first_reached_s: float | None
+    leaky_windows: int
+    worst_window_db: float
     near_end_change_db: float
     double_talk_loss_db: float
     correlation: float
@@ -167,25 +176,64 @@ class Result:
     cpu_ms_per_frame: float
 
 
+def convolve(x: Signal, h: Signal) -> Signal:
+    """``np.convolve(x, h)`` through the FFT (the same to float precision, seconds faster)."""
+    size = x.size + h.size - 1
+    n = 1 << (size - 1).bit_length()
+    y: Signal = np.fft.irfft(np.fft.rfft(x, n) * np.fft.rfft(h, n), n)[:size]
+    return y
+
+
 def level_db(x: Signal) -> float:
     return 10 * math.log10(max(float(np.mean(x * x)), 1e-12))
 
 
-def process(settings: ProcessingSettings, far: Signal, mic: Signal) -> tuple[Signal, float]:
-    """Run the kiosk's processor over a whole recording, 10 ms at a time; (output, CPU ms/frame)."""
-    proc = AudioProcessor(settings)
+def process(settings: ProcessingSettings, far: Signal, mic: Signal, *,
+            written: npt.NDArray[np.int64] | None = None, sink_frames: int = 0,
+            paced: bool = True) -> tuple[Signal, float]:
+    """Run the kiosk's processor over a whole recording, 10 ms at a time; (output, CPU ms/frame).
+
+    Steady (``written`` None): before each microphone frame the speaker writes the same 10 ms
+    of reference. Otherwise ``written[i]`` is how many 10 ms frames of reference the speaker has
+    written by microphone frame ``i`` (bursts after stalls), ``sink_frames`` how long the sound
+    server holds them before they are played; the delay is set as the app sets it (what is
+    written and not yet played), every 0.5 s.
+    """
+    proc = AudioProcessor(settings, paced=paced)
 
     def to16(x: Signal) -> bytes:
         return (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
 
     out = bytearray()
     frames = mic.size // FRAME_SAMPLES
+    done = 0
     for i in range(frames):
+        until = i + 1 if written is None else int(written[i])
+        if until > done:
+            proc.far_end(to16(far[done * FRAME_SAMPLES:until * FRAME_SAMPLES]))
+            done = until
+        if written is not None and i % 50 == 0:
+            proc.set_delay_ms(max(0, done - (i - sink_frames)) * 10)
         part = slice(i * FRAME_SAMPLES, (i + 1) * FRAME_SAMPLES)
-        proc.far_end(to16(far[part]))
         out += proc.near_end(to16(mic[part]))
     result = np.frombuffer(bytes(out), dtype="<i2").astype(np.float64) / 32768
     return result, proc.cpu_s * 1000 / max(frames, 1)
+
+
+def stalled_writes(frames: int, seed: int) -> npt.NDArray[np.int64]:
+    """How much reference the speaker has written by each 10 ms: 20 ms packets as they are
+    decoded, held back by stalls of the GUI thread (one every STALL_EVERY_S on average, each
+    STALL_MS long) and written all at once after each."""
+    rng = np.random.default_rng(seed)
+    arrival = np.arange(frames) // 2 * 2 + 1  # a 20 ms packet is written when it is whole
+    t = float(rng.exponential(STALL_EVERY_S * 100))
+    while t < frames:
+        length = float(rng.uniform(*STALL_MS)) / 10
+        held = (arrival >= t) & (arrival < t + length)
+        arrival[held] = math.ceil(t + length)
+        t += length + float(rng.exponential(STALL_EVERY_S * 100))
+    written: npt.NDArray[np.int64] = np.searchsorted(arrival, np.arange(frames), side="right")
+    return written
 
 
 def active_frames(x: Signal, threshold_db: float) -> npt.NDArray[np.bool_]:
@@ -229,6 +277,10 @@ def measure(far_echo: Signal, mic: Signal, out: Signal, near: Signal, dt_start: 
         if all(e >= CONVERGED_DB for _, e in window_erle[i:]):
             converged = t_end
             break
+    reached = next((t_end for t_end, e in window_erle if e >= REACHED_DB), None)
+    after = [e for t_end, e in window_erle if reached is not None and t_end > reached]
+    leaky = sum(e < CONVERGED_DB for e in after)
+    worst = min(after) if after else float("nan")
     from_frame = round((converged if converged is not None else dt_start / RATE / 2) * fps)
     from_frame = min(from_frame, dt_frame - fps)  # late convergence: the last second at least
     chosen = np.zeros(e_mic.size, dtype=bool)
@@ -257,32 +309,60 @@ def measure(far_echo: Signal, mic: Signal, out: Signal, near: Signal, dt_start: 
         s = level_db(gain * b[part]) - level_db(residual[part])
         snrs.append(min(35.0, max(-10.0, s)))
     seg_snr = float(np.mean(snrs)) if snrs else float("nan")
-    return Result(erle_db, converged, change_db, loss_db, corr, seg_snr, cpu_ms)
+    return Result(erle_db, converged, reached, leaky, worst, change_db, loss_db, corr, seg_snr,
+                  cpu_ms)
 
 
-def run(seconds: float, voice: str) -> tuple[dict[str, dict[str, Result]], str]:
+Results = dict[str, dict[str, Result]]
+
+
+def run(seconds: float, voice: str, processings: tuple[tuple[str, ProcessingSettings], ...]
+        = PROCESSINGS, *, stalls: bool = True) -> tuple[Results, Results, str]:
+    """Every room with every processing, steady; then, with ``stalls``, the kiosk's processing
+    with the speaker's writes stalling, before (reference straight to AEC3) and after (paced)."""
     far, near_voice, source = voices(seconds, voice)
     n = round(seconds * RATE)
     dt_start = round(seconds * 2 / 3 * RATE)
     near = np.zeros(n)
     near[dt_start:] = near_voice[: n - dt_start]
     rng = np.random.default_rng(7)
-    results: dict[str, dict[str, Result]] = {}
+    results: Results = {}
+    stalled: Results = {}
+    sink = round(SINK_S * RATE)
     for r, (room, rt60, drr) in enumerate(ROOMS):
         far_sig = 0.5 * far  # the speaker's signal, about -12 dBFS peaks
-        echo = np.convolve(far_sig, room_response(rt60, drr, seed=10 + r))[:n]
+        response = room_response(rt60, drr, seed=10 + r)
+        echo = convolve(far_sig, response)[:n]
         near_in = near * (np.sqrt(np.mean(echo ** 2)) / max(np.sqrt(np.mean(near_voice ** 2)),
                                                             1e-9))  # as loud as the echo
         noise = rng.standard_normal(n) * 10 ** (-65 / 20)
         mic = echo + near_in + noise
         results[room] = {}
-        for name, settings in PROCESSINGS:
+        for name, settings in processings:
             out, cpu = process(settings, far_sig, mic)
             echo_only, _ = process(settings, far_sig, echo + noise)
             near_only, _ = process(settings, np.zeros(n), near_in + noise)
             results[room][name] = measure(echo, mic, out, near_in, dt_start, cpu, echo_only,
                                           near_only)
-    return results, source
+        if not stalls:
+            continue
+        # The same room, but what the microphone hears was played SINK_S after it was written.
+        played = np.concatenate([np.zeros(sink), far_sig])[:n]
+        echo = convolve(played, response)[:n]
+        mic = echo + near_in + noise
+        written = stalled_writes(n // FRAME_SAMPLES, seed=20 + r)
+        stalled[room] = {}
+        for name, paced in (("before", False), ("kiosk", True)):
+            def burst(f: Signal, m: Signal, paced: bool = paced,
+                      written: npt.NDArray[np.int64] = written) -> tuple[Signal, float]:
+                return process(ProcessingSettings(), f, m, written=written,
+                               sink_frames=round(SINK_S * 100), paced=paced)
+            out, cpu = burst(far_sig, mic)
+            echo_only, _ = burst(far_sig, echo + noise)
+            near_only, _ = burst(np.zeros(n), near_in + noise)
+            stalled[room][name] = measure(echo, mic, out, near_in, dt_start, cpu, echo_only,
+                                          near_only)
+    return results, stalled, source
 
 
 def fmt(value: float | None, unit: str = "") -> str:
@@ -293,62 +373,107 @@ def fmt(value: float | None, unit: str = "") -> str:
     return f"{value:.2f}{unit}" if abs(value) < 10 else f"{value:.1f}{unit}"
 
 
+ROWS = (("ERLE, single talk (dB, ≥ 25)", "erle_db"),
+        ("converged (s, ≤ 2)", "converged_s"),
+        ("  first 0.5 s window ≥ 25 dB (s)", "first_reached_s"),
+        ("  windows < 20 dB after it", "leaky_windows"),
+        ("  worst window after it (dB)", "worst_window_db"),
+        ("double talk: near-end level change (dB, ±3)", "near_end_change_db"),
+        ("double talk: loss vs near end alone (dB)", "double_talk_loss_db"),
+        ("double talk: correlation with near end", "correlation"),
+        ("double talk: segmental SNR (dB)", "segmental_snr_db"),
+        ("CPU per 10 ms frame (ms)", "cpu_ms_per_frame"))
+#: ``--attribute``: each stage of the kiosk's processing alone (AEC3 forces the high-pass on).
+ATTRIBUTE: tuple[tuple[str, ProcessingSettings], ...] = (
+    ("none", ProcessingSettings.off()),
+    ("AEC only", ProcessingSettings(True, False, False, False)),
+    ("AEC+HPF", ProcessingSettings(True, False, False, True)),
+    ("NS only", ProcessingSettings(False, True, False, False)),
+    ("HPF only", ProcessingSettings(False, False, False, True)),
+    ("kiosk", ProcessingSettings()),
+)
+
+
+def table(results: Results, names: list[str]) -> None:
+    header = f"{'room / figure':<46}" + "".join(f"{n:>11}" for n in names)
+    print(header)
+    print("-" * len(header))
+    for room, procs in results.items():
+        print(room)
+        for label, key in ROWS:
+            cells = []
+            for name in names:
+                value = getattr(procs[name], key)
+                if name == "none" and key in ("converged_s", "first_reached_s", "leaky_windows",
+                                              "worst_window_db"):
+                    cells.append("—")
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    cells.append(str(value))
+                else:
+                    cells.append(fmt(value))
+            print(f"  {label:<44}" + "".join(f"{c:>11}" for c in cells))
+
+
+def mean(results: Results, name: str, key: str, digits: int = 2) -> float:
+    return round(float(np.mean([getattr(procs[name], key) for procs in results.values()])), digits)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.echo", description=__doc__.split(
         "\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--seconds", type=float, default=12.0, help="length of each run")
     parser.add_argument("--voice", choices=("auto", "espeak", "synthetic"), default="auto")
+    parser.add_argument("--attribute", action="store_true",
+                        help="each stage alone (AEC, NS, HPF) instead of the kiosk's choices")
+    parser.add_argument("--no-stalls", action="store_true",
+                        help="skip the stalls run (the reference written in bursts)")
     args = parser.parse_args(argv)
-    results, source = run(args.seconds, args.voice)
-    kiosk = [rooms["kiosk"] for rooms in results.values()]
-    none = [rooms["none"] for rooms in results.values()]
-    converged = [k.converged_s for k in kiosk]
-    summary = {
-        "erle_db": round(float(np.mean([k.erle_db for k in kiosk])), 2),
-        "erle_db_unprocessed": round(float(np.mean([k.erle_db for k in none])), 2),
+    processings = ATTRIBUTE if args.attribute else PROCESSINGS
+    results, stalled, source = run(args.seconds, args.voice, processings,
+                                   stalls=not args.no_stalls)
+    converged = [procs["kiosk"].converged_s for procs in results.values()]
+    summary: dict[str, object] = {
+        "erle_db": mean(results, "kiosk", "erle_db"),
+        "erle_db_unprocessed": mean(results, "none", "erle_db"),
         "converged_s": (None if any(c is None for c in converged)
                         else round(max(c for c in converged if c is not None), 2)),
-        "near_end_change_db": round(float(np.mean([k.near_end_change_db for k in kiosk])), 2),
-        "double_talk_loss_db": round(float(np.mean([k.double_talk_loss_db for k in kiosk])), 2),
-        "correlation": round(float(np.mean([k.correlation for k in kiosk])), 3),
-        "segmental_snr_db": round(float(np.mean([k.segmental_snr_db for k in kiosk])), 2),
-        "cpu_ms_per_frame": round(float(np.mean([k.cpu_ms_per_frame for k in kiosk])), 3),
+        "near_end_change_db": mean(results, "kiosk", "near_end_change_db"),
+        "double_talk_loss_db": mean(results, "kiosk", "double_talk_loss_db"),
+        "correlation": mean(results, "kiosk", "correlation", 3),
+        "segmental_snr_db": mean(results, "kiosk", "segmental_snr_db"),
+        "cpu_ms_per_frame": mean(results, "kiosk", "cpu_ms_per_frame", 3),
         "speech": source,
         "seconds": args.seconds,
         "rooms": {room: {name: asdict(res) for name, res in procs.items()}
                   for room, procs in results.items()},
     }
+    if stalled:
+        summary["stalls"] = {
+            "erle_db": mean(stalled, "kiosk", "erle_db"),
+            "erle_db_before": mean(stalled, "before", "erle_db"),
+            "leaky_windows": sum(p["kiosk"].leaky_windows for p in stalled.values()),
+            "leaky_windows_before": sum(p["before"].leaky_windows for p in stalled.values()),
+            "rooms": {room: {name: asdict(res) for name, res in procs.items()}
+                      for room, procs in stalled.items()},
+        }
     if args.json:
         print(json.dumps(summary))
         return 0
     print(f"bench.echo: {args.seconds:.0f} s per run, speech: {source}, double talk in the "
           f"last third; {load_note()}")
-    names = [name for name, _ in PROCESSINGS]
-    header = f"{'room / figure':<44}" + "".join(f"{n:>11}" for n in names)
-    print(header)
-    print("-" * len(header))
-    rows = (("ERLE, single talk (dB, ≥ 25)", "erle_db", " "),
-            ("converged (s, ≤ 2)", "converged_s", "s"),
-            ("double talk: near-end level change (dB, ±3)", "near_end_change_db", " "),
-            ("double talk: loss vs near end alone (dB)", "double_talk_loss_db", " "),
-            ("double talk: correlation with near end", "correlation", " "),
-            ("double talk: segmental SNR (dB)", "segmental_snr_db", " "),
-            ("CPU per 10 ms frame (ms)", "cpu_ms_per_frame", " "))
-    for room, procs in results.items():
-        print(room)
-        for label, key, _ in rows:
-            cells = []
-            for name in names:
-                value = getattr(procs[name], key)
-                if name == "none" and key == "converged_s":
-                    cells.append("—")
-                else:
-                    cells.append(fmt(value))
-            print(f"  {label:<42}" + "".join(f"{c:>11}" for c in cells))
+    table(results, [name for name, _ in processings])
     print()
     print("kiosk, over the rooms: " + ", ".join(
-        f"{k}={v}" for k, v in summary.items() if k not in ("rooms", "speech", "seconds")))
+        f"{k}={v}" for k, v in summary.items() if k not in ("rooms", "speech", "seconds",
+                                                            "stalls")))
+    if stalled:
+        print()
+        print(f"Speaker stalls: the reference is written in bursts (a stall of "
+              f"{STALL_MS[0]:.0f}–{STALL_MS[1]:.0f} ms every {STALL_EVERY_S} s on average) and "
+              f"played {SINK_S * 1000:.0f} ms after it is written; kiosk processing, the "
+              f"reference straight to AEC3 (before) and paced by the microphone (kiosk)")
+        table(stalled, ["before", "kiosk"])
     return 0
 
 
