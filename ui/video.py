@@ -441,9 +441,8 @@ class VideoView(QWidget):
             self.frames_rendered += 1
             self._set_has_picture(True)
         painter = QPainter(self)
-        background = self.palette().color(self.backgroundRole())
         if self._shown is None:
-            painter.fillRect(self.rect(), background)
+            painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()))
             painter.end()
             return
         if isinstance(self._shown, YuvFrame):  # numpy's picture, scaled by the painter
@@ -460,9 +459,11 @@ class VideoView(QWidget):
         if not asked:
             self._drawn_at = target
             self.update()  # the bars around a picture of another size: next paint
-        painter.setClipRegion(QRegion(self.rect()) - QRegion(target))  # the bars only
-        painter.fillRect(self.rect(), background)
-        painter.setClipping(False)
+        bars = event.region() - QRegion(target)
+        if not bars.isEmpty():  # a new frame of the same size repaints only the picture
+            painter.setClipRegion(bars)
+            painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()))
+            painter.setClipping(False)
         if size is None:
             assert self._image is not None
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
