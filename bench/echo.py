@@ -70,11 +70,12 @@ PROCESSINGS: tuple[tuple[str, ProcessingSettings], ...] = (
 WINDOW_S = 0.5
 CONVERGED_DB = 20.0
 REACHED_DB = 25.0
-#: The stalls run: the sound server plays the reference this long after it is written (the
-#: speaker's buffer), and the GUI thread that writes it stalls now and then.
+#: The stalls run: the sound server plays the reference this long after it is due (the
+#: speaker's buffer), and the GUI thread that writes it stalls now and then, sometimes for longer
+#: than the buffer holds (the server then runs dry: silence, and the late audio after it).
 SINK_S = 0.150
 STALL_EVERY_S = 1.5
-STALL_MS = (40.0, 150.0)
+STALL_MS = (40.0, 300.0)
 
 
 # ----- signals -----------------------------------------------------------------------------------
@@ -189,15 +190,16 @@ def level_db(x: Signal) -> float:
 
 
 def process(settings: ProcessingSettings, far: Signal, mic: Signal, *,
-            written: npt.NDArray[np.int64] | None = None, sink_frames: int = 0,
+            written: npt.NDArray[np.int64] | None = None,
+            played: npt.NDArray[np.int64] | None = None,
             paced: bool = True) -> tuple[Signal, float]:
     """Run the kiosk's processor over a whole recording, 10 ms at a time; (output, CPU ms/frame).
 
     Steady (``written`` None): before each microphone frame the speaker writes the same 10 ms
     of reference. Otherwise ``written[i]`` is how many 10 ms frames of reference the speaker has
-    written by microphone frame ``i`` (bursts after stalls), ``sink_frames`` how long the sound
-    server holds them before they are played; the delay is set as the app sets it (what is
-    written and not yet played), every 0.5 s.
+    written by microphone frame ``i`` (bursts after stalls) and ``played[i]`` how many the sound
+    server has played; the delay is set as the app sets it (what is written and not yet played),
+    every 0.5 s.
     """
     proc = AudioProcessor(settings, paced=paced)
 
@@ -212,8 +214,8 @@ def process(settings: ProcessingSettings, far: Signal, mic: Signal, *,
         if until > done:
             proc.far_end(to16(far[done * FRAME_SAMPLES:until * FRAME_SAMPLES]))
             done = until
-        if written is not None and i % 50 == 0:
-            proc.set_delay_ms(max(0, done - (i - sink_frames)) * 10)
+        if played is not None and i % 50 == 0:
+            proc.set_delay_ms(max(0, done - int(played[i])) * 10)
         part = slice(i * FRAME_SAMPLES, (i + 1) * FRAME_SAMPLES)
         out += proc.near_end(to16(mic[part]))
     result = np.frombuffer(bytes(out), dtype="<i2").astype(np.float64) / 32768
@@ -234,6 +236,20 @@ def stalled_writes(frames: int, seed: int) -> npt.NDArray[np.int64]:
         t += length + float(rng.exponential(STALL_EVERY_S * 100))
     written: npt.NDArray[np.int64] = np.searchsorted(arrival, np.arange(frames), side="right")
     return written
+
+
+def play_times(written: npt.NDArray[np.int64], sink_frames: int) -> npt.NDArray[np.int64]:
+    """When the sound server plays each 10 ms of reference (in microphone frames): ``sink_frames``
+    after it is due, in order, or as soon as it is written when it comes later than that (the
+    server ran dry and played silence meanwhile; everything after it comes that much later)."""
+    frames = written.size
+    arrival = np.searchsorted(written, np.arange(frames) + 1)  # the first frame it is written by
+    play = np.zeros(frames, dtype=np.int64)
+    last = -1
+    for j in range(frames):
+        last = max(last + 1, int(arrival[j]) + 1, j + sink_frames)
+        play[j] = last
+    return play
 
 
 def active_frames(x: Signal, threshold_db: float) -> npt.NDArray[np.bool_]:
@@ -328,7 +344,6 @@ def run(seconds: float, voice: str, processings: tuple[tuple[str, ProcessingSett
     rng = np.random.default_rng(7)
     results: Results = {}
     stalled: Results = {}
-    sink = round(SINK_S * RATE)
     for r, (room, rt60, drr) in enumerate(ROOMS):
         far_sig = 0.5 * far  # the speaker's signal, about -12 dBFS peaks
         response = room_response(rt60, drr, seed=10 + r)
@@ -346,17 +361,24 @@ def run(seconds: float, voice: str, processings: tuple[tuple[str, ProcessingSett
                                           near_only)
         if not stalls:
             continue
-        # The same room, but what the microphone hears was played SINK_S after it was written.
-        played = np.concatenate([np.zeros(sink), far_sig])[:n]
+        # The same room, but what the microphone hears is what the sound server played.
+        frames = n // FRAME_SAMPLES
+        written = stalled_writes(frames, seed=20 + r)
+        play = play_times(written, round(SINK_S * 100))
+        played = np.zeros(n)
+        for j in np.flatnonzero(play < frames):
+            at = int(play[j]) * FRAME_SAMPLES
+            played[at:at + FRAME_SAMPLES] = far_sig[j * FRAME_SAMPLES:(j + 1) * FRAME_SAMPLES]
+        played_by = np.searchsorted(play, np.arange(frames), side="right")
         echo = convolve(played, response)[:n]
         mic = echo + near_in + noise
-        written = stalled_writes(n // FRAME_SAMPLES, seed=20 + r)
         stalled[room] = {}
         for name, paced in (("before", False), ("kiosk", True)):
             def burst(f: Signal, m: Signal, paced: bool = paced,
-                      written: npt.NDArray[np.int64] = written) -> tuple[Signal, float]:
-                return process(ProcessingSettings(), f, m, written=written,
-                               sink_frames=round(SINK_S * 100), paced=paced)
+                      written: npt.NDArray[np.int64] = written,
+                      played_by: npt.NDArray[np.int64] = played_by) -> tuple[Signal, float]:
+                return process(ProcessingSettings(), f, m, written=written, played=played_by,
+                               paced=paced)
             out, cpu = burst(far_sig, mic)
             echo_only, _ = burst(far_sig, echo + noise)
             near_only, _ = burst(np.zeros(n), near_in + noise)
@@ -471,8 +493,9 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(f"Speaker stalls: the reference is written in bursts (a stall of "
               f"{STALL_MS[0]:.0f}–{STALL_MS[1]:.0f} ms every {STALL_EVERY_S} s on average) and "
-              f"played {SINK_S * 1000:.0f} ms after it is written; kiosk processing, the "
-              f"reference straight to AEC3 (before) and paced by the microphone (kiosk)")
+              f"played {SINK_S * 1000:.0f} ms after it is due (later after the server ran dry); "
+              f"kiosk processing, the reference straight to AEC3 (before) and paced by the "
+              f"microphone (kiosk)")
         table(stalled, ["before", "kiosk"])
     return 0
 

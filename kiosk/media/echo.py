@@ -21,7 +21,7 @@ Rules that matter:
   callbacks). The speaker is written when the network and the GUI thread deliver (bursts after a
   stall), while the sound server plays on steadily from its buffer; handed to AEC3 as written, a
   burst lets the echo through for up to a second (``python -m bench.echo``, the *stalls* table:
-  0.5 s windows down to 1.5-7 dB; tests/unit/test_echo.py: 190 ms stalls, 11 dB against 68 dB
+  0.5 s windows down to 1-5 dB; tests/unit/test_echo.py: 190 ms stalls, 11 dB against 68 dB
   paced). The figures fit AEC3's render buffer overrunning and its delay estimate being reset.
   A stall longer than what is queued moves the queue's timing once (AEC3 re-finds the delay);
   the queue keeps at most :data:`MAX_REFERENCE_MS` (the oldest goes); when it is empty the
