@@ -102,8 +102,9 @@ def test_the_reference_waits_for_the_microphone_one_frame_each() -> None:
     assert proc.queued_ms == 31
     proc.near_end(bytes(FRAME_BYTES * 2))  # two microphone frames take two frames of it
     assert proc.queued_ms == 11
-    proc.set_delay_ms(120)  # from the write; what still waits here is taken off for AEC3
-    assert proc.delay_ms == 120
+    proc.near_end(bytes(FRAME_BYTES * 2))  # one more frame of reference, then none to give
+    assert proc.queued_ms == 1
+    assert proc.frames_processed == 4
     proc.reset()
     assert proc.queued_ms == 0
 
