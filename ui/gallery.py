@@ -86,6 +86,11 @@ def drive(window: MainWindow, name: str, live: LiveState) -> tuple[Journey, floa
     if name == "07_help_asked":
         j.request_help(t)
         return j, t, live
+    if name == "08_help_coming":  # reception answered: someone is coming
+        j.request_help(t)
+        j.help_acknowledged(t)
+        j.help_on_its_way("Sam", t)
+        return j, t, live
     j.submit_code("0123456789", t)
     j.check_in_succeeded(APPT, t)
     frame = test_frame(640, 360, 12)
@@ -171,7 +176,8 @@ def drive(window: MainWindow, name: str, live: LiveState) -> tuple[Journey, floa
 
 NAMES = [
     "01_welcome", "02_check_in", "03_check_in_wrong", "04_check_in_locked", "05_prepared",
-    "06_idle_warning", "07_help_asked", "10_camera", "11_camera_problem", "12_microphone",
+    "06_idle_warning", "07_help_asked", "08_help_coming", "10_camera", "11_camera_problem",
+    "12_microphone",
     "13_speaker", "14_speaker_asked", "15_speaker_problem", "16_summary", "17_summary_problems",
     "20_waiting", "21_waiting_message", "30_connecting", "31_call", "32_call_muted",
     "33_reconnecting", "34_end_call", "40_feedback_faces", "41_feedback_yes_no",
