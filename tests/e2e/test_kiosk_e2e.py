@@ -46,6 +46,7 @@ pytestmark = pytest.mark.timeout(240)
 
 CLINIC, AREA, ROOM = "Leith Community Clinic", "Eye clinic", "Consulting room 2"
 SPECIALIST, PASSWORD = "a.jones", "a long specialist password 7"
+DESK, DESK_PASSWORD = "desk", "a long reception password 8"
 PIN = "482916"
 #: Keeps a list of every RTCPeerConnection the console makes, so the test can read the
 #: browser's own statistics (an init script: not subject to the page's CSP, changes nothing).
@@ -82,6 +83,9 @@ def set_up_hub(db: Path) -> dict[str, Any]:
     specialist = hub_cli(db, "specialist", "create", "--clinic", str(clinic), "--username",
                          SPECIALIST, "--name", "Dr A Jones", "--password-stdin",
                          stdin=PASSWORD + "\n")["id"]
+    desk = hub_cli(db, "account", "create", "--role", "site-staff", "--username", DESK,
+                   "--name", "Ann Desk", "--password-stdin", stdin=DESK_PASSWORD + "\n")["id"]
+    hub_cli(db, "membership", "add", "--account", str(desk), "--site", str(clinic))
     pairing = hub_cli(db, "kiosk", "pair", "--clinic", str(clinic), "--room", ROOM)
     appointment = hub_cli(db, "appointment", "create", "--waiting-area", str(area),
                           "--specialist", str(specialist), "--patient-name", "Morag Campbell")
@@ -240,6 +244,32 @@ async def run_the_day(kiosk: Kiosk, sound: SoundServer, hub: dict[str, Any], hub
         await kiosk.until(lambda s: s["step"] == "waiting", "the waiting room")
         await kiosk.shot("waiting")
 
+        # --- reception: the kiosk's step; "I need help" answered at the desk ---
+        desk_context = await browser.new_context(viewport=VIEWPORT, locale="en-GB",
+                                                 timezone_id="Europe/London")
+        desk = await desk_context.new_page()
+        desk_errors = PageErrors(desk)
+        await desk.goto(hub_url + "/reception")
+        await desk.fill("#username", DESK)
+        await desk.fill("#password", DESK_PASSWORD)
+        await desk.click("#signin-button")
+        booth = desk.locator("#kiosk-list > li", has_text=ROOM)
+        await expect(booth).to_contain_text("Patient waiting for the clinician",
+                                            timeout=UI_WAIT_MS)
+        await kiosk.click("HeaderHelp")
+        await kiosk.until(lambda s: s["help_shown"], "the help message")
+        going = desk.get_by_role("button", name=f"I'm going to {ROOM}")
+        await expect(desk.locator("#help-panel")).to_have_attribute("data-alert", "on",
+                                                                   timeout=UI_WAIT_MS)
+        await desk.screenshot(path=str(kiosk.shots / "reception-help.png"))
+        await going.click()
+        seen = await kiosk.until(lambda s: s["help_title"] == "Someone from reception is coming.",
+                                 "reception's answer on the kiosk")
+        await kiosk.shot("help-coming")
+        await expect(desk.locator("#help-panel")).to_have_attribute("data-alert", "off")
+        await kiosk.click("HelpClose")
+        await kiosk.until(lambda s: not s["help_shown"], "the help message closed")
+
         # --- the specialist sees the patient, with the room and the checks, and messages ---
         card = page.locator("#patients > li").first
         await expect(card).to_contain_text(ROOM, timeout=UI_WAIT_MS)
@@ -293,7 +323,10 @@ async def run_the_day(kiosk: Kiosk, sound: SoundServer, hub: dict[str, Any], hub
         await kiosk.until(lambda s: s["step"] == "feedback", "the survey")
         await kiosk.shot("feedback")
         assert errors.errors == []
+        assert desk_errors.errors == []
+        await expect(booth).to_contain_text("feedback", ignore_case=True, timeout=UI_WAIT_MS)
         await context.close()
+        await desk_context.close()
 
     await kiosk.click("Face5")
     await kiosk.click("FeedbackNext")

@@ -181,6 +181,8 @@ class Probe:
             "focus": type(QApplication.focusWidget()).__name__,
             "checks": dict(journey.visit.checks),
             "messages": list(journey.visit.messages),
+            "help_shown": window.help_overlay.isVisible(),
+            "help_title": window.help_overlay.title.text(),
             "self_view_picture": bool(view is not None and view.has_picture()),
             "self_view": self._view(view),
             "network_status": live.network_status,
