@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +47,10 @@ from kiosk.hub.models import (
 )
 
 log = logging.getLogger("kiosk.hub.presence")
+
+
+#: A cut waiting list is logged as a WARNING at most this often (the rest at DEBUG).
+CUT_LOG_INTERVAL_S = 60.0
 
 
 def iso(ts: float) -> str:
@@ -252,6 +257,9 @@ class Presence:
         self._by_area: dict[int, set[Connection]] = {}
         self._by_site: dict[int, set[Connection]] = {}
         self._by_help_site: dict[int, set[Connection]] = {}
+        #: When a cut list was last logged as a WARNING (monotonic): once a minute, not on
+        #: every change while an old console watches a long list.
+        self._cut_logged_at = float("-inf")
 
     def _indexes(self, scope: Scope) -> list[tuple[dict[int, set[Connection]], frozenset[int]]]:
         if scope.role == CLINICIAN:
@@ -319,8 +327,13 @@ class Presence:
         if _fits(msg):
             return msg
         # Too many patients with large check summaries: shorten the summaries, then the list.
-        log.warning("a waiting list (%d entries) is over the size limit; shortening it",
-                    len(entries))
+        now = time.monotonic()
+        level = logging.WARNING if now - self._cut_logged_at >= CUT_LOG_INTERVAL_S \
+            else logging.DEBUG
+        if level == logging.WARNING:
+            self._cut_logged_at = now
+        log.log(level, "a waiting list (%d entries) is over the size limit; shortening it "
+                "(a console without list_delta)", len(entries))
         if scope.role == CLINICIAN:
             entries = self._entries(scope, full_checks=False)
         return protocol.make("waiting_list", patients=_first_that_fit(entries))

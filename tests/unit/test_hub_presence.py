@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -104,3 +105,18 @@ def test_an_overfull_list_is_shortened_to_fit() -> None:
     protocol.encode(msg)
     assert len(msg["patients"]) == 40  # short summaries let everyone fit
     assert msg["patients"][0]["checks"] == {"camera": "ok"}
+
+
+@pytest.mark.expect_log(r"waiting list .* over the size limit", logger="kiosk.hub.presence")
+def test_a_cut_list_is_a_warning_once_a_minute_not_on_every_change(
+        caplog: pytest.LogCaptureFixture) -> None:
+    presence = Presence()
+    big: dict[str, Any] = {"camera": "ok", "detail": "x" * 4000}
+    for n in range(40):
+        visit = _visit(n, checks=big)
+        presence.visits[visit.id] = visit
+    caplog.set_level(logging.DEBUG, logger="kiosk.hub.presence")
+    for _ in range(5):
+        presence.waiting_list(_clinician(2))
+    levels = [r.levelno for r in caplog.records if "over the size limit" in r.getMessage()]
+    assert levels == [logging.WARNING] + [logging.DEBUG] * 4
