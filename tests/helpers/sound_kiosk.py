@@ -12,10 +12,11 @@ event a line on stdout. Secrets (the kiosk token, the appointment code) go in fi
 the command line.
 
 Commands: ``start`` (devices on, the level meter running), ``checkin FILE`` (check in with the
-code in FILE), ``chime``, ``stats``, ``quit``.
+code in FILE), ``chime``, ``stall N M`` (from now on, block the GUI thread for N ms every M ms,
+as a heavy repaint or a screen change does; ``stall 0 0`` stops), ``stats``, ``quit``.
 Events: ``ready`` (device names), ``level`` (0..1, about ten a second), ``checkin`` (ok, code),
-``state`` (the call's state), ``chime`` (played), ``stats`` (the speaker's and microphone's
-counters), ``bye``.
+``state`` (the call's state), ``chime`` (played), ``stalling`` (N and M, once the timer runs),
+``stats`` (the speaker's and microphone's counters, and how many stalls so far), ``bye``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -183,6 +185,14 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
         line = Signal(str)
 
     commands = Commands()
+    stall = QTimer()
+    stalls = [0, 0]  # how long each stall is (ms), how many so far
+
+    def stall_once() -> None:
+        time.sleep(stalls[0] / 1000)  # the GUI thread blocked, as by a slow repaint: the point
+        stalls[1] += 1
+
+    stall.timeout.connect(stall_once)
 
     def stats() -> None:
         mic, speaker = devices._mic, devices._speaker  # a test's probe
@@ -191,9 +201,10 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
               speaker_written=speaker.written if speaker else 0,
               speaker_dropped=speaker.dropped if speaker else 0,
               processed_frames=proc.frames_processed if proc else 0,
-              delay_ms=proc.delay_ms if proc else None)
+              delay_ms=proc.delay_ms if proc else None, stalls=stalls[1])
 
     def quit_() -> None:
+        stall.stop()
         devices.stop()
         thread.stop(engine.close)
         _emit("bye")
@@ -209,6 +220,13 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
             bridge.run(lambda e: e.check_in(code))
         elif command == "chime":
             _emit("chime", played=devices.play_chime())
+        elif command == "stall":
+            length, every = (int(word) for word in rest.split())
+            stall.stop()
+            stalls[0] = length
+            if length > 0 and every > 0:
+                stall.start(every)
+            _emit("stalling", length_ms=length, every_ms=every)
         elif command == "stats":
             stats()
         elif command in ("quit", ""):
