@@ -53,9 +53,11 @@ log = logging.getLogger("kiosk.hub.presence")
 CUT_LOG_INTERVAL_S = 60.0
 
 
-def iso(ts: float) -> str:
-    """A unix time as an ISO 8601 UTC string, as the protocol shows times."""
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def iso(ts: float, *, precise: bool = False) -> str:
+    """A unix time as an ISO 8601 UTC string, as the protocol shows times (to the second, or
+    to the millisecond when ``precise``: a time that tells events apart)."""
+    spec = "milliseconds" if precise else "seconds"
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec=spec).replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ class Acknowledgement:
 def help_fields(help_at: float | None, ack: Acknowledgement | None) -> dict[str, Any]:
     """The help fields of a ``waiting_list`` entry: the latest request (a new one is a new
     alert) and who acknowledged it since."""
-    return {"help_at": iso(help_at) if help_at is not None else None,
+    # To the millisecond: two presses in one second are two requests, and consoles alert on
+    # every change of help_at.
+    return {"help_at": iso(help_at, precise=True) if help_at is not None else None,
             "help_acknowledged_by": ack.name if ack is not None else None,
             "help_acknowledged_at": iso(ack.at) if ack is not None else None}
 
@@ -83,7 +87,7 @@ def help_fields(help_at: float | None, ack: Acknowledgement | None) -> dict[str,
 def help_summary(since: float, visit_id: str | None,
                  ack: Acknowledgement | None) -> dict[str, Any]:
     """The ``help`` of a ``kiosks`` entry (``since``: the latest request)."""
-    return {"since": iso(since), "visit_id": visit_id,
+    return {"since": iso(since, precise=True), "visit_id": visit_id,  # as help_at
             "acknowledged_by": ack.name if ack is not None else None,
             "acknowledged_at": iso(ack.at) if ack is not None else None}
 
