@@ -4,7 +4,9 @@ Rules that matter:
 
 - Engine -> GUI: every :class:`~kiosk.engine.EngineListener` callback becomes a Qt signal. The
   bridge object lives in the GUI thread, so emitting from the engine thread is a queued
-  connection: slots always run in the GUI thread.
+  connection: slots always run in the GUI thread. One exception: ``remote_audio`` is connected
+  directly to the speaker (``ui.media.KioskDevices.play_remote_audio``, safe on any thread), so
+  the far end's audio reaches the speaker's own thread without waiting for the GUI thread.
 - Video is *latest frame wins*: the engine thread overwrites one slot per stream and emits
   ``*_frame_ready`` only when the slot was empty, so a stalled GUI never builds a queue.
 - GUI -> engine: :meth:`EngineBridge.run` hands a coroutine to the engine loop
@@ -45,7 +47,8 @@ class EngineBridge(QObject, EngineListener):
         ended(str): the visit ended, with the reason.
         self_frame_ready(): a new self-view frame is waiting in :meth:`take_self_frame`.
         remote_frame_ready(): a new specialist frame is waiting in :meth:`take_remote_frame`.
-        remote_audio(object): a 20 ms ``av.AudioFrame`` of the specialist's audio.
+        remote_audio(object): a 20 ms ``av.AudioFrame`` of the specialist's audio (emitted on
+            the engine thread; connect it directly to a slot that is safe there).
         mic_level(float): the microphone's level, 0..1.
         network_progress(float, str): the network check's progress, 0..1, and its step.
         network_result(str, object): pass / warn / fail and the summary dict for the hub.

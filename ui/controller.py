@@ -160,7 +160,9 @@ class KioskController(QObject):
         b.network_result.connect(self._network_result)
         b.self_frame_ready.connect(self._show_self_frame)
         b.remote_frame_ready.connect(self._show_remote_frame)
-        b.remote_audio.connect(self.devices.play_remote_audio)
+        # Direct: the far end's audio goes from the engine thread to the speaker's own thread,
+        # never through the GUI thread, whose stalls would run the speaker dry (ui/media.py).
+        b.remote_audio.connect(self.devices.play_remote_audio, Qt.ConnectionType.DirectConnection)
         b.mic_level.connect(self._mic_level)
         b.hub_error.connect(lambda code, _msg: log.warning("hub error: %s", code))
         self.devices.changed.connect(self._refresh_devices)

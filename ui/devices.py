@@ -4,9 +4,12 @@ This is the only module in ``ui/`` that touches aiortc (docs/architecture.md §3
 
 Rules that matter:
 
-- Qt objects (QCamera, QAudioSource, QAudioSink, QMediaDevices) live in the GUI thread. Captured
+- Qt objects (QCamera, QAudioSource, QMediaDevices) live in the GUI thread. Captured
   data crosses to the engine thread only through :class:`_Mailbox` objects, which hand over with
   ``loop.call_soon_threadsafe`` — video *latest frame wins*, audio a short bounded queue.
+- The speaker's QAudioSink lives on a thread of its own (:class:`QtSpeaker`): the far end's
+  frames go from the engine thread straight to it through a short bounded queue, so a stalled
+  GUI thread never runs the speaker dry.
 - The microphone is read on its own thread straight from the sound server where there is one
   (:mod:`kiosk.media.pulse`; QAudioSource reads some sources at a trickle), and goes through the
   echo canceller there; what the speaker plays is the canceller's reference.
@@ -30,6 +33,7 @@ import fractions
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import av
@@ -37,7 +41,7 @@ import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 from av.video.reformatter import VideoReformatter
-from PySide6.QtCore import QByteArray, QIODevice, QObject, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QIODevice, QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QAudioDevice,
@@ -65,6 +69,8 @@ AUDIO_RATE = 48_000
 AUDIO_SAMPLES = 960  # 20 ms at 48 kHz
 AUDIO_SLACK_S = 0.1  # microphone audio kept in hand beyond what the next frame needs
 AUDIO_WINDOW_S = 3.0  # how long the buffer must stay above the slack before it is cut
+SPEAKER_QUEUE = 10  # decoded 20 ms frames waiting for the speaker's thread, at most
+SPEAKER_CLOSE_WAIT_MS = 2000
 
 
 @dataclass(frozen=True)
@@ -514,60 +520,195 @@ class QtMicrophone(QObject):
             self.feed.post(data)
 
 
+class _SpeakerWorker(QObject):
+    """The speaker's QAudioSink and its writes: lives on the speaker's thread, and makes the
+    sink there (:meth:`open`), so a stalled GUI thread never starves it."""
+
+    def __init__(self, device: QAudioDevice, inbox: _SpeakerInbox, volume: float,
+                 processor: AudioProcessor | None) -> None:
+        super().__init__()
+        self._device = device
+        self._inbox = inbox
+        self._volume = volume
+        self.processor = processor
+        self._sink: QAudioSink | None = None
+        self._io: QIODevice | None = None
+
+    @Slot()
+    def open(self) -> None:
+        fmt = QAudioFormat()
+        fmt.setSampleRate(AUDIO_RATE)
+        fmt.setChannelCount(2)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self._sink = QAudioSink(self._device, fmt, self)
+        self._sink.setBufferSize(AUDIO_RATE * 4 // 5)  # 200 ms
+        self._sink.setVolume(self._volume)
+        self._io = self._sink.start()
+        self.drain()  # what came while the sink was being made
+
+    @Slot(float)
+    def set_volume(self, volume: float) -> None:
+        self._volume = volume
+        if self._sink is not None:
+            self._sink.setVolume(volume)
+
+    @Slot()
+    def close(self) -> None:
+        if self._sink is not None:
+            self._sink.stop()
+        self._io = None
+        self._inbox.buffered_ms = 0.0
+        thread = self.thread()
+        if thread is not None:
+            thread.quit()
+
+    @Slot()
+    def drain(self) -> None:
+        """Write every frame waiting in the inbox (late audio is dropped, never queued up)."""
+        frames = self._inbox.take()
+        sink, io = self._sink, self._io
+        if io is None or sink is None:
+            return
+        for frame in frames:
+            self._write(sink, io, frame)
+        pending = max(0, sink.bufferSize() - sink.bytesFree())
+        self._inbox.buffered_ms = pending / (AUDIO_RATE * 4) * 1000
+
+    def _write(self, sink: QAudioSink, io: QIODevice, frame: av.AudioFrame) -> None:
+        pcm = np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1)
+        if frame.layout.name == "mono":
+            pcm = np.repeat(pcm, 2)
+        data = pcm.tobytes()
+        if sink.bytesFree() < len(data):
+            self._inbox.late += 1
+            return
+        written = io.write(QByteArray(data))
+        if written <= 0:
+            return
+        self._inbox.written += written
+        if self.processor is not None:
+            stereo = pcm[: written // 2 // 2 * 2].reshape(-1, 2).astype(np.int32)
+            self.processor.far_end(((stereo[:, 0] + stereo[:, 1]) // 2).astype("<i2").tobytes())
+
+
+class _SpeakerInbox:
+    """Decoded frames on their way to the speaker's thread: a short bounded queue (the oldest
+    goes when it is full) and one wake-up signal per batch. :meth:`put` is for any thread.
+    It also holds the speaker's counters (plain numbers, written by the speaker's thread)."""
+
+    def __init__(self, wake: Callable[[], None], maxlen: int) -> None:
+        self._wake = wake
+        self._frames: collections.deque[av.AudioFrame] = collections.deque(maxlen=maxlen)
+        self._lock = threading.Lock()
+        self._woken = False
+        self.closed = False
+        self.dropped = 0  # frames that found the queue full
+        self.late = 0  # frames that found the sink full
+        self.written = 0  # bytes written to the sink
+        #: Audio written and not yet handed to the sound server (ms), as of the last write.
+        self.buffered_ms = 0.0
+
+    def put(self, frame: av.AudioFrame) -> None:
+        with self._lock:  # held while waking, so close() never races a wake-up
+            if self.closed:
+                return
+            if len(self._frames) == self._frames.maxlen:
+                self.dropped += 1
+            self._frames.append(frame)
+            if not self._woken:
+                self._woken = True
+                self._wake()
+
+    def take(self) -> list[av.AudioFrame]:
+        with self._lock:
+            frames = list(self._frames)
+            self._frames.clear()
+            self._woken = False
+            return frames
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            self._frames.clear()
+
+
 class QtSpeaker(QObject):
-    """Plays the far end's audio (s16 48 kHz, mono or stereo) through a QAudioSink.
+    """Plays the far end's audio (s16 48 kHz, mono or stereo) through a QAudioSink, on a thread
+    of its own.
+
+    The sink is made, written and stopped on the speaker's thread (a ``QThread`` running a
+    :class:`_SpeakerWorker`); :meth:`play` may be called from any thread (the engine's, so the
+    GUI thread is not on the path: a GUI stall longer than the sink's 200 ms buffer ran it dry,
+    a gap the patient hears that also moves the echo's delay). Frames wait in a short bounded
+    queue (at most :data:`SPEAKER_QUEUE` frames; late audio is dropped, never queued up).
+    :meth:`start`, :meth:`stop` and :meth:`set_volume` are for the GUI thread; :meth:`stop`
+    releases the device and joins the thread (also at the application's exit).
 
     What is written to the sink, and only that, is also the echo canceller's reference
     (``processor.far_end``, mixed to mono), so the canceller hears exactly what is played.
     """
 
+    _wake = Signal()
+    _volume = Signal(float)
+    _close = Signal()
+
     def __init__(self, device: QAudioDevice, parent: QObject | None = None, *,
                  processor: AudioProcessor | None = None) -> None:
         super().__init__(parent)
-        fmt = QAudioFormat()
-        fmt.setSampleRate(AUDIO_RATE)
-        fmt.setChannelCount(2)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         self.processor = processor
-        self._sink = QAudioSink(device, fmt, self)
-        self._sink.setBufferSize(AUDIO_RATE * 4 // 5)  # 200 ms
-        self._io: QIODevice | None = None
-        self.written = 0
-        self.dropped = 0
+        self._inbox = _SpeakerInbox(self._wake.emit, SPEAKER_QUEUE)
+        self._worker = _SpeakerWorker(device, self._inbox, 1.0, processor)
+        self._thread: QThread | None = None
+        self._wake.connect(self._worker.drain)
+        self._volume.connect(self._worker.set_volume)
+        self._close.connect(self._worker.close)
 
     def start(self) -> None:
-        self._io = self._sink.start()
+        if self._thread is not None or self._inbox.closed:
+            return
+        thread = QThread()
+        thread.setObjectName("speaker")
+        self._worker.moveToThread(thread)
+        thread.started.connect(self._worker.open)
+        thread.finished.connect(self._worker.deleteLater)
+        self._thread = thread
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+        thread.start()
 
     def stop(self) -> None:
-        self._sink.stop()
-        self._io = None
+        """Release the device now and end the speaker's thread (idempotent)."""
+        self._inbox.close()
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._close.emit()
+        thread.quit()
+        if not thread.wait(SPEAKER_CLOSE_WAIT_MS):
+            log.warning("the speaker's thread did not end; stopping it")
+            thread.terminate()
+            thread.wait()
 
     def set_volume(self, percent: int) -> None:
-        self._sink.setVolume(max(0, min(100, percent)) / 100.0)
+        self._volume.emit(max(0, min(100, percent)) / 100.0)
+
+    @property
+    def written(self) -> int:
+        """Bytes written to the sink so far."""
+        return self._inbox.written
+
+    @property
+    def dropped(self) -> int:
+        """Frames dropped as late: the sink was full, or the queue to it was."""
+        return self._inbox.late + self._inbox.dropped
 
     @property
     def buffered_ms(self) -> float:
-        """Audio written to the sink and not yet handed to the sound server (ms)."""
-        if self._io is None:
-            return 0.0
-        pending = max(0, self._sink.bufferSize() - self._sink.bytesFree())
-        return pending / (AUDIO_RATE * 4) * 1000
+        """Audio written to the sink and not yet handed to the sound server (ms), as of the last
+        write (any thread)."""
+        return self._inbox.buffered_ms if self._thread is not None else 0.0
 
     def play(self, frame: av.AudioFrame) -> None:
-        """Write one decoded frame (GUI thread). Late audio is dropped, never queued up."""
-        if self._io is None:
-            return
-        pcm = np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1)
-        if frame.layout.name == "mono":
-            pcm = np.repeat(pcm, 2)
-        data = pcm.tobytes()
-        if self._sink.bytesFree() < len(data):
-            self.dropped += 1
-            return
-        written = self._io.write(QByteArray(data))
-        if written <= 0:
-            return
-        self.written += written
-        if self.processor is not None:
-            stereo = pcm[: written // 2 // 2 * 2].reshape(-1, 2).astype(np.int32)
-            self.processor.far_end(((stereo[:, 0] + stereo[:, 1]) // 2).astype("<i2").tobytes())
+        """Queue one decoded frame for the speaker's thread (any thread). Dropped once stopped."""
+        self._inbox.put(frame)

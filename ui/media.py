@@ -3,7 +3,9 @@
 A Qt device adapter (docs/architecture.md §3, §6): it may import aiortc. It owns the capture feeds
 (``ui.devices.CaptureFeed``) the engine's tracks read from, starts and stops the Qt devices, plays
 the far end's audio and the speaker-check chime, and makes the engine's local tracks: a Qt
-device where one exists, else (in demo mode) a synthetic test pattern or tone.
+device where one exists, else (in demo mode) a synthetic test pattern or tone. The far end's
+audio is played on the speaker's own thread: :meth:`KioskDevices.play_remote_audio` may be called
+from the engine thread, and is (a direct connection), so a stalled GUI thread never starves it.
 
 The microphone and the speaker share one :class:`kiosk.media.echo.AudioProcessor` (echo
 cancellation, noise suppression, gain control as staff set them): the speaker feeds it what it
@@ -222,14 +224,18 @@ class KioskDevices(QObject):
                 self.choose(kind, self.mic_index if kind == "microphone" else self.speaker_index)
 
     def play_remote_audio(self, frame: av.AudioFrame) -> None:
-        if self._speaker is None:
+        """Play a frame of the far end's audio. Any thread: the bridge's ``remote_audio`` is
+        connected directly, so frames go from the engine thread to the speaker's own thread
+        and never wait for the GUI thread (``ui.devices.QtSpeaker``)."""
+        speaker, mic, processor = self._speaker, self._mic, self.processor
+        if speaker is None:
             return
-        self._speaker.play(frame)
+        speaker.play(frame)
         self._played += 1
-        if self.processor is not None and self._played % 50 == 1:
+        if processor is not None and self._played % 50 == 1:
             # Playback + capture delay as the buffers tell; AEC3 refines it by itself.
-            latency = self._mic.latency_ms if self._mic is not None else 0.0
-            self.processor.set_delay_ms(round(self._speaker.buffered_ms + latency))
+            latency = mic.latency_ms if mic is not None else 0.0
+            processor.set_delay_ms(round(speaker.buffered_ms + latency))
 
     def play_chime(self) -> bool:
         """Play the speaker-check chime. False when there is no speaker to play it on."""

@@ -4,8 +4,9 @@ QtMultimedia picks its sound server once per process (tests/helpers/sound_server
 side of an audio test runs here, in its own process started with the server's environment:
 the app's own parts — :class:`ui.media.KioskDevices` (microphone, speaker, chime),
 :class:`ui.engine_thread.EngineThread`, :class:`ui.bridge.EngineBridge` and
-:class:`kiosk.engine.KioskEngine` — wired as ``ui/app.py`` wires them (remote audio to the
-speaker, the level meter from the engine), without the window.
+:class:`kiosk.engine.KioskEngine` — wired as ``ui/app.py`` and ``ui/controller.py`` wire them
+(remote audio to the speaker, directly from the engine thread; the level meter from the
+engine), without the window.
 
 The test (parent) talks to it with :class:`KioskProcess`: one command a line on stdin, one JSON
 event a line on stdout. Secrets (the kiosk token, the appointment code) go in files, never on
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
 
-    from PySide6.QtCore import QObject, QTimer, Signal
+    from PySide6.QtCore import QObject, Qt, QTimer, Signal
     from PySide6.QtWidgets import QApplication
 
     from kiosk.call.patient import CheckedIn, CheckInResult
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
     token = Path(args.token_file).read_text().strip()
     engine = KioskEngine(args.hub, lambda: devices.make_tracks(loop), bridge, token=token)
     bridge.attach(engine)
-    bridge.remote_audio.connect(devices.play_remote_audio)
+    bridge.remote_audio.connect(devices.play_remote_audio, Qt.ConnectionType.DirectConnection)
     bridge.mic_level.connect(lambda level: _emit("level", value=round(level, 4)))
     bridge.call_state.connect(lambda state: _emit("state", value=state))
 

@@ -278,3 +278,48 @@ async def test_the_far_end_does_not_hear_itself_back(
         assert typical >= at_least, windows
     if at_most is not None:
         assert erle <= at_most
+
+
+def longest_gap_ms(played: Signal, floor: float = 1e-4) -> float:
+    """The longest run of silence (every sample below ``floor``) in a recording, in ms."""
+    quiet = np.concatenate(([False], np.abs(played) < floor, [False]))
+    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+    runs = edges[1::2] - edges[::2]
+    return float(runs.max(initial=0)) / RATE * 1000
+
+
+async def test_a_stalling_gui_thread_neither_starves_the_speaker_nor_lets_the_echo_back(
+        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
+    """The GUI thread blocked for 250 ms every 1.5 s (a heavy repaint, a screen change): longer
+    than the speaker's 200 ms buffer. The speaker plays on its own thread, so the sink never
+    runs dry (no gap in what it plays) and the echo's delay stays put (AEC3 keeps its grip).
+    Written from the GUI thread (before the speaker had its thread), the sink ran dry at every
+    stall: gaps of up to 183 ms, and the echo back at a median of 12.5 dB."""
+    rng = np.random.default_rng(7)
+    speech = synthetic_speech(8.0, pitch=120, seed=11) * 0.5
+    speech += 0.005 * rng.standard_normal(speech.size)  # a floor: the speech's pauses are no gap
+    sound.room(room_response())
+    mic = sound.recorder(MIC)
+    speaker = sound.recorder()
+    async with far_end(hub, speech) as ear, kiosk(sound, hub, tmp_path) as proc:
+        proc.send("start")
+        proc.send("stall 250 1500")
+        await proc.until(lambda e: e["event"] == "stalling")
+        await check_in(proc, hub, tmp_path)
+        start = ear.seconds
+        await ear.until_seconds(start + 14.0, within=50.0)
+        back = ear.last(6.0)
+        heard = mic.signal()[-6 * RATE:]
+        played = speaker.signal()[-10 * RATE:]
+        stats = await proc.stats()
+    windows = [rms_dbfs(heard[i:i + RATE]) - rms_dbfs(back[i:i + RATE])
+               for i in range(0, 6 * RATE, RATE)]
+    typical = float(np.median(windows))
+    gap = longest_gap_ms(played)
+    print(f"with GUI stalls ({stats['stalls']}): echo {rms_dbfs(heard) - rms_dbfs(back):.1f} dB "
+          f"less over 6 s, median of 1 s windows {typical:.1f} dB; the speaker's longest gap "
+          f"over 10 s {gap:.0f} ms, {stats['speaker_dropped']} frames dropped")
+    assert stats["stalls"] >= 8, "the GUI thread stalled all along"
+    assert rms_dbfs(heard) > -35, "the room brings the far end's speech to the microphone"
+    assert gap <= 60, "the speaker ran dry"
+    assert typical >= 20.0, windows
