@@ -43,7 +43,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 from av.video.reformatter import VideoReformatter
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -189,6 +189,7 @@ class VideoView(QWidget):
         self._drawn_at: QRect | None = None  # where the picture was last drawn (paint path)
         self._reformatter = VideoReformatter()
         self._scaler: swscale.FrameScaler | None = None
+        self._sizes: dict[tuple[int, int, float], QSize] = {}  # see _picture_size
         self._has_picture = False
         self._obscured: set[str] = set()
         self.setProperty("role", "video")
@@ -204,6 +205,8 @@ class VideoView(QWidget):
         self._sink: Any = None
         if self.render_path == "sink":
             self._make_surface()
+        else:
+            self._keep_opaque()
 
     def _make_surface(self) -> None:
         from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -305,26 +308,33 @@ class VideoView(QWidget):
         if self._video_widget is not None:
             self._video_widget.setVisible(self._has_picture and not self._obscured)
 
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if self.render_path == "paint" and event.type() in (QEvent.Type.Polish,
-                                                            QEvent.Type.StyleChange):
-            # paintEvent fills every pixel: Qt need not paint the parents beneath it first (a
-            # style sheet's polish clears this, so it is set again after every polish).
+    def _keep_opaque(self) -> None:
+        """paintEvent fills every pixel: Qt need not paint the parents beneath the view first.
+        A style sheet's polish clears the attribute, so each paint sets it again if it has gone
+        (one test; overriding ``event()`` for the polish put every event through Python)."""
+        if not self.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent):
             self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        return bool(handled)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._drawn_at = None
+        self._sizes.clear()
         self.placeholder.setGeometry(self.rect())
         if self._video_widget is not None:
             self._video_widget.setGeometry(self.rect())
 
     def _picture_size(self, frame: Any) -> QSize:
         """The size (device pixels) a frame is converted to: fitted to the view, the width a
-        multiple of 16 (libswscale's step, :mod:`ui.swscale`) and the height even."""
+        multiple of 16 (libswscale's step, :mod:`ui.swscale`) and the height even. Kept per
+        frame size and device pixel ratio until the view is resized."""
         ratio = self.devicePixelRatioF()
+        key = (int(frame.width), int(frame.height), ratio)
+        known = self._sizes.get(key)
+        if known is None:
+            known = self._sizes[key] = self._fit(frame, ratio)
+        return known
+
+    def _fit(self, frame: Any, ratio: float) -> QSize:
         box = QRect(0, 0, round(self.width() * ratio), round(self.height() * ratio))
         shown = fit_rect(QSize(int(frame.width), int(frame.height)), box)
         step = swscale.WIDTH_STEP
@@ -440,6 +450,7 @@ class VideoView(QWidget):
             self._image = None  # the buffer holds the previous frame until converted again
             self.frames_rendered += 1
             self._set_has_picture(True)
+        self._keep_opaque()
         painter = QPainter(self)
         if self._shown is None:
             painter.fillRect(self.rect(), self.palette().color(self.backgroundRole()))

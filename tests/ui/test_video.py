@@ -8,7 +8,7 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QWidget
@@ -252,6 +252,20 @@ def test_a_repaint_without_a_new_frame_draws_the_same_picture_again(
     assert close_to(again.pixelColor(again.width() // 2, again.height() // 2), (30, 30, 200))
     # The same memory: a view converts into one buffer while its size stays the same.
     assert np.frombuffer(again.constBits(), np.uint8).ctypes.data == address
+
+
+def test_the_painted_view_stays_opaque_after_a_style_sheet(
+        qtbot: QtBot, call_area: tuple[QWidget, VideoView, VideoView]) -> None:
+    area, remote, _own = call_area
+    opaque = Qt.WidgetAttribute.WA_OpaquePaintEvent
+    assert remote.testAttribute(opaque)
+    area.setStyleSheet("QWidget { padding: 2px; }")  # a box: Qt's polish clears the attribute
+    remote.ensurePolished()
+    assert not remote.testAttribute(opaque)
+    remote.set_frame(solid_frame(320, 240, (200, 30, 30)))
+    qtbot.waitUntil(lambda: remote.frames_rendered == 1)
+    # Set again (if the polish cleared it): Qt does not paint the parents beneath it each frame.
+    assert remote.testAttribute(opaque)
 
 
 def test_clear_lets_go_of_every_copy_of_the_picture(
