@@ -55,3 +55,21 @@ def test_processing_buttons_save_to_the_file_and_apply_at_once(
     page.cancel_button.click()  # not saved: back to what was
     assert page.audio_buttons["noise_suppression"].isChecked()
     assert not page.audio_buttons["echo_cancellation"].isChecked()
+
+
+def test_the_page_says_the_hum_filter_is_always_on_with_echo_cancellation(
+        kiosk: KioskApp) -> None:
+    """AEC3 runs its own high-pass filter: with echo cancellation on, the low hum filter's
+    button changes nothing, and the page says so in plain words (only then)."""
+    admin = kiosk.window.findChild(AdminMode)
+    assert isinstance(admin, AdminMode)
+    page = admin.screen.settings_page
+    echo = page.audio_buttons["echo_cancellation"]
+    assert echo.isChecked()
+    assert not page.hum_note.isHidden()
+    assert "always on while echo cancellation is on" in page.hum_note.text()
+    assert "always on" in page.audio_buttons["high_pass_filter"].accessibleDescription()
+    echo.click()  # off: the hum filter's button is what counts
+    assert page.hum_note.isHidden()
+    page.cancel_button.click()  # back to the saved settings: echo cancellation on
+    assert not page.hum_note.isHidden()

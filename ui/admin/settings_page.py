@@ -10,7 +10,8 @@ A settings file the kiosk could not use is named at the top, with why.
 
 The microphone's processing (echo cancellation, noise suppression, gain control, high-pass
 filter) is four on/off buttons; saved, they apply at once (the owner restarts the microphone and
-speaker with a new processor, ``ui.media.KioskDevices.set_processing``).
+speaker with a new processor, ``ui.media.KioskDevices.set_processing``). While echo cancellation
+is checked, a note says the low hum filter is then always on (the echo canceller runs its own).
 """
 
 from __future__ import annotations
@@ -63,8 +64,14 @@ AUDIO_FIELDS: dict[str, tuple[str, str]] = {
     "noise_suppression": ("Noise suppression", "Steady background noise (fans, traffic) is "
                                                "taken out of the patient's voice."),
     "auto_gain_control": ("Automatic gain", "A quiet or distant voice is made louder."),
-    "high_pass_filter": ("Low hum filter", "Rumble and hum below speech are taken out."),
+    "high_pass_filter": ("Low hum filter", "Rumble and hum below speech are taken out. While "
+                                           "echo cancellation is on, this filter is always on."),
 }
+#: Shown while echo cancellation is checked: WebRTC's echo canceller runs its own high-pass
+#: filter whatever the switch says (kiosk.media.echo.ProcessingSettings).
+HUM_FILTER_NOTE = ("Echo cancellation takes out low hum by itself, so the low hum filter is "
+                   "always on while echo cancellation is on. Its button only matters with echo "
+                   "cancellation off.")
 
 
 class SettingsPage(QWidget):
@@ -195,7 +202,11 @@ class SettingsPage(QWidget):
         grid.addLayout(box, row, 1)
         grid.addWidget(label("hint", "On when checked. Applies as soon as it is saved."),
                        row + 1, 1)
-        return row + 2
+        self.hum_note = label("hint", HUM_FILTER_NOTE)
+        self.hum_note.setObjectName("SettingHumFilterNote")
+        grid.addWidget(self.hum_note, row + 2, 1)
+        self.audio_buttons["echo_cancellation"].toggled.connect(self.hum_note.setVisible)
+        return row + 3
 
     def choose_language(self, code: str) -> None:
         """Check one language (by hand, not with an exclusive QButtonGroup, so that Tab
@@ -236,6 +247,7 @@ class SettingsPage(QWidget):
         self.choose_language(self._saved.default_language)
         for name, button in self.audio_buttons.items():
             button.setChecked(bool(data[name]))
+        self.hum_note.setVisible(self.audio_buttons["echo_cancellation"].isChecked())
         self.show_errors({})
         self.show_status("")
 
