@@ -38,8 +38,9 @@ def snapshot() -> dict[str, Any]:
     if video is not None and isinstance(app, QApplication):
         for w in app.allWidgets():
             if isinstance(w, video.VideoView) and w.isVisible():
-                out["self" if w.mirrored else "remote"] = w.frames_rendered
-                out[("self" if w.mirrored else "remote") + "_direct"] = getattr(w, "direct_writes", 0)
+                name = "self" if w.mirrored else "remote"
+                out[name] = w.frames_rendered
+                out[name + "_direct"] = getattr(w, "direct_writes", 0)  # older views: none
     if bridge is not None:
         if not _bridges:
             _bridges.extend(o for o in gc.get_objects() if isinstance(o, bridge.EngineBridge))

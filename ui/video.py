@@ -19,10 +19,11 @@ Rules that matter:
   RGB32) to the size it is shown at, so nothing is scaled in the painter; its width is a
   multiple of 16 (up to 15 px narrower than the space, centred). Nothing is allocated per
   frame: a view converts into its own buffer, reused while the size stays the same, or, when
-  Qt paints it into the window's backing store (a ``QImage``) and the whole picture is to be
-  repainted, straight into the backing store (no copy; see :meth:`VideoView._write_direct`
-  for when that is exact). Without libswscale through ctypes, PyAV converts (one pass, a new
-  frame each time). A :class:`YuvFrame` goes through numpy (:func:`yuv_to_rgb`).
+  Qt paints a new frame into the window's backing store (a ``QImage``, device pixel ratio 1),
+  straight into the backing store (no copy; the pixels Qt left out of the paint, under an
+  opaque view above, are put back: see :meth:`VideoView._write_direct`). Without libswscale
+  through ctypes, PyAV converts (one pass, a new frame each time). A :class:`YuvFrame` goes
+  through numpy (:func:`yuv_to_rgb`).
   A mirrored view flips its picture once, when it is converted.
 - A ``QVideoWidget`` is a native surface: on X11 it is drawn *over* sibling widgets, so an in-window
   overlay would be hidden behind it. Owners call :meth:`VideoView.set_obscured` while an overlay
