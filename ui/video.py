@@ -228,10 +228,10 @@ class VideoView(QWidget):
             self.frames_rendered += 1
             self._set_has_picture(True)
         else:
-            if self._frame is None and self._shown is None:
-                self._frame = frame
-                self._sync_children()
+            first = self._frame is None and self._shown is None
             self._frame = frame
+            if first:
+                self._sync_children()  # the placeholder goes
             # Where the last picture went: a new one of the same size leaves the bars as they are.
             self.update(self._drawn_at if self._drawn_at is not None else self.rect())
 
