@@ -98,6 +98,8 @@ class Peer:
         codecs.install()  # live-call encoder settings (kiosk/media/codecs.py)
         keyframe.install()  # video that does not wait for lost packets (kiosk/call/keyframe.py)
         self.pc = RTCPeerConnection(rtc_configuration(servers))
+        #: The hub's ICE servers this connection gathers with, in the order used.
+        self.ice_servers: list[Any] = list(servers)
         self.closed = False
         self._media = media
         self._sink = sink

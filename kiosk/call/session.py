@@ -125,6 +125,9 @@ class CallSession:
         self._next: asyncio.Task[Peer] | None = None
         self._closing: set[asyncio.Task[None]] = set()
         self._gathered_at = 0.0
+        #: The ICE servers the current peer gathered with: an offer pre-gathered with other
+        #: servers (the network check's order came while it gathered) is gathered again.
+        self._gathered_with: list[Mapping[str, Any]] = []
         self._prepare_task: asyncio.Task[None] | None = None
         self._driver: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -165,11 +168,20 @@ class CallSession:
     def set_ice_servers(self, servers: Sequence[Mapping[str, Any]]) -> None:
         """Fresh ICE servers (e.g. renewed TURN credentials, or the network check's preferred
         path first) for the next peer connection. A pre-gathered offer made with other servers
-        is gathered again when the specialist joins."""
-        servers = list(servers)
-        if servers != self._ice_servers and self._state is CallState.READY:
-            self._gathered_at = float("-inf")
-        self._ice_servers = servers
+        (ready, or still gathering when these came) is gathered again when the specialist
+        joins: with UDP blocked, an offer gathered with TURN/UDP first has no relay at all.
+        It is gathered again at once (before the join) when a pre-gathered offer exists or is
+        being gathered, so the specialist does not wait for it."""
+        self._ice_servers = list(servers)
+        if self._state not in (CallState.GATHERING, CallState.READY) \
+                or self._prepare_task is None or self._gathered_with == self._ice_servers:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no loop here: start() gathers again when the specialist joins
+            return
+        self._prepare_task = asyncio.create_task(self._regather(self._prepare_task),
+                                                 name="call-regather")
 
     async def wait_ended(self) -> str:
         """Wait until the call has ended; its reason."""
@@ -200,8 +212,10 @@ class CallSession:
         if self._state is not CallState.READY:  # ended while gathering
             return
         loop = asyncio.get_running_loop()
-        if loop.time() - self._gathered_at > self.config.pregather_max_age:
-            log.info("pre-gathered offer is stale; gathering again")
+        if loop.time() - self._gathered_at > self.config.pregather_max_age \
+                or self._gathered_with != self._ice_servers:
+            log.info("pre-gathered offer is stale or made with other ICE servers; gathering "
+                     "again")
             await self._close_peer()
             await self._gather_first(self.attempt + 1)
         assert self._peer is not None
@@ -287,6 +301,7 @@ class CallSession:
             visit_id=self.visit_id))
 
     def _new_peer(self, attempt: int) -> Peer:
+        self._gathered_with = list(self._ice_servers)
         return Peer(attempt, self._ice_servers, self._media, self._sink,
                     on_state=self._peer_state, on_media=self._media_arrived,
                     on_frozen=self._video_frozen)
@@ -300,6 +315,17 @@ class CallSession:
         self._gathered_at = asyncio.get_running_loop().time()
         if self._state is CallState.GATHERING:
             self._set_state(CallState.READY)
+
+    async def _regather(self, previous: asyncio.Task[None]) -> None:
+        """After ``previous`` (a pre-gather), gather the offer again if the ICE servers changed
+        meanwhile (cancelling this cancels ``previous`` too: nothing gathers after a close)."""
+        await previous
+        if self._state is not CallState.READY or self._gathered_with == self._ice_servers:
+            return
+        log.info("the ICE servers changed before the call: gathering the offer again")
+        self._set_state(CallState.GATHERING)
+        await self._close_peer()
+        await self._gather_first(self.attempt + 1)
 
     async def _gather(self, peer: Peer) -> Peer:
         try:

@@ -402,3 +402,43 @@ async def test_a_silent_connection_that_comes_back_is_the_call_again() -> None:
         await patient_media.aclose()
         await specialist_media.aclose()
         path.close()
+
+
+async def test_an_offer_pregathered_with_other_ice_servers_is_gathered_again(
+        make_call: Callable[..., Call]) -> None:
+    """The network check's path order can come while the offer is still pre-gathering (the
+    kiosk does both after check-in): the offer the specialist gets is gathered again with it.
+    (With UDP blocked, an offer gathered with TURN/UDP first had no relay, and the call waited
+    for the connect time-out: tests/faults, test_udp_blocked_...)."""
+    call = make_call()
+    preparing = asyncio.create_task(call.session.prepare())
+    await asyncio.sleep(0)  # prepare() starts the gathering task,
+    await asyncio.sleep(0)  # which makes its peer (no ICE servers) and starts gathering
+    assert call.session.peer is not None
+    assert call.session.state is CallState.GATHERING
+    # Another list (an entry with no usable URL, which aiortc is never given, so the test does
+    # not wait on a STUN server): what matters is that the list differs.
+    preferred: list[dict[str, Any]] = [{"urls": []}]
+    first = call.session.peer
+    call.session.set_ice_servers(preferred)
+    await preparing
+    await call.session.prepare()  # the offer is gathered again now, before the join
+    assert call.states[-2:] == [CallState.GATHERING, CallState.READY]
+    regathered = call.session.peer
+    assert regathered is not None
+    assert regathered is not first
+    assert regathered.ice_servers == preferred
+    await call.session.start()
+    assert call.session.peer is regathered  # no gathering at the join
+    assert call.sent("offer")[0]["attempt"] == regathered.attempt
+    await call.specialist_sink.wait_for(video=5)
+
+
+async def test_a_pregathered_offer_with_the_same_ice_servers_is_used_at_once(
+        make_call: Callable[..., Call]) -> None:
+    call = make_call()
+    await call.session.prepare()
+    pregathered = call.session.peer
+    call.session.set_ice_servers([])  # the same (none): nothing to gather again
+    await call.session.start()
+    assert call.session.peer is pregathered
