@@ -196,7 +196,9 @@ def preferred_ice_servers(report: NetworkReport | Mapping[str, Any],
     """The hub's ``ice_servers`` reordered so the best working URL of each kind comes first.
 
     Working paths come first in the order UDP, TCP, TLS; untested URLs next; failed ones last.
-    Nothing is dropped and credentials stay with their URLs. ``report`` is a
+    Credentials stay with their URLs. Nothing is dropped but a STUN URL whose check failed
+    (UDP blocked): aioice would wait 5 s for it at every gathering, the call's first and each
+    reconnect, for a server-reflexive address that cannot exist there. ``report`` is a
     :class:`NetworkReport` or its JSON form.
     """
     status_by_url: dict[str, str] = {}
@@ -213,12 +215,21 @@ def preferred_ice_servers(report: NetworkReport | Mapping[str, Any],
         tier = {"pass": 0, "warn": 0, "fail": 2}.get(status_by_url.get(url, ""), 1)
         return (tier, KINDS.index(kind))
 
+    def failed_stun(url: Any) -> bool:
+        return isinstance(url, str) and url_kind(url) == "stun" \
+            and status_by_url.get(url) == "fail"
+
     out: list[dict[str, Any]] = []
     for entry in servers:
         item = copy.deepcopy(dict(entry))
         urls = item.get("urls")
+        if isinstance(urls, str) and failed_stun(urls):
+            continue
         if isinstance(urls, list):
-            item["urls"] = sorted(urls, key=lambda u: rank(u) if isinstance(u, str) else (4, 0))
+            kept = [u for u in urls if not failed_stun(u)]
+            if urls and not kept:
+                continue
+            item["urls"] = sorted(kept, key=lambda u: rank(u) if isinstance(u, str) else (4, 0))
         out.append(item)
 
     def entry_rank(entry: Mapping[str, Any]) -> tuple[int, int]:

@@ -38,10 +38,27 @@ def _chosen(servers: list[dict[str, Any]]) -> tuple[str, bool]:
 def test_udp_blocked_puts_tls_first_when_only_tls_works() -> None:
     report = _report(stun="fail", turn_udp="fail", turn_tcp="fail", turn_tls="pass")
     out = preferred_ice_servers(report, SERVERS)
-    assert out[1]["urls"] == [TLS, UDP, TCP]
-    assert out[1]["username"] == SERVERS[1]["username"]
+    assert [e["urls"] for e in out] == [[TLS, UDP, TCP]]  # the failed STUN server left out
+    assert out[0]["username"] == SERVERS[1]["username"]
     assert _chosen(out) == ("tcp", True)
     assert SERVERS[1]["urls"] == [UDP, TCP, TLS]  # the input is not changed
+    assert SERVERS[0]["urls"] == [STUN]
+
+
+@pytest.mark.parametrize(("stun", "alone", "with_turn"), [
+    ("fail", [], [UDP]),               # left out: the entry with only it goes too
+    ("pass", [STUN], [STUN, UDP]),     # working, in KINDS order
+    (None, [STUN], [UDP, STUN]),       # not tried: kept, after what worked
+])
+def test_only_a_stun_server_that_failed_its_check_is_left_out(
+        stun: str | None, alone: list[str], with_turn: list[str]) -> None:
+    """aioice waits 5 s for an unanswered STUN server at every gathering (the call's first
+    and each reconnect); one that answered, or was not tried, stays."""
+    report = _report(turn_udp="pass", **({"stun": stun} if stun else {}))
+    out = preferred_ice_servers(report, SERVERS)
+    assert [u for e in out for u in e["urls"] if u == STUN] == alone
+    mixed = [{"urls": [STUN, UDP], "username": "u", "credential": "c"}]
+    assert preferred_ice_servers(report, mixed)[0]["urls"] == with_turn
 
 
 def test_working_udp_stays_first_and_tcp_beats_tls() -> None:
