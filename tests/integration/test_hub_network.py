@@ -6,55 +6,14 @@ appointment bound to site B, and does one for any site."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from kiosk.hub.codes import issue_appointment, issue_pairing_code, pair_kiosk
-from kiosk.hub.models import CLINICIAN, SITE_STAFF
-from kiosk.hub.passwords import hash_password
+from kiosk.hub.codes import issue_appointment
+from kiosk.hub.models import CLINICIAN
 from tests.integration.conftest import HubHandle, WsPeer
-
-PASSWORD = "correct horse 1"
-
-
-@dataclass
-class Network:
-    area: int
-    other_area: int
-    site_a: int
-    site_b: int
-    token_a: str
-    token_b: str
-
-
-def _network(hub: HubHandle) -> Network:
-    s, now = hub.storage, hub.clock.now()
-    x = s.create_organisation("Hospital X", now)
-    cardiology = s.create_service(x.id, "Cardiology", now)
-    dermatology = s.create_service(x.id, "Dermatology", now)
-    area = s.create_service_waiting_area(cardiology.id, "Heart clinic", now)
-    other_area = s.create_service_waiting_area(dermatology.id, "Skin clinic", now)
-    board = s.create_organisation("Lothian Health Board", now)
-    site_a = s.create_site("Musselburgh", now, board.id)
-    site_b = s.create_site("Haddington", now, board.id)
-
-    def account(role: str, username: str, name: str) -> int:
-        return s.create_account(role, username, name, hash_password(PASSWORD), now).id
-
-    cardiologist = account(CLINICIAN, "dr.heart", "Dr Heart")
-    s.add_waiting_area_member(cardiologist, area.id, now)
-    s.add_waiting_area_member(account(CLINICIAN, "dr.skin", "Dr Skin"), other_area.id, now)
-    s.add_site_staff(account(SITE_STAFF, "desk.a", "Desk A"), site_a.id, now)
-    s.add_site_staff(account(SITE_STAFF, "desk.b", "Desk B"), site_b.id, now)
-
-    def kiosk_token(site: int, room: str) -> str:
-        code = issue_pairing_code(s, hub.secrets, clinic_id=site, room=room, now=now)
-        return pair_kiosk(s, hub.secrets, pairing_code=code, now=now)[1]
-
-    return Network(area.id, other_area.id, site_a.id, site_b.id,
-                   kiosk_token(site_a.id, "Room 1"), kiosk_token(site_b.id, "Room 2"))
+from tests.integration.network_support import PASSWORD, build_network
 
 
 def _code(hub: HubHandle, area: int, site: int | None, name: str | None = None) -> str:
@@ -73,7 +32,7 @@ async def _list_until(peer: WsPeer, count: int) -> list[dict[str, Any]]:
 @pytest.mark.expect_log(r"(join|message|hangup) forbidden", logger="kiosk.hub.ws")
 async def test_a_cardiologist_serves_two_sites_and_nobody_sees_what_is_not_theirs(
         hub: HubHandle) -> None:
-    net = _network(hub)
+    net = build_network(hub)
     heart = await hub.specialist("dr.heart", PASSWORD)
     skin = await hub.specialist("dr.skin", PASSWORD)
     desk_a = await hub.specialist("desk.a", PASSWORD)
@@ -84,11 +43,11 @@ async def test_a_cardiologist_serves_two_sites_and_nobody_sees_what_is_not_their
     assert desk_a.welcome["specialist"]["clinic"]["name"] == "Musselburgh"
 
     kiosk_a = await hub.kiosk(net.token_a)
-    await kiosk_a.send("check_in", code=_code(hub, net.area, net.site_a, "Ann"),
+    await kiosk_a.send("check_in", code=_code(hub, net.heart_area, net.site_a, "Ann"),
                        checks={"camera": "pass"})
     at_a = (await kiosk_a.expect("checked_in"))["visit_id"]
     kiosk_b = await hub.kiosk(net.token_b)
-    await kiosk_b.send("check_in", code=_code(hub, net.area, net.site_b, "Bob"),
+    await kiosk_b.send("check_in", code=_code(hub, net.heart_area, net.site_b, "Bob"),
                        checks={"camera": "pass"})
     at_b = (await kiosk_b.expect("checked_in"))["visit_id"]
 
@@ -154,17 +113,17 @@ async def test_a_cardiologist_serves_two_sites_and_nobody_sees_what_is_not_their
 @pytest.mark.expect_log(r"check_in bad_code", logger="kiosk.hub.ws")
 async def test_a_kiosk_checks_in_its_sites_and_any_site_appointments_only(
         hub: HubHandle) -> None:
-    net = _network(hub)
+    net = build_network(hub)
     kiosk_a = await hub.kiosk(net.token_a)
-    await kiosk_a.send("check_in", code=_code(hub, net.area, net.site_b))
+    await kiosk_a.send("check_in", code=_code(hub, net.heart_area, net.site_b))
     await kiosk_a.error("bad_code")
-    await kiosk_a.send("check_in", code=_code(hub, net.other_area, None))
+    await kiosk_a.send("check_in", code=_code(hub, net.skin_area, None))
     checked = await kiosk_a.expect("checked_in")
     assert checked["appointment"]["clinic"] == "Dermatology"
 
 
 async def test_help_before_check_in_reaches_the_sites_staff_not_others(hub: HubHandle) -> None:
-    net = _network(hub)
+    net = build_network(hub)
     desk_a = await hub.specialist("desk.a", PASSWORD)
     desk_b = await hub.specialist("desk.b", PASSWORD)
     kiosk_a = await hub.kiosk(net.token_a)

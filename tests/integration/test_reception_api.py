@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,74 +16,22 @@ import aiohttp
 import pytest
 
 from kiosk.hub.clock import ManualClock
-from kiosk.hub.codes import (
-    format_appointment_code,
-    issue_appointment,
-    issue_pairing_code,
-    pair_kiosk,
-)
+from kiosk.hub.codes import format_appointment_code, issue_appointment
 from kiosk.hub.config import RateLimits
-from kiosk.hub.models import ADMIN, CLINICIAN, SITE_STAFF
-from kiosk.hub.passwords import hash_password
 from tests.integration.conftest import HubFactory, HubHandle
+from tests.integration.network_support import (
+    PASSWORD,
+    SITE_A_ADDRESS,
+    SITE_A_DIRECTIONS,
+    build_network,
+)
 
-PASSWORD = "correct horse 1"
 API = "/api/reception"
 
 #: A wrong CSRF token and another site's staff are logged as warnings, by design.
 pytestmark = pytest.mark.expect_log(
     r"reception refused: (missing or wrong CSRF token|account \d+ is not staff)",
     logger="kiosk.hub.reception")
-
-
-@dataclass
-class Network:
-    """Hospital X's cardiology holds clinics at sites A and B; its dermatology only at B."""
-
-    heart_area: int
-    skin_area: int
-    site_a: int
-    site_b: int
-    heart: int
-    skin: int
-    token_a: str
-    token_b: str
-
-
-def _network(hub: HubHandle) -> Network:
-    s, now = hub.storage, hub.clock.now()
-    x = s.create_organisation("Hospital X", now)
-    cardiology = s.create_service(x.id, "Cardiology", now)
-    dermatology = s.create_service(x.id, "Dermatology", now)
-    heart_area = s.create_service_waiting_area(cardiology.id, "Heart clinic", now)
-    skin_area = s.create_service_waiting_area(dermatology.id, "Skin clinic", now)
-    board = s.create_organisation("Lothian Health Board", now)
-    site_a = s.create_site("Musselburgh", now, board.id,
-                           address="1 High Street\nMusselburgh EH21 6AA",
-                           directions="Use the side door. The kiosk is in Room 1.")
-    site_b = s.create_site("Haddington", now, board.id)
-    assert s.link_service_site(cardiology.id, site_a.id, now)
-    assert s.link_service_site(cardiology.id, site_b.id, now)
-    assert s.link_service_site(dermatology.id, site_b.id, now)
-    hashed = hash_password(PASSWORD)
-
-    def account(role: str, username: str, name: str, org: int | None = None) -> int:
-        return s.create_account(role, username, name, hashed, now, organisation_id=org).id
-
-    heart = account(CLINICIAN, "dr.heart", "Dr Heart")
-    s.add_waiting_area_member(heart, heart_area.id, now)
-    skin = account(CLINICIAN, "dr.skin", "Dr Skin")
-    s.add_waiting_area_member(skin, skin_area.id, now)
-    s.add_site_staff(account(SITE_STAFF, "desk.a", "Ann Desk"), site_a.id, now)
-    s.add_site_staff(account(SITE_STAFF, "desk.b", "Bea Desk"), site_b.id, now)
-    account(ADMIN, "it.x", "IT X", x.id)
-
-    def kiosk_token(site: int, room: str) -> str:
-        code = issue_pairing_code(s, hub.secrets, clinic_id=site, room=room, now=now)
-        return pair_kiosk(s, hub.secrets, pairing_code=code, now=now)[1]
-
-    return Network(heart_area.id, skin_area.id, site_a.id, site_b.id, heart, skin,
-                   kiosk_token(site_a.id, "Room 1"), kiosk_token(site_b.id, "Room 2"))
 
 
 class Desk:
@@ -122,7 +69,7 @@ def _minute(ts: float) -> str:
 
 
 async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) -> None:
-    net = _network(hub)
+    net = build_network(hub)
     anonymous = Desk(hub, hub.client_session(), "")
     for path in ("/sites", f"/appointments?site={net.site_a}", f"/kiosks?site={net.site_a}"):
         status, body = await anonymous.get(path)
@@ -147,8 +94,8 @@ async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) ->
                                  {"code": "pl", "name": "Polski"},
                                  {"code": "cy", "name": "Cymraeg"}]
     assert body["sites"] == [{
-        "id": net.site_a, "name": "Musselburgh", "address": "1 High Street\nMusselburgh EH21 6AA",
-        "directions": "Use the side door. The kiosk is in Room 1.", "services": [{
+        "id": net.site_a, "name": "Musselburgh", "address": SITE_A_ADDRESS,
+        "directions": SITE_A_DIRECTIONS, "services": [{
         "id": 2, "name": "Cardiology", "organisation": {"id": 2, "name": "Hospital X"},
         "waiting_areas": [{"id": net.heart_area, "name": "Heart clinic",
                            "clinicians": [{"id": net.heart, "name": "Dr Heart"}]}]}]}]
@@ -183,7 +130,7 @@ async def test_only_signed_in_site_staff_and_only_their_sites(hub: HubHandle) ->
 
 
 async def test_every_booking_rule_is_refused_on_its_own(hub: HubHandle) -> None:
-    net = _network(hub)
+    net = build_network(hub)
     desk = await _desk(hub, "desk.a")
     now = hub.clock.now()
     good: dict[str, Any] = {"site_id": net.site_a, "waiting_area_id": net.heart_area,
@@ -250,7 +197,7 @@ async def test_every_booking_rule_is_refused_on_its_own(hub: HubHandle) -> None:
 async def test_a_booked_code_checks_in_at_its_site_only_and_is_never_shown_again(
         hub: HubHandle, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    net = _network(hub)
+    net = build_network(hub)
     desk = await _desk(hub, "desk.a")
     now = hub.clock.now()
     status, body = await desk.book(site_id=net.site_a, waiting_area_id=net.heart_area,
@@ -270,8 +217,8 @@ async def test_a_booked_code_checks_in_at_its_site_only_and_is_never_shown_again
         "site": {"id": net.site_a, "name": "Musselburgh"}}
     assert datetime.fromisoformat(booked["time"]).timestamp() == pytest.approx(now, abs=60)
     assert body["letter"] == {"site_name": "Musselburgh",
-                              "site_address": "1 High Street\nMusselburgh EH21 6AA",
-                              "directions": "Use the side door. The kiosk is in Room 1.",
+                              "site_address": SITE_A_ADDRESS,
+                              "directions": SITE_A_DIRECTIONS,
                               "service_name": "Cardiology", "waiting_area_name": "Heart clinic",
                               "clinician_name": "Dr Heart", "time": booked["time"],
                               "language": "pl"}
@@ -348,7 +295,7 @@ async def test_an_account_that_books_too_fast_is_refused_for_a_while(
     clock = ManualClock()
     hub = await hub_factory(clock=clock, rate_limits=RateLimits(bookings_per_hour=60,
                                                                  booking_burst=3))
-    net = _network(hub)
+    net = build_network(hub)
     desk = await _desk(hub, "desk.a")
     good: dict[str, Any] = {"site_id": net.site_a, "waiting_area_id": net.heart_area,
                             "time": _minute(clock.now() + 3600), "clinician_id": None,
