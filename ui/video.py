@@ -12,7 +12,10 @@ Rules that matter:
   ``QVideoWidget`` (GPU conversion and scaling; the normal path on a kiosk);
   ``"paint"`` converts YUV to RGB and paints it (for platforms with no GPU
   path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing).
-  ``"auto"`` picks ``paint`` on the offscreen/minimal platforms and ``sink`` elsewhere.
+  ``"auto"`` picks ``paint`` on the offscreen/minimal platforms, and where OpenGL is Mesa's
+  software renderer (llvmpipe: no GPU) or missing; ``sink`` elsewhere. On llvmpipe the sink
+  path cost 8x the painted path's CPU (bench/README.md, "The app in the call":
+  ``python -m bench.video_paths``). The renderer is asked once, from a throw-away context.
 - The paint path converts only in ``paintEvent``, so a frame replaced before the paint is
   never converted, and the picture shown is always the newest frame delivered. An
   ``av.VideoFrame`` is converted by :mod:`ui.swscale` (libswscale: scaled in YUV, then YUV ->
@@ -39,6 +42,7 @@ Rules that matter:
 from __future__ import annotations
 
 import ctypes
+import logging
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -48,6 +52,8 @@ from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
+    QOffscreenSurface,
+    QOpenGLContext,
     QPainter,
     QPaintEvent,
     QRegion,
@@ -58,8 +64,14 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui import swscale
 
+log = logging.getLogger(__name__)
+
 RenderPath = Literal["auto", "sink", "paint"]
 PAINT_PLATFORMS: Final = frozenset({"offscreen", "minimal", "vnc"})
+#: OpenGL renderers that draw on the CPU (Mesa's llvmpipe, softpipe, the old swrast), in lower
+#: case: a ``QVideoWidget`` on one of them costs far more CPU than the painted path.
+SOFTWARE_RENDERERS: Final = ("llvmpipe", "softpipe", "software rasterizer", "swrast")
+_GL_RENDERER: Final = 0x1F01
 #: Backing stores whose pixels are Qt's RGB32 layout with an opaque alpha byte, which
 #: libswscale's "bgra" output is.
 _DIRECT_FORMATS: Final = frozenset({QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32,
@@ -108,11 +120,15 @@ def yuv_planes(frame: Any) -> tuple[int, int, list[np.ndarray]]:
 
 def to_video_frame(frame: Any, *, mirrored: bool = False) -> Any:
     """Copy a YUV420P frame into a new ``QVideoFrame`` (Format_YUV420P), row by row, honouring
-    the destination's ``bytesPerLine`` padding."""
+    the destination's ``bytesPerLine`` padding. ``mirrored`` is set on the frame's format only:
+    Qt 6.11's ``QVideoWidget`` reads only the format's flag (the frame's own was ignored: the
+    patient saw themselves unmirrored), and ``VideoOutput`` / ``QGraphicsVideoItem`` combine the
+    two (both set flipped the picture back)."""
     from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat
 
     w, h, planes = yuv_planes(frame)
     fmt = QVideoFrameFormat(QSize(w, h), QVideoFrameFormat.PixelFormat.Format_YUV420P)
+    fmt.setMirrored(mirrored)
     out = QVideoFrame(fmt)
     if not out.map(QVideoFrame.MapMode.WriteOnly):
         raise RuntimeError("could not map a new video frame for writing")
@@ -126,8 +142,6 @@ def to_video_frame(frame: Any, *, mirrored: bool = False) -> Any:
             dst[:, :cols] = src[:rows, :cols]  # one strided copy: each row into its padded row
     finally:
         out.unmap()
-    if mirrored:
-        out.setMirrored(True)
     return out
 
 
@@ -153,10 +167,45 @@ def yuv_to_rgb(frame: Any, step: int = 1) -> np.ndarray:
     return rgb
 
 
+def is_software_renderer(renderer: str) -> bool:
+    """Whether an OpenGL renderer string is a CPU rasteriser (or empty: no OpenGL at all)."""
+    name = renderer.lower()
+    return not name or any(soft in name for soft in SOFTWARE_RENDERERS)
+
+
+_renderer: str | None = None
+
+
+def opengl_renderer() -> str:
+    """The OpenGL renderer Qt's contexts get on this platform ("" if none can be made), asked
+    once from a context made for the question and let go at once (about 40 ms on llvmpipe).
+    Not on the offscreen platform: it has no OpenGL (asking there crashes)."""
+    global _renderer
+    if _renderer is None:
+        _renderer = ""
+        context = QOpenGLContext()
+        if context.create():
+            surface = QOffscreenSurface()
+            surface.setFormat(context.format())
+            surface.create()
+            if context.makeCurrent(surface):
+                _renderer = str(context.functions().glGetString(_GL_RENDERER) or "")
+                context.doneCurrent()
+            surface.destroy()
+    return _renderer
+
+
 def choose_render_path(requested: RenderPath = "auto") -> Literal["sink", "paint"]:
     if requested != "auto":
         return requested
-    return "paint" if QGuiApplication.platformName() in PAINT_PLATFORMS else "sink"
+    if QGuiApplication.platformName() in PAINT_PLATFORMS:
+        return "paint"
+    first = _renderer is None
+    renderer = opengl_renderer()
+    path: Literal["sink", "paint"] = "paint" if is_software_renderer(renderer) else "sink"
+    if first:
+        log.info("video: OpenGL renderer %r, frames shown by the %s path", renderer, path)
+    return path
 
 
 class VideoView(QWidget):

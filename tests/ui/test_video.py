@@ -5,6 +5,13 @@ and a privacy clear that forgets everything."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import av
 import numpy as np
 import pytest
@@ -15,9 +22,18 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.media.synthetic import TestPatternTrack
+from tests.e2e import kiosk_driver
 from tests.ui.support import solid_frame
 from ui import swscale
-from ui.video import VideoView, YuvFrame, choose_render_path, to_video_frame, yuv_planes, yuv_to_rgb
+from ui.video import (
+    VideoView,
+    YuvFrame,
+    choose_render_path,
+    is_software_renderer,
+    to_video_frame,
+    yuv_planes,
+    yuv_to_rgb,
+)
 
 pytestmark = pytest.mark.ui
 
@@ -313,3 +329,69 @@ def test_two_pass_conversion_matches_pyav_and_writes_only_the_picture() -> None:
     assert scaler.conversions == 6
     scaler.close()
     assert scaler.holds_nothing()
+
+
+# ----- choosing the path: what the machine's OpenGL really is ----------------------------------
+
+
+@pytest.mark.parametrize(("renderer", "software"), [
+    ("llvmpipe (LLVM 15.0.6, 256 bits)", True),  # Debian 12's Mesa with no GPU (Xvfb here)
+    ("softpipe", True),
+    ("Software Rasterizer", True),
+    ("", True),  # no OpenGL context at all: a QVideoWidget would show nothing
+    ("Mesa Intel(R) UHD Graphics 620 (KBL GT2)", False),
+    ("AMD Radeon RX 6600 (radeonsi, navi23, LLVM 15.0.6, DRM 3.49, 6.1.0-13-amd64)", False),
+    ("V3D 4.2", False),  # a Raspberry Pi 4
+])
+def test_software_opengl_is_told_from_a_gpu(renderer: str, software: bool) -> None:
+    assert is_software_renderer(renderer) is software
+
+
+XCB_SCRIPT = """
+import json
+import av
+import numpy as np
+from PySide6.QtCore import QDeadlineTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+from ui.video import VideoView, choose_render_path, opengl_renderer
+
+app = QApplication([])
+path = choose_render_path("auto")
+rgb = np.zeros((48, 64, 3), np.uint8)
+rgb[:, :32] = (230, 20, 20)  # left half red, right half blue
+rgb[:, 32:] = (20, 20, 230)
+frame = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
+view = VideoView(mirrored=True, render_path="sink")
+view.setGeometry(0, 0, 320, 240)
+view.show()
+view.set_frame(frame)
+deadline = QDeadlineTimer(15000)
+left = right = None
+while not deadline.hasExpired():  # until the native surface shows the frame
+    app.processEvents()
+    shot = QGuiApplication.primaryScreen().grabWindow(0, 0, 0, 320, 240).toImage()
+    left, right = shot.pixelColor(100, 120), shot.pixelColor(220, 120)
+    if left.saturation() > 150 and right.saturation() > 150:
+        break
+print(json.dumps({"auto": path, "renderer": opengl_renderer(),
+                  "left": [left.red(), left.blue()], "right": [right.red(), right.blue()]}))
+"""
+
+
+def test_on_mesa_without_a_gpu_auto_paints_and_the_sink_path_mirrors(tmp_path: Path) -> None:
+    """A real X server (Xvfb) with Mesa's llvmpipe, as a kiosk with no GPU: ``auto`` picks the
+    painted path (the QVideoWidget cost 8x its CPU there), and a QVideoWidget asked for shows
+    the patient's own picture mirrored (QVideoWindow ignored the frame's own mirrored flag)."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (Debian package xvfb; scripts/system-deps)")
+    with kiosk_driver.x_server(tmp_path / "xvfb.log") as x:
+        done = subprocess.run(
+            [sys.executable, "-c", XCB_SCRIPT], capture_output=True, text=True, timeout=60,
+            env={**os.environ, **x.env()}, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "llvmpipe" in got["renderer"], got
+    assert got["auto"] == "paint"
+    assert got["left"][1] > 150 > got["left"][0], got  # blue on the left: mirrored
+    assert got["right"][0] > 150 > got["right"][1], got
