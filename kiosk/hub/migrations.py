@@ -327,6 +327,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE sites ADD COLUMN address TEXT;
         ALTER TABLE sites ADD COLUMN directions TEXT;
     """),
+    Migration(10, "reception's booking limit kept across restarts", """
+        CREATE TABLE booking_limits (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+            paid_until REAL NOT NULL
+        );
+    """),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

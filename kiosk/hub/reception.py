@@ -17,9 +17,10 @@ Rules that matter:
   at most :data:`MAX_NAME` characters. The appointment is bound to the site and records its
   language and who booked it. Anything else is 422 ``invalid`` with the ``field`` at fault.
 - Each account may book at most ``RateLimits.bookings_per_hour`` an hour on average and
-  ``booking_burst`` at once (a token bucket per account, in memory; a refused booking, 422,
-  spends nothing). Beyond that: 429 ``rate_limited`` with ``retry_after``, and a WARNING that
-  names the account's id only (no patient's name, no code).
+  ``booking_burst`` at once (a token bucket per account, kept in the hub's storage so a restart
+  does not start it again: :meth:`kiosk.hub.storage.Storage.take_booking_turn`; a refused
+  booking, 422, spends nothing). Beyond that: 429 ``rate_limited`` with ``retry_after``, and a
+  WARNING that names the account's id only (no patient's name, no code).
 - The appointment code comes from :func:`kiosk.hub.codes.issue_appointment` and is in the 201
   reply once: never in a list, a log line or an error. A booking is logged without the
   patient's name.
@@ -46,7 +47,6 @@ from kiosk.hub.auth import origin_allowed, session_from
 from kiosk.hub.codes import issue_appointment
 from kiosk.hub.models import SITE_STAFF, Account, AppointmentRecord, Scope
 from kiosk.hub.presence import LiveVisit
-from kiosk.hub.ratelimit import KeyedBuckets
 from kiosk.hub.signalling import SIGNALLING
 from kiosk.hub.state import HUB, Hub
 from kiosk.hub.storage import APPOINTMENT_LANGUAGES, StorageError
@@ -67,8 +67,6 @@ _BODY_FIELDS = frozenset({"site_id", "waiting_area_id", "time", "clinician_id", 
                           "language"})
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: Bookings per account (:data:`kiosk.hub.config.RateLimits.bookings_per_hour`).
-BOOKINGS: web.AppKey[KeyedBuckets] = web.AppKey("reception_bookings", KeyedBuckets)
 
 
 class _Refused(Exception):
@@ -286,7 +284,8 @@ async def post_appointment(request: web.Request) -> web.Response:
             raise _invalid("language", "The language must be one of "
                                        f"{', '.join(APPOINTMENT_LANGUAGES)}.")
         patient_name = _patient_name(body.get("patient_name"))
-        wait = request.app[BOOKINGS].take(account.id)  # only a booking that would go ahead
+        # Only a booking that would go ahead takes a turn.
+        wait = storage.take_booking_turn(account.id, now, hub.config.rate_limits)
         if wait is not None:
             log.warning("reception refused: account %d is booking too fast (rate limited)",
                         account.id)
@@ -330,11 +329,7 @@ async def get_kiosks(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    """The routes, and the per-account booking limit (``app[HUB]`` must be set)."""
-    hub = app[HUB]
-    limits = hub.config.rate_limits
-    app[BOOKINGS] = KeyedBuckets(hub.clock, rate=max(1.0, limits.bookings_per_hour) / 3600.0,
-                                 burst=max(1, limits.booking_burst))
+    """The reception API's routes."""
     app.router.add_get("/api/reception/sites", get_sites)
     app.router.add_get("/api/reception/appointments", get_appointments)
     app.router.add_post("/api/reception/appointments", post_appointment)

@@ -1114,6 +1114,31 @@ class Storage:
             raise Conflict(f"a site called {changed['name']!r} already exists") from None
         return self._need_site(site_id)
 
+    # --- reception's booking limit, kept here so that a restart does not start it again ---
+
+    def take_booking_turn(self, account_id: int, now: float,
+                          limits: RateLimits) -> float | None:
+        """Count one booking by ``account_id``, in one transaction: None if it may go ahead
+        (counted), else the seconds until it may (nothing counted). At most
+        ``limits.bookings_per_hour`` an hour on average and ``limits.booking_burst`` at once:
+        a token bucket (as :class:`kiosk.hub.ratelimit.TokenBucket`) kept as one time per
+        account, ``paid_until``, by which its bookings so far are paid for at the average rate
+        (GCRA's theoretical arrival time); a booking may go ahead while that is at most
+        ``burst - 1`` bookings' worth of time ahead of now."""
+        every = 3600.0 / max(1.0, limits.bookings_per_hour)
+        slack = (max(1, limits.booking_burst) - 1) * every
+        with self._tx() as db:
+            row = db.execute("SELECT paid_until FROM booking_limits WHERE account_id = ?",
+                             (account_id,)).fetchone()
+            paid_until = now if row is None else max(now, float(row[0]))
+            wait = round(paid_until - slack - now, 3)  # to the ms: unix times carry float dust
+            if wait > 0:
+                return wait
+            db.execute("INSERT INTO booking_limits (account_id, paid_until) VALUES (?, ?) "
+                       "ON CONFLICT (account_id) DO UPDATE SET paid_until = excluded.paid_until",
+                       (account_id, paid_until + every))
+        return None
+
 
 def _private_file(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; take group and other access away

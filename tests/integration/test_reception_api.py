@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -333,3 +334,30 @@ async def test_an_account_that_books_too_fast_is_refused_for_a_while(
     for record in refusals:
         assert "Ann Patient" not in record.getMessage()
         assert not any(code in record.getMessage() for code in codes)
+
+
+@pytest.mark.expect_log(r"^reception refused: account \d+ is booking too fast \(rate limited\)$",
+                        logger="kiosk.hub.reception", level="WARNING")
+async def test_a_restart_does_not_give_an_account_its_bookings_back(
+        hub_factory: HubFactory, tmp_path: Path) -> None:
+    clock = ManualClock()
+    db = tmp_path / "kept.sqlite3"
+    limits = RateLimits(bookings_per_hour=60, booking_burst=3)
+    hub = await hub_factory(clock=clock, rate_limits=limits, db_path=db)
+    net = build_network(hub)
+    good: dict[str, Any] = {"site_id": net.site_a, "waiting_area_id": net.heart_area,
+                            "time": _minute(clock.now() + 3600), "language": "en"}
+    desk = await _desk(hub, "desk.a")
+    for _ in range(3):
+        status, body = await desk.book(good)
+        assert status == 201, body
+    await hub.aclose()
+
+    hub = await hub_factory(clock=clock, rate_limits=limits, db_path=db)  # the same file
+    desk = await _desk(hub, "desk.a")
+    status, body = await desk.book(good)
+    assert (status, body["error"], body["retry_after"]) == (429, "rate_limited", 60)
+    clock.advance(60)
+    status, body = await desk.book(good)
+    assert status == 201, body
+    assert len(hub.storage.appointments_at_site(net.site_a, 0, 4e9)) == 4
