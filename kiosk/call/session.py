@@ -3,8 +3,10 @@
 A session outlives its peer connections (docs/architecture.md §7). aiortc has no ICE restart; aioice
 notices a dead path only after ~30 s of failed consent checks, so the session also watches the
 media: when the connection fails, or no remote media arrives for ``media_timeout`` seconds while
-connected, it goes ``reconnecting``, tells the other side (``call_state{reconnecting,attempt}``)
-and sends a fresh ``offer`` with ``attempt`` one higher (issue 13 item 2):
+connected (``first_media_timeout`` for an attempt's first media: the far end may still be
+finishing its DTLS handshake), it goes ``reconnecting``, tells the other side
+(``call_state{reconnecting,attempt}``) and sends a fresh ``offer`` with ``attempt`` one higher
+(issue 13 item 2):
 
 - **Attempts overlap the old connection.** The connection that went silent is kept open as a
   *standby* (a cut network usually comes back before ICE consent expires, ~30 s): the moment a
@@ -68,6 +70,11 @@ class SessionConfig:
 
     #: No remote media for this long while connected means the path is dead.
     media_timeout: float = 3.0
+    #: A newly connected attempt's first remote media may take this long instead: the far end
+    #: (the DTLS client) finishes its handshake after the kiosk, and when the kiosk's last
+    #: flight is lost it sends its own again only after 1 s, then 2 s, 4 s (OpenSSL's timer).
+    #: At 5 % loss the 3 s of ``media_timeout`` ran out in 8 of 12 test calls' first seconds.
+    first_media_timeout: float = 8.0
     #: The first attempt (the call being set up) has failed if not connected by then.
     connect_timeout: float = 15.0
     #: While reconnecting, a fresh attempt when the latest has not connected after this long.
@@ -141,6 +148,8 @@ class CallSession:
         self._lost_since = 0.0
         self._connected_at = 0.0
         self._last_media = 0.0
+        #: Remote media have arrived on the current peer since it connected.
+        self._media_flowing = False
         self._meter = QualityMeter()
 
     # --- observation ---
@@ -393,6 +402,7 @@ class CallSession:
     def _connected(self, peer: Peer) -> None:
         now = asyncio.get_running_loop().time()
         self._connected_at = self._last_media = now
+        self._media_flowing = False
         self._announce_connected = True
         self._set_state(CallState.CONNECTED)
 
@@ -403,6 +413,10 @@ class CallSession:
             self.audio_frames_received += 1
         if peer is self._peer:
             self._last_media = asyncio.get_running_loop().time()
+            if not self._media_flowing and self._state is CallState.CONNECTED:
+                log.debug("attempt %d: first remote media %.2f s after connecting", peer.attempt,
+                          self._last_media - self._connected_at)
+            self._media_flowing = True
         elif peer is self._standby and self._standby_may_return \
                 and self._state is CallState.RECONNECTING and not self._promote:
             self._promote = True  # the silent connection carries media again: it is the call
@@ -423,7 +437,9 @@ class CallSession:
         if peer is None or peer.state in ("failed", "closed"):
             return "connection_failed"
         if self._state is CallState.CONNECTED:
-            if now - self._last_media > self.config.media_timeout:
+            timeout = self.config.media_timeout if self._media_flowing \
+                else max(self.config.media_timeout, self.config.first_media_timeout)
+            if now - self._last_media > timeout:
                 return "media_timeout"
         elif self._attempt_failed or now - self._attempt_started > self.config.connect_timeout:
             return "connect_timeout"
@@ -555,5 +571,6 @@ class CallSession:
         self.standby_recoveries += 1
         now = asyncio.get_running_loop().time()
         self._connected_at = self._last_media = now
+        self._media_flowing = True  # its media woke it
         self._set_state(CallState.CONNECTED)
         await self._send_state("connected", standby.attempt)

@@ -4,8 +4,9 @@ media forced through a UDP path we cut or make lossy (tests/helpers/netpath.py),
 whole-network cut the kiosk's WebSocket through a TCP path on the same switch.
 
 Targets: media back at both ends within 3 s of the network's return (5 s at most), no call
-ended, no patient action; at 5 % random loss each way, no video freeze over 1 s. The full sweep
-(cut lengths up to 60 s, more trials, 10 % loss) is ``python -m bench.recovery``.
+ended, no patient action; at 5 % random loss each way, no video freeze over 1 s and no
+reconnect. The full sweep (cut lengths up to 60 s, more trials, 10 % loss) is
+``python -m bench.recovery``.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ async def test_media_back_within_3_s_of_the_network(hub_factory: Any, seconds: f
         await rig.close()
 
 
-@pytest.mark.expect_log(r"reconnecting \(", logger="kiosk.call.session")
+# No "reconnecting" expected: a lossy path that carries the call is never rebuilt. (With this
+# seed the far end's DTLS handshake ends 1 or 3 s after the kiosk's - its last flight lost once
+# or twice - and the kiosk took the 3 s without media for a dead path in 8 of 12 runs; the
+# reconnect, overlapping the call's start, sometimes froze the video past this test's window.)
 @pytest.mark.expect_log(r"failed to decode", logger="aiortc.rtcrtpreceiver")
 @pytest.mark.parametrize("seed", [1])
 async def test_video_at_5_percent_loss_never_freezes_over_1_s(hub_factory: Any,
@@ -80,6 +84,9 @@ async def test_video_at_5_percent_loss_never_freezes_over_1_s(hub_factory: Any,
             assert sink.longest_gap(start, end) <= 1.0
         assert not rig.call_ended
         assert rig.udp.dropped > 0
+        assert rig.visit is not None
+        assert rig.visit.session is not None
+        assert rig.visit.session.reconnects == 0
     finally:
         await rig.close()
 
