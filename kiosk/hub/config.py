@@ -79,8 +79,11 @@ class HubConfig:
     hello_timeout: float = 10.0
     #: A patient's own device that has said hello but not checked in is closed after this.
     check_in_timeout: float = 300.0
-    #: Most WebSockets open at once from one address (a clinic behind NAT has a few kiosks
-    #: and browsers; an attacker's thousand idle sockets are refused).
+    #: Most WebSockets open at once from one address that have proved nothing yet (before
+    #: hello, or a patient's own device not checked in): an attacker's thousand idle sockets
+    #: are refused. Kiosks and signed-in consoles do not count (a site's kiosks and a
+    #: hospital's consoles share NAT addresses); each kiosk and account has its own bound
+    #: (kiosk.hub.ws).
     max_sockets_per_address: int = 64
     # WebSocket ping interval (s): a client whose pong is not back within half of it is
     # dropped, so a dead socket is noticed within 4.5 s (its visit then waits out resume_grace).

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,8 @@ class Connection:
                  transport: asyncio.Transport | None = None) -> None:
         self.ws = ws
         self.id = secrets.token_hex(6)
+        #: When the socket opened (monotonic seconds): a kiosk's or account's oldest go first.
+        self.opened_at = time.monotonic()
         self.address = address
         self.role: str | None = None
         self.kiosk: KioskRecord | None = None

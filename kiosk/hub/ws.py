@@ -11,6 +11,14 @@ Rules that matter:
   specialists with the ``clinic_session`` cookie sent with the upgrade (its ``Origin`` checked);
   patients with nothing until they check in, and get TURN credentials only then
   (:mod:`kiosk.hub.relay`).
+- Open sockets are bounded twice. Per address, only those that have proved nothing yet count
+  (before ``hello``, or a patient's own device not checked in): at most
+  ``max_sockets_per_address``, beyond which the upgrade gets HTTP 429; so a clinic's many kiosks
+  and a hospital's many consoles behind one NAT address are not refused, while idle strangers
+  are. Per credential, a kiosk holds at most :data:`MAX_SOCKETS_PER_KIOSK` and an account
+  :data:`MAX_SOCKETS_PER_ACCOUNT`: the newest wins, and the oldest beyond the bound is closed
+  (4003, as a replaced socket; after a network cut that is the dead one the heartbeat has not
+  dropped yet).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from kiosk.hub.connection import (
     CLOSE_AUTH_FAILED,
     CLOSE_CHECK_IN_TIMEOUT,
     CLOSE_HELLO_TIMEOUT,
+    CLOSE_REPLACED,
     CLOSE_UNSUPPORTED_VERSION,
     Connection,
 )
@@ -42,6 +51,39 @@ log = logging.getLogger("kiosk.hub.ws")
 #: Frames above this are refused by aiohttp itself (the connection is closed with 1009).
 MAX_FRAME_BYTES = 1024 * 1024
 _ROLES = ("kiosk", "patient", "specialist")
+#: Sockets one kiosk holds at once: its standing status socket and a visit's (2), room for a
+#: self-test's, and for each one's successor while its dead predecessor waits out the heartbeat.
+MAX_SOCKETS_PER_KIOSK = 6
+#: Sockets one account holds at once: consoles in several tabs, or a reception account signed
+#: in at several desks.
+MAX_SOCKETS_PER_ACCOUNT = 32
+
+
+def unauthenticated(conn: Connection) -> bool:
+    """Whether ``conn`` has proved nothing yet: no ``hello``, or a patient's own device that has
+    not checked in. Only these count against ``max_sockets_per_address``."""
+    return conn.role is None or (conn.role == "patient" and conn.visit_id is None)
+
+
+def _make_room(signalling: SignallingRouter, conn: Connection) -> None:
+    """Close the oldest sockets of ``conn``'s kiosk or account beyond its bound (the newest,
+    ``conn``, stays)."""
+    if conn.kiosk is not None:
+        kiosk_id, bound, who = conn.kiosk.id, MAX_SOCKETS_PER_KIOSK, "kiosk"
+        same = [c for c in signalling.connections
+                if c.kiosk is not None and c.kiosk.id == kiosk_id and not c.closed]
+    elif conn.specialist is not None:
+        account_id, bound, who = conn.specialist.id, MAX_SOCKETS_PER_ACCOUNT, "account"
+        same = [c for c in signalling.connections
+                if c.specialist is not None and c.specialist.id == account_id and not c.closed]
+    else:
+        return
+    same.sort(key=lambda c: (c.opened_at, c.id))
+    for old in same[:max(0, len(same) - bound)]:
+        if old is not conn:
+            log.warning("%s: closed, the oldest of more than %d sockets of one %s",
+                        old.label, bound, who)
+            old.close_after_sending(CLOSE_REPLACED, f"too many connections for this {who}")
 
 
 class SocketSession:
@@ -196,6 +238,7 @@ class SocketSession:
         if resume is not None and role == "specialist":
             raise Refusal("bad_message", "only a patient side resumes a visit")
         conn.role = role
+        _make_room(self.signalling, conn)
         conn.features = frozenset(f for f in msg.get("features") or () if isinstance(f, str))
         resumed = self.signalling.resume(conn, resume) if resume is not None else None
         servers, expires = ice_for(hub, conn)
@@ -223,9 +266,10 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     hub = request.app[HUB]
     signalling = request.app[SIGNALLING]
     address = request_address(request, hub.config.trusted_proxies)
-    if sum(c.address == address for c in signalling.connections) \
+    if sum(c.address == address and unauthenticated(c) for c in signalling.connections) \
             >= hub.config.max_sockets_per_address:
-        log.warning("refused a WebSocket: too many open from one address")
+        log.warning("refused a WebSocket: too many open from one address before hello or "
+                    "check-in")
         return web.json_response(
             {"error": "rate_limited", "message": "Too many connections from this address.",
              "retry_after": 30}, status=429, headers={"Retry-After": "30"})
