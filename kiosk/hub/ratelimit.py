@@ -1,6 +1,6 @@
 """Failure counting in a sliding window, keyed by anything (a kiosk, a connection, an address),
-per-type token buckets for each connection's messages (:class:`MessageLimits`), and token
-buckets keyed by anything (:class:`KeyedBuckets`: reception's bookings per account).
+and per-type token buckets for each connection's messages (:class:`MessageLimits`). (Reception's
+booking limit per account is kept in the hub's SQLite store: ``Storage.take_booking_turn``.)
 
 Only failures are counted. Once a key has ``limit`` failures inside ``window`` seconds it is
 limited until the oldest of them leaves the window: every attempt then is refused, right or
@@ -85,28 +85,6 @@ class TokenBucket:
     def full(self, now: float) -> bool:
         """Whether the bucket would be full at ``now`` (as if never used: safe to forget)."""
         return self._tokens + (now - self._at) * self.rate >= self.burst
-
-
-class KeyedBuckets:
-    """A :class:`TokenBucket` per key (e.g. an account): ``rate`` a second, ``burst`` saved
-    up. Buckets that have filled up again are forgotten, so memory stays bounded."""
-
-    def __init__(self, clock: Clock, *, rate: float, burst: float) -> None:
-        self._clock = clock
-        self.rate = rate
-        self.burst = burst
-        self._buckets: dict[Hashable, TokenBucket] = {}
-
-    def take(self, key: Hashable) -> float | None:
-        """Take a token for ``key``: None if there was one, else seconds until there will be."""
-        now = self._clock.now()
-        if len(self._buckets) > _PRUNE_AT:
-            for stale in [k for k, b in self._buckets.items() if b.full(now)]:
-                del self._buckets[stale]
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = TokenBucket(self.rate, self.burst, now)
-        return bucket.take(now)
 
 
 #: Messages a second and burst, per type, for one connection: generous for a real client (a
