@@ -123,7 +123,7 @@ async def test_sign_out_needs_the_csrf_token(hub: Any) -> None:
         await expect(page.locator("#signin-view")).to_be_visible(timeout=UI_WAIT_MS)
 
 
-@pytest.mark.parametrize("path", ["/", "/app.js", "/protocol.js", "/console.css"])
+@pytest.mark.parametrize("path", ["/", "/app.js", "/protocol.js", "/console.css", "/base.css"])
 async def test_security_headers_on_the_console(hub: Any, path: str) -> None:
     session = hub.client_session()
     async with session.get(hub.url + path) as resp:
