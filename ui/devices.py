@@ -41,7 +41,16 @@ import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 from av.video.reformatter import VideoReformatter
-from PySide6.QtCore import QByteArray, QCoreApplication, QIODevice, QObject, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QAudioDevice,
@@ -70,6 +79,12 @@ AUDIO_SAMPLES = 960  # 20 ms at 48 kHz
 AUDIO_SLACK_S = 0.1  # microphone audio kept in hand beyond what the next frame needs
 AUDIO_WINDOW_S = 3.0  # how long the buffer must stay above the slack before it is cut
 SPEAKER_QUEUE = 10  # decoded 20 ms frames waiting for the speaker's thread, at most
+SPEAKER_BUFFER_MS = 200  # the QAudioSink's own buffer
+SPEAKER_BACKLOG_MS = 2000  # far-end audio kept waiting for room in the sink, at most
+SPEAKER_RETRY_MS = 20  # audio waits and no frame came for this long: the speaker tries again
+SPEAKER_CUSHION_MS = 60  # silence written ahead of audio that starts on an empty sink
+SPEAKER_IDLE_MS = 500  # no write for this long and an empty sink: the audio starts anew
+SPEAKER_QUIET = 64  # a frame whose samples all stay within this (-54 dBFS) is silence
 SPEAKER_CLOSE_WAIT_MS = 2000
 
 
@@ -522,7 +537,18 @@ class QtMicrophone(QObject):
 
 class _SpeakerWorker(QObject):
     """The speaker's QAudioSink and its writes: lives on the speaker's thread, and makes the
-    sink there (:meth:`open`), so a stalled GUI thread never starves it."""
+    sink there (:meth:`open`), so a stalled GUI thread never starves it.
+
+    Audio that does not fit in the sink waits here (the part of a frame that did not fit too)
+    and is written as the sink makes room (as frames come, or from a timer on this thread when
+    none comes for :data:`SPEAKER_RETRY_MS`), rather than dropped. A sound server may take
+    nothing from a new stream for a while: PulseAudio's idle null sink (the tests' speaker) took
+    nothing for 1.0-2.0 s after the sink was opened, so in a call that started then the first
+    200 ms filled the sink's buffer and the next 10-30 frames were dropped (PipeWire takes a new
+    stream at once). What waits is bounded (:data:`SPEAKER_BACKLOG_MS`; beyond it the oldest
+    goes, logged once at INFO), and while audio waits a silent frame is skipped, so the latency
+    gained goes at the far end's first pause. What is written, and only that, goes to the echo
+    canceller as its reference (silence written ahead of audio that starts anew too)."""
 
     def __init__(self, device: QAudioDevice, inbox: _SpeakerInbox, volume: float,
                  processor: AudioProcessor | None) -> None:
@@ -533,6 +559,12 @@ class _SpeakerWorker(QObject):
         self.processor = processor
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
+        self._retry: QTimer | None = None
+        self._waiting: collections.deque[bytes] = collections.deque()  # s16 stereo, oldest first
+        self._waiting_bytes = 0
+        self._reference_carry = b""  # written bytes short of a whole stereo sample
+        self._told_backlog = False
+        self._last_write = -1.0  # time.monotonic() of the last write to the sink
 
     @Slot()
     def open(self) -> None:
@@ -541,8 +573,12 @@ class _SpeakerWorker(QObject):
         fmt.setChannelCount(2)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         self._sink = QAudioSink(self._device, fmt, self)
-        self._sink.setBufferSize(AUDIO_RATE * 4 // 5)  # 200 ms
+        self._sink.setBufferSize(AUDIO_RATE * 4 * SPEAKER_BUFFER_MS // 1000)
         self._sink.setVolume(self._volume)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(SPEAKER_RETRY_MS)
+        self._retry.timeout.connect(self._pump)
         self._io = self._sink.start()
         self.drain()  # what came while the sink was being made
 
@@ -554,40 +590,94 @@ class _SpeakerWorker(QObject):
 
     @Slot()
     def close(self) -> None:
+        if self._retry is not None:
+            self._retry.stop()
         if self._sink is not None:
             self._sink.stop()
         self._io = None
-        self._inbox.buffered_ms = 0.0
+        self._waiting.clear()
+        self._waiting_bytes = 0
+        self._inbox.buffered_ms = self._inbox.waiting_ms = 0.0
         thread = self.thread()
         if thread is not None:
             thread.quit()
 
     @Slot()
     def drain(self) -> None:
-        """Write every frame waiting in the inbox (late audio is dropped, never queued up)."""
+        """Take every frame from the inbox and write what the sink has room for; the rest
+        waits for :meth:`_pump` (bounded: the oldest goes beyond :data:`SPEAKER_BACKLOG_MS`)."""
         frames = self._inbox.take()
+        if self._io is None or self._sink is None:
+            return
+        for frame in frames:
+            pcm = np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1)
+            if frame.layout.name == "mono":
+                pcm = np.repeat(pcm, 2)
+            if self._waiting and int(np.abs(pcm, dtype=np.int32).max()) <= SPEAKER_QUIET:
+                self._inbox.skipped += 1  # silence while behind: latency goes, no word does
+                continue
+            data = pcm.tobytes()
+            self._waiting.append(data)
+            self._waiting_bytes += len(data)
+        if (self._waiting and self._sink.bytesFree() >= self._sink.bufferSize()
+                and time.monotonic() - self._last_write > SPEAKER_IDLE_MS / 1000):
+            # Audio starts on an empty sink: the sound server takes it in blocks of about 20 ms
+            # and plays silence for what is not there yet, so frames arriving a little late
+            # would each leave a gap. A cushion of silence ahead of it takes up that jitter.
+            cushion = bytes(AUDIO_RATE * 4 * SPEAKER_CUSHION_MS // 1000)
+            self._waiting.appendleft(cushion)
+            self._waiting_bytes += len(cushion)
+        limit = AUDIO_RATE * 4 * SPEAKER_BACKLOG_MS // 1000
+        while self._waiting_bytes > limit:
+            self._waiting_bytes -= len(self._waiting.popleft())
+            self._inbox.late += 1
+            if not self._told_backlog:
+                self._told_backlog = True
+                log.info("the speaker fell behind by more than %d ms; the oldest audio goes",
+                         SPEAKER_BACKLOG_MS)
+        self._pump()
+
+    @Slot()
+    def _pump(self) -> None:
+        """Write waiting audio while the sink has room (the part of a frame that fits, the rest
+        kept); try again shortly while some still waits."""
         sink, io = self._sink, self._io
         if io is None or sink is None:
             return
-        for frame in frames:
-            self._write(sink, io, frame)
+        while self._waiting:
+            room = sink.bytesFree() // 4 * 4
+            if room <= 0:
+                break
+            data = self._waiting[0]
+            written = io.write(QByteArray(data[:room]))
+            if written <= 0:
+                break
+            self._waiting_bytes -= written
+            if written < len(data):
+                self._waiting[0] = data[written:]
+            else:
+                self._waiting.popleft()
+            self._inbox.written += written
+            self._last_write = time.monotonic()
+            self._reference(data[:written])
         pending = max(0, sink.bufferSize() - sink.bytesFree())
         self._inbox.buffered_ms = pending / (AUDIO_RATE * 4) * 1000
+        self._inbox.waiting_ms = self._waiting_bytes / (AUDIO_RATE * 4) * 1000
+        if self._retry is not None:
+            if self._waiting:
+                self._retry.start()  # (re)started: it fires only if no frame comes meanwhile
+            else:
+                self._retry.stop()
 
-    def _write(self, sink: QAudioSink, io: QIODevice, frame: av.AudioFrame) -> None:
-        pcm = np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1)
-        if frame.layout.name == "mono":
-            pcm = np.repeat(pcm, 2)
-        data = pcm.tobytes()
-        if sink.bytesFree() < len(data):
-            self._inbox.late += 1
+    def _reference(self, data: bytes) -> None:
+        """Hand what was just written, mixed to mono, to the echo canceller as its reference."""
+        if self.processor is None:
             return
-        written = io.write(QByteArray(data))
-        if written <= 0:
-            return
-        self._inbox.written += written
-        if self.processor is not None:
-            stereo = pcm[: written // 2 // 2 * 2].reshape(-1, 2).astype(np.int32)
+        data = self._reference_carry + data
+        whole = len(data) // 4 * 4
+        data, self._reference_carry = data[:whole], data[whole:]
+        if data:
+            stereo = np.frombuffer(data, dtype="<i2").reshape(-1, 2).astype(np.int32)
             self.processor.far_end(((stereo[:, 0] + stereo[:, 1]) // 2).astype("<i2").tobytes())
 
 
@@ -603,10 +693,13 @@ class _SpeakerInbox:
         self._woken = False
         self.closed = False
         self.dropped = 0  # frames that found the queue full
-        self.late = 0  # frames that found the sink full
+        self.late = 0  # frames dropped as the oldest of a backlog beyond SPEAKER_BACKLOG_MS
+        self.skipped = 0  # silent frames skipped while audio waited for the sink
         self.written = 0  # bytes written to the sink
         #: Audio written and not yet handed to the sound server (ms), as of the last write.
         self.buffered_ms = 0.0
+        #: Audio waiting for room in the sink (ms), as of the last write.
+        self.waiting_ms = 0.0
 
     def put(self, frame: av.AudioFrame) -> None:
         with self._lock:  # held while waking, so close() never races a wake-up
@@ -640,7 +733,10 @@ class QtSpeaker(QObject):
     :class:`_SpeakerWorker`); :meth:`play` may be called from any thread (the engine's, so the
     GUI thread is not on the path: a GUI stall longer than the sink's 200 ms buffer ran it dry,
     a gap the patient hears that also moves the echo's delay). Frames wait in a short bounded
-    queue (at most :data:`SPEAKER_QUEUE` frames; late audio is dropped, never queued up).
+    queue (at most :data:`SPEAKER_QUEUE` frames) for the speaker's thread, which writes what the
+    sink has room for and keeps the rest until it has (at most :data:`SPEAKER_BACKLOG_MS`; the
+    oldest goes beyond it), so nothing the far end says is skipped when the sound server is slow
+    to take a new stream (:class:`_SpeakerWorker`).
     :meth:`start`, :meth:`stop` and :meth:`set_volume` are for the GUI thread; :meth:`stop`
     releases the device and joins the thread (also at the application's exit).
 
@@ -700,8 +796,19 @@ class QtSpeaker(QObject):
 
     @property
     def dropped(self) -> int:
-        """Frames dropped as late: the sink was full, or the queue to it was."""
+        """Frames of the far end's audio never played: the oldest of a backlog beyond
+        :data:`SPEAKER_BACKLOG_MS`, or the queue to the speaker's thread was full."""
         return self._inbox.late + self._inbox.dropped
+
+    @property
+    def skipped(self) -> int:
+        """Silent frames left out while audio waited for the sink (latency won back)."""
+        return self._inbox.skipped
+
+    @property
+    def waiting_ms(self) -> float:
+        """Audio waiting for room in the sink (ms), as of the last write (any thread)."""
+        return self._inbox.waiting_ms if self._thread is not None else 0.0
 
     @property
     def buffered_ms(self) -> float:

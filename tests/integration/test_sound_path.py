@@ -29,12 +29,14 @@ from tests.helpers.sound_server import (
     MIC,
     RATE,
     SPEAKER,
+    Recorder,
     Signal,
     SoundServer,
     dominant_frequency,
     rms_dbfs,
     tone,
 )
+from ui.devices import SPEAKER_BACKLOG_MS
 
 WAIT = 30.0
 CHIME = Path(__file__).resolve().parents[2] / "resources" / "sounds" / "chime.wav"
@@ -198,6 +200,81 @@ async def test_a_tone_reaches_the_far_end_and_the_far_ends_tone_the_speaker(
         stats = await proc.stats()
         assert stats["speaker_written"] > 0
         player.stop()
+
+
+def tone_breaks(played: Signal, freq: float) -> tuple[list[float], list[float]]:
+    """Where a steady tone in a recording breaks: each run of 5 ms blocks whose level falls
+    below half the tone's (a gap, in ms), and each jump of the tone's phase from one block to
+    the next (degrees; audio left out or put in moves it). Blocks of the tone's whole phase are
+    taken by demodulating at ``freq``."""
+    block = 240
+    count = played.size // block
+    t = np.arange(count * block) / RATE
+    z = (played[: count * block] * np.exp(-2j * np.pi * freq * t)).reshape(count, block).mean(1)
+    level = np.abs(z)
+    low = np.concatenate(([False], level < 0.5 * np.median(level), [False]))
+    edges = np.flatnonzero(np.diff(low.astype(np.int8)))
+    gaps = [float(run * 5) for run in edges[1::2] - edges[::2]]
+    jumps = np.degrees(np.abs(np.angle(z[1:] * np.conj(z[:-1]))))
+    return gaps, [round(float(j)) for j in jumps if j > 30]
+
+
+async def test_the_far_ends_first_words_all_reach_the_speaker(
+        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
+    """The call starts while the sound server takes nothing from the speaker's stream: its sink
+    is suspended until 400 ms wait beyond the sink's buffer (PulseAudio's idle null sink takes
+    nothing for 1-2 s after the speaker is opened). The first 200 ms fill the sink's buffer; the
+    rest waits for room rather than being dropped: in the first 2 s of the far end's tone that
+    the speaker plays nothing is dropped and there is no gap (the tone's phase jumps, where audio
+    is left out or put in, are printed: a loaded test rig's recorder has them too). Before,
+    everything beyond the sink's buffer was dropped: 29 frames here."""
+    freq = 669.1  # a frame of it is 13.38 periods: a frame left out moves its phase by 137°
+    async with far_end(hub, tone(freq, 30.0, amplitude=0.3)), \
+            kiosk(sound, hub, tmp_path) as proc:
+        proc.send("start")
+        sound.pactl("suspend-sink", SPEAKER, "1")
+        speaker = sound.recorder()
+        await check_in(proc, hub, tmp_path)
+        proc.send("waiting 400")
+        waited = await proc.until(lambda e: e["event"] == "waiting")
+        sound.pactl("suspend-sink", SPEAKER, "0")
+        onset = await asyncio.to_thread(_onset, speaker)
+        await asyncio.to_thread(speaker.wait_until, lambda r: r.seconds >= onset + 2.2)
+        stats = await proc.stats()
+    played = speaker.signal()[round(onset * RATE):][: 2 * RATE]
+    gaps, jumps = tone_breaks(played[RATE // 20:], freq)
+    print(f"the sink suspended as the call starts: {waited['ms']} ms waited for it, "
+          f"{stats['speaker_waiting_ms']} ms 2 s later; in the first 2 s of the far end's tone "
+          f"{stats['speaker_dropped']} frames dropped; gaps {gaps} ms, phase jumps {jumps}°")
+    assert stats["speaker_dropped"] == 0
+    assert dominant_frequency(played) == pytest.approx(freq, abs=5)
+    assert not [gap for gap in gaps if gap > 20], gaps
+
+
+def _onset(recorder: Recorder) -> float:
+    """When the far end's sound starts in a recording of the speaker (s)."""
+    recorder.wait_until(lambda r: np.any(np.abs(r.signal()) > 0.05))
+    return float(np.argmax(np.abs(recorder.signal()) > 0.05)) / RATE
+
+
+async def test_a_backlog_of_far_end_audio_is_bounded(
+        sound: SoundServer, hub: Any, tmp_path: Path) -> None:
+    """Far-end audio coming faster than the speaker plays it (5 s of it in half a second) does
+    not queue up without end: what waits for the sink stays within SPEAKER_BACKLOG_MS, the oldest
+    goes beyond it, and the kiosk says so once at INFO."""
+    async with kiosk(sound, hub, tmp_path) as proc:
+        proc.send("start")
+        proc.send("burst 250")
+        burst = await proc.until(lambda e: e["event"] == "burst")
+        stats = await proc.stats()
+    told = [line for line in proc.stderr_path.read_text().splitlines() if "fell behind" in line]
+    print(f"a 5 s burst: at most {burst['most_waiting_ms']} ms waiting, "
+          f"{stats['speaker_dropped']} frames dropped; {told}")
+    assert 0 < burst["most_waiting_ms"] <= SPEAKER_BACKLOG_MS
+    # 250 frames, at most 2.2 s kept (waiting and in the sink), a little played meanwhile.
+    assert stats["speaker_dropped"] >= 250 - (SPEAKER_BACKLOG_MS + 200 + 1000) // 20
+    assert len(told) == 1, told
+    assert told[0].startswith("INFO ui.devices"), told
 
 
 async def test_the_speaker_checks_chime_reaches_the_speaker(
