@@ -253,7 +253,7 @@ async def test_the_far_ends_first_words_all_reach_the_speaker(
 
 def _onset(recorder: Recorder) -> float:
     """When the far end's sound starts in a recording of the speaker (s)."""
-    recorder.wait_until(lambda r: np.any(np.abs(r.signal()) > 0.05))
+    recorder.wait_until(lambda r: bool(np.any(np.abs(r.signal()) > 0.05)))
     return float(np.argmax(np.abs(recorder.signal()) > 0.05)) / RATE
 
 
