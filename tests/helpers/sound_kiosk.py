@@ -14,10 +14,10 @@ the command line.
 
 Commands: ``start`` (devices on, the level meter running), ``checkin FILE`` (check in with the
 code in FILE), ``chime``, ``stall N M`` (from now on, block the GUI thread for N ms every M ms,
-as a heavy repaint or a screen change does; ``stall 0 0`` stops), ``burst N`` (N frames of far-end
-audio, a 440 Hz tone, into the speaker ten times faster than real time, from a thread of its own
-as from the engine: a backlog), ``waiting MS`` (say when at least MS of far-end audio waits for
-room in the speaker's sink), ``stats``, ``quit``.
+as a heavy repaint or a screen change does; ``stall 0 0`` stops), ``burst N [Q]`` (N frames of
+far-end audio, a 440 Hz tone, then Q silent ones, into the speaker ten times faster than real
+time, from a thread of its own as from the engine: a backlog), ``waiting MS`` (say when at
+least MS of far-end audio waits for room in the speaker's sink), ``stats``, ``quit``.
 Events: ``ready`` (device names), ``level`` (0..1, about ten a second), ``checkin`` (ok, code),
 ``state`` (the call's state), ``chime`` (played), ``stalling`` (N and M, once the timer runs),
 ``burst`` (N, once every frame is handed over, and the most audio seen waiting meanwhile),
@@ -212,21 +212,22 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
               processed_frames=proc.frames_processed if proc else 0,
               delay_ms=proc.delay_ms if proc else None, stalls=stalls[1])
 
-    def burst(count: int) -> None:
+    def burst(count: int, quiet: int) -> None:
         import av
         import numpy as np
 
         t = np.arange(960) / 48_000
         most = 0.0
-        for index in range(count):
-            pcm = (0.3 * 32767 * np.sin(2 * np.pi * 440 * (t + index * 0.02))).astype(np.int16)
+        for index in range(count + quiet):
+            level = 0.3 * 32767 if index < count else 0.0
+            pcm = (level * np.sin(2 * np.pi * 440 * (t + index * 0.02))).astype(np.int16)
             frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
             frame.sample_rate = 48_000
             devices.play_remote_audio(frame)
             speaker = devices._speaker  # a test's probe
             most = max(most, speaker.waiting_ms if speaker else 0.0)
             time.sleep(0.002)  # ten times real time: the speaker's thread drains as it goes
-        _emit("burst", frames=count, most_waiting_ms=round(most, 1))
+        _emit("burst", frames=count, quiet=quiet, most_waiting_ms=round(most, 1))
 
     watch = QTimer()
     watch.setInterval(10)
@@ -265,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - runs in th
                 stall.start(every)
             _emit("stalling", length_ms=length, every_ms=every)
         elif command == "burst":
-            threading.Thread(target=burst, args=(int(rest),), name="burst", daemon=True).start()
+            count, quiet = (int(word) for word in [*rest.split(), "0"][:2])
+            threading.Thread(target=burst, args=(count, quiet), name="burst",
+                             daemon=True).start()
         elif command == "waiting":
             wanted[0] = float(rest)
             watch.start()

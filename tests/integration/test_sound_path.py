@@ -261,16 +261,19 @@ async def test_a_backlog_of_far_end_audio_is_bounded(
         sound: SoundServer, hub: Any, tmp_path: Path) -> None:
     """Far-end audio coming faster than the speaker plays it (5 s of it in half a second) does
     not queue up without end: what waits for the sink stays within SPEAKER_BACKLOG_MS, the oldest
-    goes beyond it, and the kiosk says so once at INFO."""
+    goes beyond it, and the kiosk says so once at INFO. Silence that comes while audio waits
+    (the far end's pause, 1 s of it) is skipped, so the latency does not grow with it."""
     async with kiosk(sound, hub, tmp_path) as proc:
         proc.send("start")
-        proc.send("burst 250")
+        proc.send("burst 250 50")
         burst = await proc.until(lambda e: e["event"] == "burst")
         stats = await proc.stats()
     told = [line for line in proc.stderr_path.read_text().splitlines() if "fell behind" in line]
-    print(f"a 5 s burst: at most {burst['most_waiting_ms']} ms waiting, "
-          f"{stats['speaker_dropped']} frames dropped; {told}")
+    print(f"a 5 s burst and 1 s of silence: at most {burst['most_waiting_ms']} ms waiting, "
+          f"{stats['speaker_dropped']} frames dropped, {stats['speaker_skipped']} silent ones "
+          f"skipped; {told}")
     assert 0 < burst["most_waiting_ms"] <= SPEAKER_BACKLOG_MS
+    assert stats["speaker_skipped"] == 50
     # 250 frames, at most 2.2 s kept (waiting and in the sink), a little played meanwhile.
     assert stats["speaker_dropped"] >= 250 - (SPEAKER_BACKLOG_MS + 200 + 1000) // 20
     assert len(told) == 1, told
