@@ -11,6 +11,9 @@ every frame carrying kiosk.media.marker) and its fake microphone. Peer A offers,
 
 *App* (``--cases`` ``app``, 640x480 only): the GUI app itself, ``clinic-kiosk
 --autorun-code-file`` offscreen (``bench.app_peer``), in the same call as *ours*.
+``--app-display xvfb`` runs it on a private Xvfb instead (platform xcb, as a kiosk's X
+session: OpenGL is Mesa's llvmpipe, so ``ui.video`` picks its path as it would on a kiosk with
+no GPU); the X server's CPU is then the row ``APP: X server CPU %``.
 It runs as ``bench/app_probe.py`` (the entry point plus a probe, signalled just before and
 after the CPU window, of the frames it showed: the APP fps rows).
 ``BENCH_APP_LAUNCHER=script.py`` runs that Python script instead (to measure an older module in
@@ -70,6 +73,7 @@ from bench.common import (
     tool,
     write_y4m,
 )
+from bench.video_paths import Xvfb
 
 PROBE_JS = (Path(__file__).parent / "browser_probe.js").read_text()
 Y4M_DIR = Path(tempfile.gettempdir()) / "clinic-kiosk-bench"
@@ -138,6 +142,7 @@ class Run:
     fps_delivered: float = NAN  # the app: specialist's frames the engine handed to the GUI
     fps_shown: float = NAN  # the app: specialist's frames painted
     fps_shown_self: float = NAN  # the app: the patient's own picture, frames painted
+    cpu_xserver: float = NAN  # the app on Xvfb: the X server's CPU over the same window
     codec: str = ""
     note: str = ""
 
@@ -353,7 +358,7 @@ async def run_ours(pw: Any, y4m: Path, size: tuple[int, int], codec: str,
 
 
 async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds: float,
-                  profile: Path | None = None) -> Run:
+                  profile: Path | None = None, xvfb: Xvfb | None = None) -> Run:
     """The real app (``bench.app_peer``: ``clinic-kiosk --autorun-code-file``, offscreen, paired
     in a private GNOME Keyring, test pattern and tone) in the same call as :func:`run_ours`.
     With ``profile``, py-spy samples the app during the CPU window (raw stacks and an SVG)."""
@@ -377,9 +382,12 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
             log_copy = profile / f"app-{size[0]}x{size[1]}-{codec}.log" if profile else None
             probe = Path(spec.profile) / "app-probe.jsonl"
             launcher = os.environ.get("BENCH_APP_LAUNCHER") or str(ROOT / "bench" / "app_probe.py")
+            extra = {"BENCH_APP_PROBE": str(probe)}
+            if xvfb is not None:
+                extra |= {"QT_QPA_PLATFORM": "xcb", "DISPLAY": xvfb.display}
             async with app_peer(info["url"], info["db"], info["clinic"]["id"],
                                 info["appointment_code"], log_copy=log_copy, launcher=launcher,
-                                extra_env={"BENCH_APP_PROBE": str(probe)}) as app:
+                                extra_env=extra) as app:
                 await page.locator("#patients > li .p-join").first.click(timeout=60000)
                 joined = time.monotonic()
                 await page.evaluate("__bench.watchAll()")
@@ -389,6 +397,9 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
                 await asyncio.sleep(WARMUP_S)
                 shown0 = await probe_app(app, probe, 1)  # before the window: not its CPU
                 app_cpu, hub_cpu = TreeCPU(app.pid), TreeCPU(hub.pid)
+                cpus = [spec.cpu, app_cpu, hub_cpu]
+                if xvfb is not None:
+                    cpus.append(TreeCPU(xvfb.proc.pid))
                 spy = None
                 if profile is not None:
                     stem = profile / f"app-{size[0]}x{size[1]}-{codec}"
@@ -398,9 +409,11 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 s0 = await page.evaluate("__bench.stats()")
                 t0 = time.monotonic()
-                await sample_window(seconds, [spec.cpu, app_cpu, hub_cpu])
+                await sample_window(seconds, cpus)
                 s1 = await page.evaluate("__bench.stats()")
                 wall = time.monotonic() - t0
+                if xvfb is not None:
+                    run.cpu_xserver = cpus[-1].percent()
                 shown1 = await probe_app(app, probe, 2)
                 if shown0 and shown1:
                     span = shown1["t"] - shown0["t"]
@@ -486,6 +499,7 @@ def summarise(size: str, codec: str, refs: list[Run], ours: list[Run],
         Row(g, "APP: fps shown / delivered to GUI", med(apps, "fps_delivered"),
             med(apps, "fps_shown")),
         Row(g, "APP: own picture fps shown", NAN, med(apps, "fps_shown_self"), False),
+        Row(g, "APP: X server CPU % (Xvfb)", NAN, med(apps, "cpu_xserver"), False),
         Row(g, "APP: latency p50 to browser / tc", pct(ours, "lat_to_answerer", 50),
             pct(apps, "lat_to_answerer", 50)),
     ])
@@ -499,6 +513,8 @@ async def bench(args: argparse.Namespace) -> int:
           f"{load_note()}\n", flush=True)
     rows: list[Row] = []
     notes: list[str] = []
+    displays = contextlib.ExitStack()
+    xvfb = displays.enter_context(Xvfb()) if args.app_display == "xvfb" else None
     runner, url = await serve_bench_page()
     try:
         async with async_playwright() as pw:
@@ -523,7 +539,7 @@ async def bench(args: argparse.Namespace) -> int:
                                                            args.seconds)))
                         if app_here:
                             coros.append(("app", run_app(pw, y4m, (w, h), codec, args.seconds,
-                                                         args.profile_app)))
+                                                         args.profile_app, xvfb)))
                         for kind, coro in coros:
                             try:
                                 r = await asyncio.wait_for(coro, args.seconds + 90)
@@ -546,6 +562,7 @@ async def bench(args: argparse.Namespace) -> int:
                     print(flush=True)
     finally:
         await runner.cleanup()
+        displays.close()
     print("=== all cases ===")
     print(table(rows))
     print()
@@ -556,7 +573,8 @@ async def bench(args: argparse.Namespace) -> int:
     print("ours: clinic-kiosk test-call run as bench.kiosk_peer (the same code plus a frame log; "
           "kiosk engine, offers; no Qt: capture + encode + decode, no display) <-> the hub's "
           "specialist console in Chromium (answers), through clinic-hub serve --demo.")
-    print("APP rows: the GUI app (clinic-kiosk --autorun-code-file, offscreen, paired in a "
+    print(f"APP rows: the GUI app (clinic-kiosk --autorun-code-file, {args.app_display}, "
+          "paired in a "
           "private GNOME Keyring, test pattern + tone, showing the specialist's video) in the "
           "same call; its reference column is test-call's figure (ratio = app / test-call), "
           "or Chromium peer A's where the row says so. App set-up = join -> first frame shown "
@@ -577,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default="ref,ours,app",
                         help="which peers to run: ref (Chromium <-> Chromium), ours (test-call), "
                              "app (the GUI app, 640x480 only)")
+    parser.add_argument("--app-display", choices=("offscreen", "xvfb"), default="offscreen",
+                        help="the app offscreen, or on a private Xvfb (xcb, Mesa's llvmpipe)")
     parser.add_argument("--profile-app", type=Path, metavar="DIR",
                         help="py-spy the app during its CPU window: raw stacks and its log here")
     parser.add_argument("--kiosk-x264-preset", help="experiment: the kiosk's libx264 preset "

@@ -34,6 +34,8 @@ Paths (``--paths``):
   the frame's planes (row length = line size, no copy on the CPU), a 10-line fragment shader
   for BT.601 YUV -> RGB, one quad, the bars cleared.
 - ``gl1``: the same, both pictures in one ``QOpenGLWindow`` over the video area (one swap).
+- ``glwidget``: the same as ``gl`` in a ``QOpenGLWidget`` each (Qt then composes the whole
+  window through OpenGL: its backing store becomes a texture).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = ("paint-offscreen", "paint", "sink", "graphics", "quick", "quick-sw", "quickview", "gl",
-         "gl1")
+         "gl1", "glwidget")
 SIZE = (1920, 1080)
 FPS = 30.0
 WARMUP_S = 2.0
@@ -168,13 +170,21 @@ class _GL:
         return getattr(self.lib, name)
 
 
-def _make_gl_window(bg: tuple[float, float, float], pictures: int) -> Any:
-    """A ``QOpenGLWindow`` showing ``pictures`` YUV420P frames (see the module docstring)."""
+def _make_gl_window(bg: tuple[float, float, float], pictures: int,
+                    parent: Any = None) -> Any:
+    """A ``QOpenGLWindow`` showing ``pictures`` YUV420P frames (see the module docstring), or
+    with a ``parent`` widget a ``QOpenGLWidget`` doing the same."""
     from PySide6.QtOpenGL import QOpenGLShader, QOpenGLShaderProgram, QOpenGLWindow
+    from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
-    class YuvWindow(QOpenGLWindow):
+    base: Any = QOpenGLWindow if parent is None else QOpenGLWidget
+
+    class YuvWindow(base):  # type: ignore[misc]
         def __init__(self) -> None:
-            super().__init__(QOpenGLWindow.UpdateBehavior.NoPartialUpdate)
+            if parent is None:
+                super().__init__(QOpenGLWindow.UpdateBehavior.NoPartialUpdate)
+            else:
+                super().__init__(parent)
             self.frames: list[Any] = [None] * pictures
             self.boxes: list[tuple[int, int, int, int]] = [(0, 0, 1, 1)] * pictures
             self.mirrored = [False] * pictures
@@ -400,15 +410,16 @@ def child(path: str, seconds: float, shot: Path | None) -> dict[str, Any]:
 
         quick_window.afterRendering.connect(on_render, Qt.ConnectionType.DirectConnection)
         counters = {"scene": lambda: rendered[0]}
-    elif path in ("gl", "gl1"):
+    elif path in ("gl", "gl1", "glwidget"):
         rgb = (bg.redF(), bg.greenF(), bg.blueF())
-        if path == "gl":
-            wins = [_make_gl_window(rgb, 1), _make_gl_window(rgb, 1)]
+        if path in ("gl", "glwidget"):
+            parent = area if path == "glwidget" else None
+            wins = [_make_gl_window(rgb, 1, parent), _make_gl_window(rgb, 1, parent)]
             wins[1].mirrored[0] = True
             holders = []
             for win, box in zip(wins, (remote_box, self_box), strict=True):
                 win.boxes[0] = (0, 0, box.width(), box.height())
-                holder = QWidget.createWindowContainer(win, area)
+                holder = win if parent else QWidget.createWindowContainer(win, area)
                 holder.setGeometry(box)
                 holder.show()
                 holders.append(holder)
