@@ -14,7 +14,7 @@ Rules that matter:
   path, such as ``offscreen``, where a ``QVideoWidget`` shows nothing).
   ``"auto"`` picks ``paint`` on the offscreen/minimal platforms, and where OpenGL is Mesa's
   software renderer (llvmpipe: no GPU) or missing; ``sink`` elsewhere. On llvmpipe the sink
-  path cost 8x the painted path's CPU (bench/README.md, "The app in the call":
+  path cost 6x the painted path's CPU (bench/README.md, "The app in the call":
   ``python -m bench.video_paths``). The renderer is asked once, from a throw-away context.
 - The paint path converts only in ``paintEvent``, so a frame replaced before the paint is
   never converted, and the picture shown is always the newest frame delivered. An

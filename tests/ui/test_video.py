@@ -381,7 +381,7 @@ print(json.dumps({"auto": path, "renderer": opengl_renderer(),
 
 def test_on_mesa_without_a_gpu_auto_paints_and_the_sink_path_mirrors(tmp_path: Path) -> None:
     """A real X server (Xvfb) with Mesa's llvmpipe, as a kiosk with no GPU: ``auto`` picks the
-    painted path (the QVideoWidget cost 8x its CPU there), and a QVideoWidget asked for shows
+    painted path (a QVideoWidget cost 6x its CPU there), and a QVideoWidget asked for shows
     the patient's own picture mirrored (QVideoWindow ignored the frame's own mirrored flag)."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (Debian package xvfb; scripts/system-deps)")
