@@ -23,7 +23,9 @@ Paths (``--paths``):
   libswscale into the backing store), offscreen as in the tests and benchmarks, and under Xvfb.
 - ``sink``: ``VideoView(render_path="sink")``: a ``QVideoWidget`` each (a ``QVideoWindow``:
   Qt's RHI on OpenGL, here llvmpipe), fed ``QVideoFrame`` s in YUV420P (the planes copied, no
-  conversion on the CPU); what ``auto`` picks on xcb.
+  conversion on the CPU); what ``auto`` picked on xcb before it asked for the renderer.
+- ``sink-nogl``: the same with no OpenGL (``QT_XCB_GL_INTEGRATION=none``): Qt's video window
+  then converts each frame on the CPU ("No RHI backend. Using CPU conversion.") and paints it.
 - ``graphics``: one ``QGraphicsView`` with two ``QGraphicsVideoItem`` s (Qt converts each frame
   to an image and the painter draws it).
 - ``quick``, ``quick-sw``: one ``QQuickWidget`` with two QML ``VideoOutput`` s; ``quick`` on
@@ -56,8 +58,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
-PATHS = ("paint-offscreen", "paint", "sink", "graphics", "quick", "quick-sw", "quickview", "gl",
-         "gl1", "glwidget")
+PATHS = ("paint-offscreen", "paint", "sink", "sink-nogl", "graphics", "quick", "quick-sw",
+         "quickview", "gl", "gl1", "glwidget")
 SIZE = (1920, 1080)
 FPS = 30.0
 WARMUP_S = 2.0
@@ -320,7 +322,7 @@ def child(path: str, seconds: float, shot: Path | None) -> dict[str, Any]:
         keep.append(c)
         counters[name] = lambda: c.n
 
-    if path.startswith("paint") or path == "sink":
+    if path.startswith(("paint", "sink")):
         render: Literal["paint", "sink"] = "paint" if path.startswith("paint") else "sink"
         for old in (screen.remote_view, screen.self_view):
             old.hide()
@@ -464,7 +466,7 @@ def child(path: str, seconds: float, shot: Path | None) -> dict[str, Any]:
     marks: dict[str, Any] = {}
 
     def start() -> None:
-        if path == "sink":
+        if path.startswith("sink"):
             found = windows_of("QVideoWindow")
             for name, w in zip(("remote", "self"), found, strict=False):
                 count_updates(w, name)
@@ -546,6 +548,8 @@ def run_path(path: str, seconds: float, shots: Path | None, xvfb: Xvfb | None) -
                    VIDEO_PATHS_XSERVER_PID=str(xvfb.proc.pid))
     if path == "quick-sw":
         env["QT_QUICK_BACKEND"] = "software"
+    if path == "sink-nogl":
+        env["QT_XCB_GL_INTEGRATION"] = "none"
     command = [sys.executable, "-m", "bench.video_paths", "--child", path, "--seconds",
                str(seconds)]
     if shots is not None:
