@@ -9,7 +9,9 @@ Rules that matter:
   ``loop.call_soon_threadsafe`` — video *latest frame wins*, audio a short bounded queue.
 - The speaker's QAudioSink lives on a thread of its own (:class:`QtSpeaker`): the far end's
   frames go from the engine thread straight to it through a short bounded queue, so a stalled
-  GUI thread never runs the speaker dry.
+  GUI thread never runs the speaker dry. Audio the sink has no room for yet waits on that thread
+  and is written as room comes; only a backlog beyond :data:`SPEAKER_BACKLOG_MS` drops its
+  oldest audio.
 - The microphone is read on its own thread straight from the sound server where there is one
   (:mod:`kiosk.media.pulse`; QAudioSource reads some sources at a trickle), and goes through the
   echo canceller there; what the speaker plays is the canceller's reference.
