@@ -6,11 +6,12 @@ the frames it shows, so its CPU figure comes with the frame rate it bought.
 On SIGUSR1 the probe appends one JSON line to the file named by ``BENCH_APP_PROBE``: the time,
 the frames each visible video view has painted (``remote``: the specialist's video, ``self``:
 the patient's own mirrored picture) and the specialist's frames the engine handed to the GUI
-(``delivered``, the bridge's count). Two lines around a window give shown and delivered frames
-a second; shown = delivered means no frame that arrived was skipped. The handler runs only when
-signalled, in the GUI thread between two Python calls; the benchmark signals just before and
-just after its CPU window, outside it. A launcher for an investigation (``BENCH_APP_LAUNCHER``)
-calls :func:`install` before ``ui.cli.main`` to keep the probe.
+(``delivered``, the bridge's count), and each view's ``render_path``. Two lines around a window
+give shown and delivered frames a second; shown = delivered means no frame that arrived was
+skipped. The handler runs only when signalled, in the GUI thread between two Python calls; the
+benchmark signals just before and just after its CPU window, outside it. A launcher for an
+investigation (``BENCH_APP_LAUNCHER``) calls :func:`install` before ``ui.cli.main`` to keep the
+probe.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def snapshot() -> dict[str, Any]:
                 name = "self" if w.mirrored else "remote"
                 out[name] = w.frames_rendered
                 out[name + "_direct"] = getattr(w, "direct_writes", 0)  # older views: none
+                out[name + "_path"] = w.render_path  # "paint" or "sink"
     if bridge is not None:
         if not _bridges:
             _bridges.extend(o for o in gc.get_objects() if isinstance(o, bridge.EngineBridge))

@@ -143,6 +143,7 @@ class Run:
     fps_shown: float = NAN  # the app: specialist's frames painted
     fps_shown_self: float = NAN  # the app: the patient's own picture, frames painted
     cpu_xserver: float = NAN  # the app on Xvfb: the X server's CPU over the same window
+    render_path: str = ""  # the app: how its views drew ("paint" or "sink", ui.video)
     codec: str = ""
     note: str = ""
 
@@ -415,6 +416,7 @@ async def run_app(pw: Any, y4m: Path, size: tuple[int, int], codec: str, seconds
                 if xvfb is not None:
                     run.cpu_xserver = cpus[-1].percent()
                 shown1 = await probe_app(app, probe, 2)
+                run.render_path = str(shown1.get("remote_path", ""))
                 if shown0 and shown1:
                     span = shown1["t"] - shown0["t"]
                     for attr, key in (("fps_delivered", "delivered"), ("fps_shown", "remote"),
@@ -554,7 +556,8 @@ async def bench(args: argparse.Namespace) -> int:
                     codecs = sorted({r.codec for r in refs + ours})
                     notes.append(f"{size_text} {codec}: {len(refs)} ref + {len(ours)} ours "
                                  f"+ {len(apps)} app runs; negotiated (send/recv at the browser) "
-                                 f"{codecs}; app notes {[r.note for r in apps if r.note]}")
+                                 f"{codecs}; app notes {[r.note for r in apps if r.note]}; "
+                                 f"app render paths {sorted({r.render_path for r in apps})}")
                     case_rows = summarise(size_text, codec, refs, ours,
                                           apps if app_here else None)
                     rows.extend(case_rows)
