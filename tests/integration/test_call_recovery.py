@@ -12,13 +12,16 @@ reconnect. The full sweep (cut lengths up to 60 s, more trials, 10 % loss) is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
+from aiortc import MediaStreamTrack
 
 from kiosk.call.patient import CheckedIn, PatientVisit, VisitListener
-from kiosk.call.session import SessionConfig
+from kiosk.call.session import CallState, SessionConfig
 from kiosk.call.signalling import HubSignalling
+from kiosk.call.specialist import DemoSpecialist
 from kiosk.media.local import LocalMedia
 from kiosk.media.synthetic import synthetic_media
 from tests.helpers.callrig import CallRig, Timeline
@@ -93,6 +96,97 @@ async def test_video_at_5_percent_loss_never_freezes_over_1_s(hub_factory: Any,
         assert rig.visit.session.reconnects == 0
     finally:
         await rig.close()
+
+
+class LateStart(MediaStreamTrack):
+    """A far end's track whose first frame comes ``late`` seconds after the first ``recv()``:
+    as when the far end's DTLS handshake ends seconds after the kiosk's (its last flight lost)."""
+
+    def __init__(self, inner: MediaStreamTrack, late: float) -> None:
+        super().__init__()
+        self.kind = inner.kind
+        self._inner = inner
+        self._late = late
+        self._asked = False
+        self._stopped = asyncio.Event()
+
+    async def recv(self) -> Any:
+        if not self._asked:
+            self._asked = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), self._late)
+        return await self._inner.recv()  # MediaStreamError once stopped
+
+    def stop(self) -> None:
+        super().stop()
+        self._stopped.set()
+        self._inner.stop()
+
+
+#: Session timings at a third of the defaults (3 s and 8 s), for CI's time.
+FAST = SessionConfig(media_timeout=1.0, first_media_timeout=8.0 / 3)
+
+
+@pytest.mark.expect_log(r"reconnecting \(media_timeout\)", logger="kiosk.call.session")
+@pytest.mark.parametrize("late", [2.0, 60.0])
+async def test_an_attempts_first_media_are_awaited_for_first_media_timeout(
+        hub_factory: Any, late: float) -> None:
+    """Media that start after ``media_timeout`` but within ``first_media_timeout`` of the
+    connection are not a dead path; none by then is one, noticed as soon as that."""
+    hub = await hub_factory()
+    synthetic = synthetic_media(320, 240, tone_hz=660.0)
+    assert synthetic.video is not None
+    assert synthetic.audio is not None
+    far = LocalMedia(video=LateStart(synthetic.video, late), audio=LateStart(synthetic.audio, late))
+    specialist = DemoSpecialist.for_hub(hub.url, hub.specialist_username, hub.specialist_password,
+                                        far)
+    stop = asyncio.Event()
+    running = asyncio.create_task(specialist.run(stop))
+    media = synthetic_media(320, 240)
+    sink = Timeline()
+    states: list[tuple[CallState, float]] = []
+    changed = asyncio.Event()
+
+    class States(VisitListener):
+        def on_call_state(self, state: CallState) -> None:
+            states.append((state, asyncio.get_running_loop().time()))
+            changed.set()
+
+    visit = PatientVisit.for_hub(hub.url, media, sink=sink, listener=States(),
+                                 session_config=FAST)
+    try:
+        async with asyncio.timeout(20.0):
+            await specialist.ready.wait()
+        await visit.connect()
+        assert isinstance(await visit.check_in(hub.new_appointment_code()), CheckedIn)
+        async with asyncio.timeout(20.0):
+            while not any(s is CallState.CONNECTED for s, _ in states):
+                changed.clear()
+                await changed.wait()
+        connected = next(at for s, at in states if s is CallState.CONNECTED)
+        assert visit.session is not None
+        if late < FAST.first_media_timeout:
+            assert await sink.wait(lambda: len(sink.audio_at) >= 10
+                                   and len(sink.good_video) >= 10, 20.0)
+            assert min(sink.audio_at + sink.video_at) - connected > FAST.media_timeout
+            assert visit.session.reconnects == 0
+            assert visit.session.attempt == 1
+        else:
+            async with asyncio.timeout(10.0):
+                while not any(s is CallState.RECONNECTING for s, _ in states):
+                    changed.clear()
+                    await changed.wait()
+            gone = next(at for s, at in states if s is CallState.RECONNECTING) - connected
+            assert FAST.first_media_timeout <= gone <= FAST.first_media_timeout + 0.5
+            assert not sink.audio_at
+    finally:
+        await visit.close()
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(running, 20.0)
+        await media.aclose()
+        await far.aclose()
+        synthetic.stop()
 
 
 @pytest.mark.expect_log(r"lost the hub connection|the hub connection failed",
