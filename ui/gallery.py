@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication
 
 from kiosk.journey import AppointmentInfo, CallPhase, Journey
 from kiosk.service import READY, ServiceState, service_state
@@ -124,9 +123,7 @@ def drive(window: MainWindow, name: str, live: LiveState) -> tuple[Journey, floa
     if name == "17_summary_problems":
         window.render(j, t, live)
         return j, t, replace(live, network_status="warn",
-                             # the controller's own words, so each language shows its own
-                             network_detail=QCoreApplication.translate(
-                                 "KioskController", "Video may be poor; we will try."))
+                             network_detail="The video may be less clear.")
     j.check_result("network", "pass", t)
     j.finish_checks(t)
     live = replace(live, waited_s=200.0)
